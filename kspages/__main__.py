@@ -1,0 +1,5 @@
+"""`python -m kspages` runs the command line."""
+
+from kspages.cli import main
+
+main()

@@ -1,0 +1,146 @@
+"""The pipeline: read -> validate -> anonymise -> render -> check output -> write. Never prints or exits."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import read
+from .errors import BuildError, ContentError
+from .model import FINAL_STATUSES, Complaint, check_unique_numbers, validate_guide, validate_record, validate_settings
+from .privacy import scan_output
+from .public import PublicSite, anonymise
+from .render import Renderer, check_links, render_site
+from .write import WriteReport, check_target, sync
+
+SETTINGS = "content/site.yaml"
+GUIDE = "content/guide"
+RECORDS = "content/records"
+TEMPLATES = "templates"
+
+
+@dataclass
+class Report:
+    """What a check or build found and did."""
+
+    records: int = 0
+    notices: int = 0
+    guide_pages: int = 0
+    outputs: int = 0
+    written: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    seconds: float = 0.0
+    warnings: list[ContentError] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """All sources of a site, validated and anonymised, before anything is rendered."""
+
+    records: list[Complaint]
+    public: PublicSite
+
+
+def load(root: Path, errors: list[ContentError], warnings: list[ContentError]) -> Loaded:
+    """Read and validate every source; append every problem found."""
+    settings_file = root / SETTINGS
+    settings = validate_settings(read.read_yaml(root, settings_file) if settings_file.is_file() else None, errors)
+    guide = validate_guide([read.read_markdown(root, f) for f in read.find_files(root, GUIDE, "*.md")], errors)
+    records: list[Complaint] = []
+    for file in read.find_files(root, RECORDS, "*.y*ml"):
+        if file.suffix not in (".yaml", ".yml"):
+            continue
+        record = validate_record(read.read_yaml(root, file), errors)
+        if record is not None:
+            records.append(record)
+    records = check_unique_numbers(records, errors)
+    for r in records:
+        if r.notice and r.notice.publish and r.status not in FINAL_STATUSES:
+            warnings.append(ContentError(r.path, r.notice.lines.get("publish"),
+                                         f"notice approved but not published: status is '{r.status}'",
+                                         "a notice is published once the complaint is resolved, rejected or "
+                                         "withdrawn"))
+    return Loaded(records=records, public=anonymise(settings, guide, records))
+
+
+def _assets(root: Path) -> dict[str, bytes]:
+    base = root / TEMPLATES / "assets"
+    return {p.relative_to(base).as_posix(): p.read_bytes()
+            for p in read.find_files(root, f"{TEMPLATES}/assets", "*")}
+
+
+def render_all(root: Path, loaded: Loaded, errors: list[ContentError]) -> dict[str, bytes]:
+    """Render the site and check the result: leak gate and internal links. Returns {} on any problem."""
+    renderer = Renderer(root, root / TEMPLATES)
+    template_errors = renderer.check_templates()
+    if template_errors:
+        errors.extend(template_errors)
+        return {}
+    try:
+        outputs = render_site(loaded.public, renderer, _assets(root))
+    except ContentError as exc:
+        errors.append(exc)
+        return {}
+    for leak in scan_output(outputs, loaded.records):
+        errors.append(ContentError(leak.record_path, leak.line,
+                                   f"private field '{leak.field}' would be published in {leak.output}",
+                                   "remove this value from the record's public text (merchant, notes, notice); "
+                                   "nothing was written"))
+    guide_sources = {f"guide/{g.slug}/index.html": g for g in loaded.public.guide}
+    for page, href in check_links(outputs):
+        g = guide_sources.get(page)
+        if g is not None:
+            line = _line_of(root / g.path, href)
+            errors.append(ContentError(g.path, line, f"broken link '{href}'",
+                                       "link to guide pages as ../<slug>/ and to other pages from the site root"))
+        else:
+            errors.append(ContentError(f"{TEMPLATES}", None, f"broken link '{href}' in {page}",
+                                       "check the template that renders this page"))
+    return {} if errors else outputs
+
+
+def _line_of(file: Path, needle: str) -> int | None:
+    for number, text in enumerate(file.read_text("utf-8").splitlines(), start=1):
+        if needle in text:
+            return number
+    return None
+
+
+def check(root: Path) -> Report:
+    """Validate and render everything in memory, including the privacy checks; write nothing."""
+    start = time.perf_counter()
+    errors: list[ContentError] = []
+    report = Report()
+    loaded = load(root, errors, report.warnings)
+    outputs = render_all(root, loaded, errors) if not errors else {}
+    if errors:
+        raise BuildError(errors)
+    _count(report, loaded, outputs)
+    report.seconds = time.perf_counter() - start
+    return report
+
+
+def build(root: Path, out: Path | None = None) -> Report:
+    """Build the site into `out` (default `<root>/output`); on any error raise BuildError and write nothing."""
+    start = time.perf_counter()
+    out = out or root / "output"
+    errors: list[ContentError] = check_target(out)
+    report = Report()
+    loaded = load(root, errors, report.warnings)
+    outputs = render_all(root, loaded, errors) if not errors else {}
+    if errors:
+        raise BuildError(errors)
+    written: WriteReport = sync(outputs, out)
+    _count(report, loaded, outputs)
+    report.written, report.unchanged, report.removed = written.written, written.unchanged, written.removed
+    report.seconds = time.perf_counter() - start
+    return report
+
+
+def _count(report: Report, loaded: Loaded, outputs: dict[str, bytes]) -> None:
+    report.records = len(loaded.records)
+    report.notices = len(loaded.public.notices)
+    report.guide_pages = len(loaded.public.guide)
+    report.outputs = len(outputs)

@@ -1,0 +1,456 @@
+"""Typed models of the sources and their validation. No I/O: sources come in parsed, errors go out as a list."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import numbers
+from .errors import ContentError, close_match, did_you_mean
+from .read import Mapping, Sequence, Source
+
+# Codes are a contract with staff files; their Chinese labels are defaults that site.yaml may override.
+CODES: dict[str, dict[str, str]] = {
+    "category": {"false_advertising": "虚假宣传", "price_mismatch": "价格不符", "product_quality": "产品质量",
+                 "after_sales": "售后服务", "other": "其他"},
+    "channel": {"in_app_report": "在线举报", "shop_backoffice": "店铺后台反馈", "customer_service": "客服",
+                "other": "其他"},
+    "status": {"pending": "待处理", "in_progress": "处理中", "resolved": "已处理", "rejected": "未通过",
+               "withdrawn": "已撤回"},
+    "outcome": {"refund": "退款", "replacement": "换货", "compensation": "赔偿", "merchant_penalised": "商家受到处罚",
+                "listing_removed": "商品已下架", "explanation": "商家作出说明", "other": "其他"},
+    "reason": {"insufficient_evidence": "缺乏证据支持", "not_a_violation": "不构成违规",
+               "third_party_platform": "涉及第三方平台", "duplicate": "重复投诉", "out_of_scope": "不属于受理范围",
+               "other": "其他"},
+}
+FINAL_STATUSES = frozenset({"resolved", "rejected", "withdrawn"})
+# Which status may follow which. A status may repeat (a new note); a rejection may be reopened on review (复核).
+TRANSITIONS: dict[str, frozenset[str]] = {
+    "pending": frozenset({"pending", "in_progress", "resolved", "rejected", "withdrawn"}),
+    "in_progress": frozenset({"in_progress", "resolved", "rejected", "withdrawn"}),
+    "rejected": frozenset({"in_progress"}),
+    "resolved": frozenset(),
+    "withdrawn": frozenset(),
+}
+PRIVATE_SECTIONS = ("complainant", "order", "description")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Site-wide settings from `content/site.yaml`."""
+
+    title: str
+    base_url: str
+    description: str = ""
+    language: str = "zh-CN"
+    labels: dict[str, dict[str, str]] = field(default_factory=lambda: {k: dict(v) for k, v in CODES.items()})
+    notices_per_page: int = 20
+    home_notices: int = 5
+
+
+@dataclass(frozen=True)
+class GuidePage:
+    """One guide page: front matter plus its Markdown body."""
+
+    slug: str
+    title: str
+    order: int
+    summary: str
+    part: str
+    body: str
+    path: str
+    body_line: int
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One step of a complaint's timeline. `note` is public only after scrubbing."""
+
+    date: dt.date
+    status: str
+    reason: str | None
+    note: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A result notice as staff wrote it; published only when approved and the complaint is final."""
+
+    publish: bool
+    date: dt.date | None
+    title: str
+    body: str
+    lines: dict[str, int]
+
+
+@dataclass(frozen=True)
+class PrivateValue:
+    """One private scalar of a record, with the field it came from and its line (for the leak gate)."""
+
+    field: str
+    value: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Complaint:
+    """A validated complaint record. Never handed to a template: see `public.py`."""
+
+    path: str
+    number: str
+    received: dt.date
+    category: str
+    channel: str
+    merchant: str
+    status: str
+    outcome: str | None
+    history: tuple[HistoryEntry, ...]
+    notice: Notice | None
+    private: tuple[PrivateValue, ...]
+    lines: dict[str, int]
+
+
+class _Fields:
+    """Reads typed fields out of one YAML mapping, appending a precise error for each bad one."""
+
+    def __init__(self, path: str, data: Mapping, errors: list[ContentError], where: str = "") -> None:
+        self.path, self.data, self.errors, self.where = path, data, errors, where
+
+    def error(self, key: str | None, message: str, hint: str = "") -> None:
+        line = self.data.line_of(key) if key else self.data.line
+        self.errors.append(ContentError(self.path, line, message, hint))
+
+    def name(self, key: str) -> str:
+        return f"{self.where}{key}"
+
+    def only(self, allowed: set[str] | tuple[str, ...]) -> None:
+        for key in self.data:
+            if key not in allowed:
+                self.error(key, f"unknown key '{self.name(key)}'", did_you_mean(key, allowed))
+
+    def present(self, key: str, required: bool, hint: str = "") -> bool:
+        value = self.data.get(key)
+        if value is None or value == "":
+            if required:
+                self.error(None if key not in self.data else key, f"missing required field '{self.name(key)}'", hint)
+            return False
+        return True
+
+    def text(self, key: str, required: bool = True, hint: str = "") -> str | None:
+        if not self.present(key, required, hint):
+            return None
+        value = self.data[key]
+        if isinstance(value, (dict, list, bool)):
+            self.error(key, f"'{self.name(key)}' must be text, not {_kind(value)}", hint or "write it on one line")
+            return None
+        return str(value).strip()
+
+    def date(self, key: str, required: bool = True) -> dt.date | None:
+        if not self.present(key, required, "write the date as YYYY-MM-DD, e.g. 2026-03-14"):
+            return None
+        return parse_date(self.data[key], lambda m: self.error(key, f"'{self.name(key)}' {m}",
+                                                               "write the date as YYYY-MM-DD, e.g. 2026-03-14"))
+
+    def code(self, key: str, kind: str, required: bool = True) -> str | None:
+        allowed = CODES[kind]
+        if not self.present(key, required, f"allowed: {', '.join(allowed)}"):
+            return None
+        value = self.data[key]
+        if not isinstance(value, str) or value not in allowed:
+            labels = ", ".join(f"{c} ({label})" for c, label in allowed.items())
+            close = close_match(str(value), allowed)
+            self.error(key, f"unknown {kind} '{value}' in '{self.name(key)}'",
+                       f"{f'did you mean {close!r}? ' if close else ''}allowed: {labels}")
+            return None
+        return value
+
+    def boolean(self, key: str, required: bool = True) -> bool | None:
+        if not self.present(key, required, "write true or false"):
+            return None
+        value = self.data[key]
+        if not isinstance(value, bool):
+            self.error(key, f"'{self.name(key)}' must be true or false, not '{value}'", "write true or false")
+            return None
+        return value
+
+    def integer(self, key: str, default: int, minimum: int = 1) -> int:
+        value = self.data.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+            self.error(key, f"'{self.name(key)}' must be a whole number of at least {minimum}, not '{value}'")
+            return default
+        return value
+
+    def mapping(self, key: str, required: bool = True) -> Mapping | None:
+        if not self.present(key, required):
+            return None
+        value = self.data[key]
+        if not isinstance(value, Mapping):
+            self.error(key, f"'{self.name(key)}' must be a mapping of 'key: value' lines, not {_kind(value)}")
+            return None
+        return value
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, (int, float)):
+        return "a number"
+    return "text"
+
+
+def parse_date(value: Any, fail: Any) -> dt.date | None:
+    """Parse a YYYY-MM-DD date, calling `fail(message)` when it is malformed or impossible."""
+    text = str(value).strip()
+    if not _DATE.match(text):
+        fail(f"is not a date: '{text}'")
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        fail(f"is not a real date: '{text}'")
+        return None
+
+
+def _as_mapping(source: Source, errors: list[ContentError], what: str) -> Mapping | None:
+    errors.extend(source.errors)
+    if source.data is None:
+        return None
+    if not isinstance(source.data, Mapping):
+        errors.append(ContentError(source.path, 1, f"{what} must be a mapping of 'key: value' lines, "
+                                                   f"not {_kind(source.data)}", "see the example in docs"))
+        return None
+    return source.data
+
+
+def validate_settings(source: Source | None, errors: list[ContentError]) -> Settings:
+    """Build Settings from site.yaml; a missing file is an error."""
+    fallback = Settings(title="kspages", base_url="/")
+    if source is None:
+        errors.append(ContentError("content/site.yaml", None, "site settings file is missing",
+                                   "create content/site.yaml with at least 'title:' and 'base_url:'"))
+        return fallback
+    data = _as_mapping(source, errors, "site.yaml")
+    if data is None:
+        return fallback
+    f = _Fields(source.path, data, errors)
+    f.only({"title", "description", "base_url", "language", "labels", "notices_per_page", "home_notices"})
+    title = f.text("title") or fallback.title
+    base_url = f.text("base_url") or "/"
+    if not re.match(r"^(https?://[^\s/]+)?/\S*$", base_url):
+        f.error("base_url", f"'base_url' must be an http(s) URL or a path, not '{base_url}'",
+                "e.g. https://example.org/ or /")
+    base_url = base_url if base_url.endswith("/") else base_url + "/"
+    labels = {k: dict(v) for k, v in CODES.items()}
+    table = f.mapping("labels", required=False)
+    if table is not None:
+        lf = _Fields(source.path, table, errors, "labels.")
+        lf.only(tuple(CODES))
+        for kind in CODES:
+            group = lf.mapping(kind, required=False)
+            if group is None:
+                continue
+            gf = _Fields(source.path, group, errors, f"labels.{kind}.")
+            gf.only(tuple(CODES[kind]))
+            for code in CODES[kind]:
+                label = gf.text(code, required=False)
+                if label:
+                    labels[kind][code] = label
+    return Settings(title=title, base_url=base_url, description=f.text("description", required=False) or "",
+                    language=f.text("language", required=False) or "zh-CN", labels=labels,
+                    notices_per_page=f.integer("notices_per_page", 20),
+                    home_notices=f.integer("home_notices", 5))
+
+
+def validate_guide(sources: list[Source], errors: list[ContentError]) -> list[GuidePage]:
+    """Build guide pages in navigation order, with unique slugs."""
+    pages: list[GuidePage] = []
+    seen: dict[str, str] = {}
+    for source in sources:
+        data = _as_mapping(source, errors, "front matter")
+        if data is None:
+            continue
+        f = _Fields(source.path, data, errors)
+        f.only({"title", "order", "summary", "part"})
+        title = f.text("title")
+        if "order" not in data:
+            f.error(None, "missing required field 'order'", "a whole number that places the page in the navigation")
+        order = f.integer("order", 0, minimum=0)
+        stem = source.path.rsplit("/", 1)[-1].removesuffix(".md")
+        slug = re.sub(r"^\d+[-_]", "", stem)
+        if not _SLUG.match(slug):
+            errors.append(ContentError(source.path, None, f"file name '{stem}' does not make a clean URL",
+                                       "use lower-case letters, digits and hyphens, e.g. 01-how-to-report.md"))
+            continue
+        if slug in seen:
+            errors.append(ContentError(source.path, None, f"guide page '{slug}' is defined twice "
+                                                          f"(also in {seen[slug]})", "rename one of the files"))
+            continue
+        seen[slug] = source.path
+        if title:
+            pages.append(GuidePage(slug=slug, title=title, order=order,
+                                   summary=f.text("summary", required=False) or "",
+                                   part=f.text("part", required=False) or "", body=source.body,
+                                   path=source.path, body_line=source.body_line))
+    return sorted(pages, key=lambda p: (p.order, p.slug))
+
+
+RECORD_KEYS = ("number", "received", "category", "channel", "merchant", "status", "outcome", "history",
+               *PRIVATE_SECTIONS, "notice")
+
+
+def validate_record(source: Source, errors: list[ContentError]) -> Complaint | None:
+    """Build one Complaint, appending an error for every bad field; None when it cannot be used."""
+    data = _as_mapping(source, errors, "a record")
+    if data is None:
+        return None
+    before = len(errors)
+    f = _Fields(source.path, data, errors)
+    f.only(RECORD_KEYS)
+    number = _record_number(f)
+    received = f.date("received")
+    category = f.code("category", "category")
+    channel = f.code("channel", "channel")
+    merchant = f.text("merchant", hint="the shop's name as shown on the platform")
+    status = f.code("status", "status")
+    outcome = f.code("outcome", "outcome", required=False)
+    if outcome and status and status != "resolved":
+        f.error("outcome", f"'outcome' is only for resolved complaints, but status is '{status}'",
+                "remove 'outcome', or set status to resolved")
+    history = _history(f, received, status)
+    notice = _notice(f)
+    private = tuple(_private_values(source.path, data))
+    if len(errors) > before or None in (number, received, category, channel, merchant, status):
+        return None
+    assert number and received and category and channel and merchant and status  # narrowed above
+    return Complaint(path=source.path, number=number, received=received, category=category, channel=channel,
+                     merchant=merchant, status=status, outcome=outcome, history=tuple(history), notice=notice,
+                     private=private, lines=dict(data.lines))
+
+
+def _record_number(f: _Fields) -> str | None:
+    hint = "run 'kspages number new' for a fresh number"
+    text = f.text("number", hint=hint)
+    if text is None:
+        return None
+    result = numbers.check(text)
+    if result.verdict == "malformed":
+        f.error("number", f"'{text}' is not a complaint number", f"numbers look like KS-7K3M-9Q2D-X; {hint}")
+        return None
+    if result.verdict == "bad_check":
+        f.error("number", f"'{text}' has a wrong check character",
+                "a character was probably mistyped; copy the number again from where it was issued")
+        return None
+    if result.number != text:
+        f.error("number", f"'{text}' is not written in the standard form", f"write it as {result.number}")
+        return None
+    return result.number
+
+
+def _history(f: _Fields, received: dt.date | None, status: str | None) -> list[HistoryEntry]:
+    if not f.present("history", True, "a list of '- {date: ..., status: ...}' entries, oldest first"):
+        return []
+    seq = f.data["history"]
+    if not isinstance(seq, Sequence) or not seq:
+        f.error("history", "'history' must be a non-empty list of entries",
+                "e.g. '- {date: 2026-03-14, status: pending}'")
+        return []
+    entries: list[HistoryEntry] = []
+    for i, (item, line) in enumerate(zip(seq, seq.lines), start=1):
+        where = f"history[{i}]."
+        if not isinstance(item, Mapping):
+            f.errors.append(ContentError(f.path, line, f"history entry {i} must be a mapping",
+                                         "e.g. '- {date: 2026-03-14, status: pending}'"))
+            continue
+        hf = _Fields(f.path, item, f.errors, where)
+        hf.only({"date", "status", "reason", "note"})
+        date, st = hf.date("date"), hf.code("status", "status")
+        reason = hf.code("reason", "reason", required=False)
+        note = hf.text("note", required=False) or ""
+        if st == "rejected" and reason is None and "reason" not in item:
+            hf.error(None, f"history entry {i} is 'rejected' but gives no 'reason'",
+                     f"add 'reason:' with one of: {', '.join(CODES['reason'])}")
+        if reason and st and st != "rejected":
+            hf.error("reason", f"'reason' is only for rejected entries, but entry {i} is '{st}'",
+                     "remove 'reason', or set the status to rejected")
+        if date is None or st is None:
+            continue
+        if entries:
+            prev = entries[-1]
+            if date < prev.date:
+                hf.error("date", f"history is out of date order: {date} comes after {prev.date}",
+                         "list history entries oldest first")
+            if st not in TRANSITIONS[prev.status]:
+                allowed = ", ".join(sorted(TRANSITIONS[prev.status])) or "none: it is final"
+                hf.error("status", f"a complaint cannot go from '{prev.status}' to '{st}'",
+                         f"after '{prev.status}' allowed: {allowed}")
+        else:
+            if st != "pending":
+                hf.error("status", f"the first history entry must be 'pending', not '{st}'",
+                         "start the history with the day the complaint came in: {date: ..., status: pending}")
+            if received and date < received:
+                hf.error("date", f"history starts on {date}, before the complaint was received ({received})",
+                         "check 'received' and the first history date")
+        entries.append(HistoryEntry(date=date, status=st, reason=reason, note=note, line=item.line))
+    if entries and status and entries[-1].status != status and len(entries) == len(seq):
+        f.error("status", f"status is '{status}' but the last history entry says '{entries[-1].status}'",
+                "add a history entry for the new status, or correct 'status'")
+    return entries
+
+
+def _notice(f: _Fields) -> Notice | None:
+    data = f.mapping("notice", required=False)
+    if data is None:
+        return None
+    nf = _Fields(f.path, data, f.errors, "notice.")
+    nf.only({"publish", "date", "title", "body"})
+    publish = nf.boolean("publish") or False
+    date = nf.date("date", required=publish)
+    title = nf.text("title", required=publish, hint="e.g. 关于某某旗舰店虚假宣传投诉的处理结果") or ""
+    body = nf.text("body", required=publish, hint="the result in Markdown, after a 'body: |' line") or ""
+    return Notice(publish=publish, date=date, title=title, body=body, lines=dict(data.lines))
+
+
+def _private_values(path: str, data: Mapping) -> list[PrivateValue]:
+    """Every scalar under the private sections, whatever its key, for scrubbing and the leak gate."""
+    found: list[PrivateValue] = []
+
+    def walk(value: Any, name: str, line: int) -> None:
+        if isinstance(value, Mapping):
+            for key, child in value.items():
+                walk(child, f"{name}.{key}", value.line_of(key))
+        elif isinstance(value, Sequence):
+            for child, child_line in zip(value, value.lines):
+                walk(child, name, child_line)
+        elif value is not None and not isinstance(value, bool) and str(value).strip():
+            found.append(PrivateValue(name, str(value).strip(), line))
+
+    for section in PRIVATE_SECTIONS:
+        if section in data:
+            walk(data[section], section, data.line_of(section))
+    return found
+
+
+def check_unique_numbers(records: list[Complaint], errors: list[ContentError]) -> list[Complaint]:
+    """Drop and report records whose number another record already uses, naming both files."""
+    first: dict[str, Complaint] = {}
+    unique: list[Complaint] = []
+    for record in sorted(records, key=lambda r: r.path):
+        other = first.get(record.number)
+        if other is not None:
+            errors.append(ContentError(record.path, record.lines.get("number"),
+                                       f"number {record.number} is also used by {other.path}:"
+                                       f"{other.lines.get('number')}",
+                                       "each complaint needs its own number: run 'kspages number new'"))
+            continue
+        first[record.number] = record
+        unique.append(record)
+    return unique

@@ -1,0 +1,180 @@
+"""Find and parse source files, keeping the line of every key so later errors can point at it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import ContentError
+
+# libyaml's parser when available; construction stays in Python so we can keep lines and catch duplicates.
+_BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class Mapping(dict[str, Any]):
+    """A YAML mapping that remembers its own line and the line of each key (1-based)."""
+
+    line: int = 0
+    lines: dict[str, int]
+
+    def line_of(self, key: str) -> int:
+        """The line of `key`, or of the mapping itself when the key is absent."""
+        return self.lines.get(key, self.line)
+
+
+class Sequence(list[Any]):
+    """A YAML sequence that remembers its own line and the line of each item (1-based)."""
+
+    line: int = 0
+    lines: list[int]
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """Safe loader that records lines, reports duplicate keys and leaves dates as text for validation."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.duplicates: list[tuple[int, str, int]] = []
+
+
+def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> Mapping:
+    loader.flatten_mapping(node)
+    result = Mapping()
+    result.line = node.start_mark.line + 1
+    result.lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, str):
+            key = str(key)  # validation reports non-text keys as unknown; keep going to find more problems
+        line = key_node.start_mark.line + 1
+        if key in result.lines:
+            # PyYAML would silently keep the last value; a staff member meant one of them, so say so.
+            loader.duplicates.append((line, key, result.lines[key]))
+            continue
+        result.lines[key] = line
+        result[key] = loader.construct_object(value_node, deep=True)
+    return result
+
+
+def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> Sequence:
+    result = Sequence(loader.construct_object(child, deep=True) for child in node.value)
+    result.line = node.start_mark.line + 1
+    result.lines = [child.start_mark.line + 1 for child in node.value]
+    return result
+
+
+def _construct_text(loader: _Loader, node: yaml.ScalarNode) -> str:
+    return str(loader.construct_scalar(node))
+
+
+_Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+_Loader.add_constructor("tag:yaml.org,2002:omap", _construct_mapping)
+_Loader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
+# Dates stay text so an impossible date (2026-02-30) becomes a validation error with a line, not a crash.
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_text)
+
+
+@dataclass
+class Source:
+    """One parsed source file: its path relative to the site, and its data (None when unreadable)."""
+
+    path: str
+    data: Any
+    errors: list[ContentError] = field(default_factory=list)
+    body: str = ""  # Markdown after the front matter
+    body_line: int = 1  # line of the first body line in the file
+
+
+def decode(raw: bytes, path: str) -> tuple[str | None, list[ContentError]]:
+    """Decode UTF-8 (a BOM is allowed) or say on which line the first bad byte is."""
+    try:
+        return raw.decode("utf-8-sig"), []
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return None, [ContentError(path, line, "file is not valid UTF-8",
+                                   "save the file as UTF-8 (in VS Code: 'Save with Encoding' > UTF-8)")]
+
+
+def parse_yaml(text: str, path: str, line_offset: int = 0) -> tuple[Any, list[ContentError]]:
+    """Parse YAML text; syntax errors and duplicate keys come back as errors, with lines."""
+    loader = _Loader(text)
+    try:
+        data = loader.get_single_data()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = (mark.line + 1 if mark else 1) + line_offset
+        problem = exc.problem or "invalid YAML"
+        if exc.context:
+            problem = f"{exc.context}, {problem}"
+        return None, [ContentError(path, line, f"YAML syntax error: {problem}",
+                                   "check indentation and quoting on this line and the one above; "
+                                   "quote text that contains ': ' or starts with a special character")]
+    except yaml.YAMLError as exc:
+        return None, [ContentError(path, 1 + line_offset, f"YAML error: {exc}", "check the file's syntax")]
+    finally:
+        loader.dispose()
+    errors = [ContentError(path, line + line_offset, f"duplicate key '{key}' (first at line {first + line_offset})",
+                           "keep one of the two; YAML would silently drop the first")
+              for line, key, first in loader.duplicates]
+    if line_offset:
+        _shift_lines(data, line_offset)
+    return data, errors
+
+
+def _shift_lines(data: Any, offset: int) -> None:
+    if isinstance(data, Mapping):
+        data.line += offset
+        data.lines = {k: v + offset for k, v in data.lines.items()}
+        for value in data.values():
+            _shift_lines(value, offset)
+    elif isinstance(data, Sequence):
+        data.line += offset
+        data.lines = [v + offset for v in data.lines]
+        for value in data:
+            _shift_lines(value, offset)
+
+
+def read_yaml(root: Path, file: Path) -> Source:
+    """Read one YAML file into a Source."""
+    rel = file.relative_to(root).as_posix()
+    text, errors = decode(file.read_bytes(), rel)
+    if text is None:
+        return Source(rel, None, errors)
+    if not text.strip():
+        return Source(rel, None, [ContentError(rel, 1, "file is empty", "add the fields, or delete the file")])
+    data, errors = parse_yaml(text, rel)
+    return Source(rel, data, errors)
+
+
+def read_markdown(root: Path, file: Path) -> Source:
+    """Read a Markdown file with YAML front matter between `---` lines."""
+    rel = file.relative_to(root).as_posix()
+    text, errors = decode(file.read_bytes(), rel)
+    if text is None:
+        return Source(rel, None, errors)
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].strip() != "---":
+        return Source(rel, None, [ContentError(rel, 1, "missing front matter",
+                                               "start the file with '---', then 'title:' and 'order:', then '---'")])
+    end = next((i for i in range(1, len(lines)) if lines[i].strip() in ("---", "...")), None)
+    if end is None:
+        return Source(rel, None, [ContentError(rel, 1, "front matter is not closed",
+                                               "add a line with '---' after the front matter")])
+    front = "".join(lines[1:end])
+    data, errors = parse_yaml(front, rel, line_offset=1) if front.strip() else (None, [])
+    if data is None and not errors:
+        errors = [ContentError(rel, 2, "front matter is empty", "add at least 'title:' and 'order:'")]
+    return Source(rel, data, errors, body="".join(lines[end + 1:]), body_line=end + 2)
+
+
+def find_files(root: Path, folder: str, pattern: str) -> list[Path]:
+    """Files under `root/folder` matching `pattern`, sorted, skipping hidden files and editor leftovers."""
+    base = root / folder
+    if not base.is_dir():
+        return []
+    return sorted(p for p in base.rglob(pattern)
+                  if p.is_file() and not any(part.startswith((".", "~", "#")) for part in p.relative_to(base).parts)
+                  and not p.name.endswith("~"))

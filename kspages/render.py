@@ -1,0 +1,233 @@
+"""Render the public site model to `{relative path: bytes}`. Pure: reads templates, writes nothing."""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import re
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import markdown
+from markdown.extensions.toc import slugify_unicode
+
+from . import __version__, numbers
+from .errors import ContentError
+from .model import GuidePage
+from .public import PublicNotice, PublicSite, StatusEntry
+
+GUIDE_EXTENSIONS = ["toc", "tables", "sane_lists", "attr_list", "fenced_code"]
+_TOC = {"toc": {"slugify": slugify_unicode, "toc_depth": "2-3", "permalink": False}}
+
+
+@dataclass(frozen=True)
+class TocItem:
+    """One heading in a page's table of contents."""
+
+    id: str
+    title: str
+    children: tuple[TocItem, ...] = ()
+
+
+@dataclass(frozen=True)
+class NavLink:
+    """A link in the guide navigation or previous/next bar."""
+
+    title: str
+    url: str
+    part: str = ""
+    current: bool = False
+
+
+@dataclass(frozen=True)
+class Page:
+    """The declared context of every template: what page this is and where the site root is from here."""
+
+    path: str  # output path, e.g. guide/how-to-report/index.html
+    title: str
+    root: str  # relative URL prefix from this page to the site root, e.g. "../../"
+    description: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _toc(tokens: list[dict[str, Any]]) -> tuple[TocItem, ...]:
+    return tuple(TocItem(t["id"], t["name"], _toc(t.get("children", []))) for t in tokens)
+
+
+class Renderer:
+    """One Jinja2 environment and one Markdown instance per kind, reused for every page."""
+
+    def __init__(self, site_root: Path, templates: Path) -> None:
+        self.site_root = site_root
+        self.templates = templates
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(str(templates)),
+            autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
+            undefined=jinja2.StrictUndefined,
+            keep_trailing_newline=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.env.globals["version"] = __version__
+        self.guide_md = markdown.Markdown(extensions=GUIDE_EXTENSIONS, extension_configs=_TOC)
+        # Notice bodies come from records: no raw HTML may pass through them.
+        self.notice_md = markdown.Markdown(extensions=["sane_lists"])
+        self.notice_md.preprocessors.deregister("html_block")
+        self.notice_md.inlinePatterns.deregister("html")
+
+    def _rel(self, path: Path) -> str:
+        try:
+            return path.relative_to(self.site_root).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+    def check_templates(self) -> list[ContentError]:
+        """Compile every template so syntax errors surface all at once, with file and line."""
+        errors: list[ContentError] = []
+        for name in self.env.list_templates(extensions=["html", "xml", "txt", "json"]):
+            if name.startswith("assets/"):
+                continue
+            try:
+                self.env.get_template(name)
+            except jinja2.TemplateSyntaxError as exc:
+                errors.append(ContentError(self._rel(self.templates / name), exc.lineno,
+                                           f"template syntax error: {exc.message}",
+                                           "check the {% %} and {{ }} tags on this line"))
+        return errors
+
+    def render(self, template: str, page: Page, **context: Any) -> bytes:
+        """Render one template; a failure becomes a ContentError at the template line that raised it."""
+        try:
+            return self.env.get_template(template).render(page=page, **context).encode("utf-8")
+        except jinja2.TemplateSyntaxError as exc:
+            raise ContentError(self._rel(self.templates / (exc.name or template)), exc.lineno,
+                               f"template syntax error: {exc.message}", "check the tags on this line") from None
+        except jinja2.TemplateNotFound as exc:
+            raise ContentError(self._rel(self.templates / template), None, f"template not found: {exc.name}",
+                               f"add templates/{exc.name}") from None
+        except Exception as exc:  # a template bug of any kind must name its template line, not crash the build
+            file, line = self._template_frame(exc, template)
+            raise ContentError(file, line, f"error while rendering {page.path}: {exc}",
+                               "check the variable names on this line against docs/architecture.md") from None
+
+    def _template_frame(self, exc: BaseException, template: str) -> tuple[str, int | None]:
+        base = str(self.templates.resolve())
+        for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+            if frame.filename and str(Path(frame.filename).resolve()).startswith(base):
+                return self._rel(Path(frame.filename).resolve()), frame.lineno
+        return self._rel(self.templates / template), None
+
+    def guide_html(self, page: GuidePage) -> tuple[str, tuple[TocItem, ...]]:
+        """Markdown of a guide page to HTML and its table of contents."""
+        self.guide_md.reset()
+        html = self.guide_md.convert(page.body)
+        return html, _toc(getattr(self.guide_md, "toc_tokens", []))
+
+    def notice_html(self, text: str) -> str:
+        """Markdown of a notice body to HTML, raw HTML escaped."""
+        self.notice_md.reset()
+        return self.notice_md.convert(text)
+
+
+def _root(path: str) -> str:
+    depth = path.count("/")
+    return "../" * depth
+
+
+def _status_json(entry: StatusEntry) -> dict[str, Any]:
+    return {
+        "category": entry.category, "channel": entry.channel, "received": entry.received.isoformat(),
+        "status": entry.status, "outcome": entry.outcome, "merchant": entry.merchant,
+        "timeline": [{"date": t.date.isoformat(), "status": t.status, "reason": t.reason, "note": t.note}
+                     for t in entry.timeline],
+        "notice": entry.notice_url,
+    }
+
+
+def _json_bytes(data: Any) -> bytes:
+    return (json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n").encode("utf-8")
+
+
+def status_shards(statuses: tuple[StatusEntry, ...]) -> tuple[int, dict[str, bytes]]:
+    """Lookup shards keyed by hash: every shard file exists, so a 404 never says whether a number exists."""
+    bits = numbers.shard_bits(len(statuses))
+    shards: dict[str, dict[str, Any]] = {format(i, f"0{(bits + 3) // 4}x"): {} for i in range(1 << bits)}
+    for entry in statuses:
+        shards[numbers.shard_name(entry.number, bits)][entry.number] = _status_json(entry)
+    return bits, {f"status/shards/{name}.json": _json_bytes({"v": 1, "entries": entries})
+                  for name, entries in shards.items()}
+
+
+def archive_pages(notices: tuple[PublicNotice, ...], per_page: int) -> list[list[PublicNotice]]:
+    """Notices in archive pages numbered from the oldest, so a full page never changes as notices are added."""
+    oldest_first = list(reversed(notices))
+    return [oldest_first[i:i + per_page] for i in range(0, len(oldest_first), per_page)]
+
+
+def render_site(site: PublicSite, renderer: Renderer, assets: dict[str, bytes]) -> dict[str, bytes]:
+    """Every output file of the site, in memory."""
+    s = site.settings
+    labels = s.labels
+    common: dict[str, Any] = {"settings": s, "labels": labels}
+    out: dict[str, bytes] = {f"assets/{name}": data for name, data in assets.items()}
+    guide = list(site.guide)
+
+    def nav(current: str | None) -> list[NavLink]:
+        return [NavLink(g.title, f"guide/{g.slug}/", g.part, g.slug == current) for g in guide]
+
+    def page(path: str, title: str, template: str, description: str = "", **context: Any) -> None:
+        p = Page(path=path, title=title, root=_root(path), description=description or s.description)
+        out[path] = renderer.render(template, p, nav=nav(context.pop("current", None)), **common, **context)
+
+    latest = site.notices[: s.home_notices]
+    page("index.html", s.title, "home.html", notices=latest, total_notices=len(site.notices))
+    page("guide/index.html", "指南目录", "guide_index.html")
+    for i, g in enumerate(guide):
+        html, toc = renderer.guide_html(g)
+        prev = NavLink(guide[i - 1].title, f"guide/{guide[i - 1].slug}/") if i > 0 else None
+        nxt = NavLink(guide[i + 1].title, f"guide/{guide[i + 1].slug}/") if i + 1 < len(guide) else None
+        page(f"guide/{g.slug}/index.html", g.title, "guide.html", description=g.summary, current=g.slug,
+             guide_page=g, content=html, toc=toc, prev=prev, next=nxt)
+    pages = archive_pages(site.notices, s.notices_per_page)
+    page("notices/index.html", "处理结果公示", "notice_list.html", notices=site.notices[: s.notices_per_page],
+         archive=[(k, len(items), items[0].date, items[-1].date) for k, items in enumerate(pages, start=1)],
+         archive_page=None)
+    for k, items in enumerate(pages, start=1):
+        page(f"notices/archive/{k}/index.html", f"处理结果公示 · 第 {k} 页", "notice_list.html",
+             notices=list(reversed(items)),
+             archive=[(j, len(it), it[0].date, it[-1].date) for j, it in enumerate(pages, start=1)],
+             archive_page=k)
+    for n in site.notices:
+        page(f"notices/{n.number}/index.html", n.title, "notice.html", notice=n,
+             content=renderer.notice_html(n.body))
+    bits, shards = status_shards(site.statuses)
+    out.update(shards)
+    page("status/index.html", "查询投诉进度", "status.html", shard_bits=bits,
+         labels_json={k: labels[k] for k in ("category", "channel", "status", "outcome", "reason")})
+    p404 = Page(path="404.html", title="页面未找到", root=re.sub(r"^https?://[^/]+", "", s.base_url))
+    out["404.html"] = renderer.render("404.html", p404, nav=nav(None), **common)
+    return out
+
+
+_HREF = re.compile(rb"""(?:href|src)="([^"#?]*)[^"]*\"""")
+
+
+def check_links(outputs: dict[str, bytes]) -> list[tuple[str, str]]:
+    """Internal links that point at no output: (page, target) pairs."""
+    broken: list[tuple[str, str]] = []
+    for path, data in outputs.items():
+        if not path.endswith(".html") or path == "404.html":
+            continue
+        for raw in _HREF.findall(data):
+            href = raw.decode("utf-8", "replace")
+            if not href or re.match(r"^[a-z][a-z0-9+.-]*:", href) or href.startswith("//"):
+                continue
+            target = posixpath.normpath(posixpath.join(posixpath.dirname(path), href))
+            if href.endswith("/") or target in ("", "."):
+                target = posixpath.join(target, "index.html") if target not in ("", ".") else "index.html"
+            if target not in outputs:
+                broken.append((path, href))
+    return broken

@@ -1,0 +1,88 @@
+"""Sync `{relative path: bytes}` into the output folder: atomic per file, only what changed, prune the rest."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import ContentError
+
+MANIFEST = ".kspages-manifest.json"
+
+
+@dataclass(frozen=True)
+class WriteReport:
+    """What a sync did to the output folder."""
+
+    written: int
+    unchanged: int
+    removed: int
+
+
+def check_target(out: Path) -> list[ContentError]:
+    """Refuse to prune a folder kspages did not make, so a wrong --out never deletes someone's files."""
+    if out.exists() and not out.is_dir():
+        return [ContentError(str(out), None, "output path exists and is not a folder", "choose another --out")]
+    if out.is_dir() and not (out / MANIFEST).exists() and any(out.iterdir()):
+        return [ContentError(str(out), None, "output folder is not empty and was not made by kspages",
+                             "choose an empty or new folder with --out, or empty this one yourself")]
+    return []
+
+
+def _write_atomic(target: Path, data: bytes) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=target.suffix)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)  # readers see the old file or the new one, never half of one
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _same(target: Path, data: bytes) -> bool:
+    try:
+        return target.stat().st_size == len(data) and target.read_bytes() == data
+    except FileNotFoundError:
+        return False
+
+
+def sync(outputs: dict[str, bytes], out: Path) -> WriteReport:
+    """Make `out` hold exactly `outputs` plus the manifest; call only after check_target passed."""
+    written = unchanged = 0
+    for rel in sorted(outputs):
+        target = out / rel
+        if _same(target, outputs[rel]):
+            unchanged += 1
+        else:
+            _write_atomic(target, outputs[rel])
+            written += 1
+    manifest = _json_manifest(outputs)
+    if not _same(out / MANIFEST, manifest):
+        _write_atomic(out / MANIFEST, manifest)
+    removed = _prune(out, {*outputs, MANIFEST})
+    return WriteReport(written=written, unchanged=unchanged, removed=removed)
+
+
+def _json_manifest(outputs: dict[str, bytes]) -> bytes:
+    digests = {rel: hashlib.sha256(data).hexdigest() for rel, data in sorted(outputs.items())}
+    return (json.dumps({"files": digests}, indent=0, sort_keys=True) + "\n").encode("utf-8")
+
+
+def _prune(out: Path, keep: set[str]) -> int:
+    removed = 0
+    for path in sorted(out.rglob("*"), reverse=True):  # children before their folders
+        rel = path.relative_to(out).as_posix()
+        if path.is_file() or path.is_symlink():
+            if rel not in keep:
+                path.unlink()
+                removed += 1
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+    return removed
