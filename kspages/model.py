@@ -118,11 +118,14 @@ class Complaint:
 class _Fields:
     """Reads typed fields out of one YAML mapping, appending a precise error for each bad one."""
 
-    def __init__(self, path: str, data: Mapping, errors: list[ContentError], where: str = "") -> None:
+    def __init__(self, path: str, data: Mapping, errors: list[ContentError], where: str = "",
+                 line: int | None = None) -> None:
         self.path, self.data, self.errors, self.where = path, data, errors, where
+        self.line = line or data.line  # a nested mapping's problems point at its parent key
+        self.misspelt: set[str] = set()  # required keys that an unknown key already suggests
 
     def error(self, key: str | None, message: str, hint: str = "") -> None:
-        line = self.data.line_of(key) if key else self.data.line
+        line = self.data.lines.get(key, self.line) if key else self.line
         self.errors.append(ContentError(self.path, line, message, hint))
 
     def name(self, key: str) -> str:
@@ -132,12 +135,16 @@ class _Fields:
         for key in self.data:
             if key not in allowed:
                 self.error(key, f"unknown key '{self.name(key)}'", did_you_mean(key, allowed))
+                close = close_match(key, allowed)
+                if close:
+                    self.misspelt.add(close)
 
     def present(self, key: str, required: bool, hint: str = "") -> bool:
         value = self.data.get(key)
         if value is None or value == "":
-            if required:
-                self.error(None if key not in self.data else key, f"missing required field '{self.name(key)}'", hint)
+            if required and key not in self.misspelt:  # "unknown key 'catgory'" already says it
+                self.error(None if key not in self.data else key, f"missing required field '{self.name(key)}'",
+                           hint or f"add a line '{key}: ...'")
             return False
         return True
 
@@ -181,7 +188,8 @@ class _Fields:
     def integer(self, key: str, default: int, minimum: int = 1) -> int:
         value = self.data.get(key, default)
         if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-            self.error(key, f"'{self.name(key)}' must be a whole number of at least {minimum}, not '{value}'")
+            self.error(key, f"'{self.name(key)}' must be a whole number of at least {minimum}, not '{value}'",
+                       f"e.g. '{key}: {max(default, minimum)}'")
             return default
         return value
 
@@ -252,13 +260,13 @@ def validate_settings(source: Source | None, errors: list[ContentError]) -> Sett
     labels = {k: dict(v) for k, v in CODES.items()}
     table = f.mapping("labels", required=False)
     if table is not None:
-        lf = _Fields(source.path, table, errors, "labels.")
+        lf = _Fields(source.path, table, errors, "labels.", data.line_of("labels"))
         lf.only(tuple(CODES))
         for kind in CODES:
             group = lf.mapping(kind, required=False)
             if group is None:
                 continue
-            gf = _Fields(source.path, group, errors, f"labels.{kind}.")
+            gf = _Fields(source.path, group, errors, f"labels.{kind}.", table.line_of(kind))
             gf.only(tuple(CODES[kind]))
             for code in CODES[kind]:
                 label = gf.text(code, required=False)
@@ -281,8 +289,7 @@ def validate_guide(sources: list[Source], errors: list[ContentError]) -> list[Gu
         f = _Fields(source.path, data, errors)
         f.only({"title", "order", "summary", "part"})
         title = f.text("title")
-        if "order" not in data:
-            f.error(None, "missing required field 'order'", "a whole number that places the page in the navigation")
+        f.present("order", True, "a whole number that places the page in the navigation, e.g. 'order: 10'")
         order = f.integer("order", 0, minimum=0)
         stem = source.path.rsplit("/", 1)[-1].removesuffix(".md")
         slug = re.sub(r"^\d+[-_]", "", stem)
@@ -410,7 +417,7 @@ def _notice(f: _Fields) -> Notice | None:
     data = f.mapping("notice", required=False)
     if data is None:
         return None
-    nf = _Fields(f.path, data, f.errors, "notice.")
+    nf = _Fields(f.path, data, f.errors, "notice.", f.data.line_of("notice"))
     nf.only({"publish", "date", "title", "body"})
     publish = nf.boolean("publish") or False
     date = nf.date("date", required=publish)
