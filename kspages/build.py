@@ -83,11 +83,14 @@ def render_all(root: Path, loaded: Loaded, errors: list[ContentError]) -> dict[s
     except ContentError as exc:
         errors.append(exc)
         return {}
+    leaks: dict[tuple[str, str, int], list[str]] = {}
     for leak in scan_output(outputs, loaded.records):
-        errors.append(ContentError(leak.record_path, leak.line,
-                                   f"private field '{leak.field}' would be published in {leak.output}",
-                                   "remove this value from the record's public text (merchant, notes, notice); "
-                                   "nothing was written"))
+        leaks.setdefault((leak.record_path, leak.field, leak.line), []).append(leak.output)
+    for (path, name, line), where in leaks.items():
+        more = f" (and {len(where) - 1} more file{'s' * (len(where) > 2)})" if len(where) > 1 else ""
+        errors.append(ContentError(path, line, f"private field '{name}' would be published in {where[0]}{more}",
+                                   "another record's public text (merchant, notes, notice) or a template contains "
+                                   "this value: remove it there; nothing was written"))
     guide_sources = {f"guide/{g.slug}/index.html": g for g in loaded.public.guide}
     for page, href in check_links(outputs):
         g = guide_sources.get(page)

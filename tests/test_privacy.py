@@ -1,0 +1,116 @@
+"""Privacy by construction: no private field of any record reaches any output file."""
+
+from __future__ import annotations
+
+import itertools
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from kspages.build import build, load
+from kspages.errors import BuildError
+from kspages.model import PrivateValue
+from kspages.privacy import KnownValues, scan_output
+from kspages.render import Renderer, render_site
+
+from .conftest import N1, N2, REPO, MakeSite, record, snapshot
+
+_counter = itertools.count()
+
+
+def _sentinel() -> str:
+    return f"SENTINEL{next(_counter):05d}Q"
+
+
+def _fill(value: Any, found: list[str]) -> Any:
+    """Replace every scalar with a fresh sentinel, recording them."""
+    if isinstance(value, dict):
+        return {k: _fill(v, found) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_fill(v, found) for v in value]
+    s = _sentinel()
+    found.append(s)
+    return s
+
+
+def _sentinel_site(tmp_path: Path) -> tuple[Path, list[str]]:
+    """A copy of the bundled site with a sentinel in every private field, plus unknown keys under them."""
+    root = tmp_path / "site"
+    shutil.copytree(REPO / "content", root / "content")
+    shutil.copytree(REPO / "templates", root / "templates")
+    sentinels: list[str] = []
+    for file in sorted((root / "content/records").rglob("*.yaml")):
+        data = yaml.safe_load(file.read_text("utf-8"))
+        data["complainant"] = _fill({**data.get("complainant", {}), "hobby": "x", "kin": {"name": "x"}}, sentinels)
+        data["order"] = _fill({**data.get("order", {}), "coupon": ["x", "y"]}, sentinels)
+        data["description"] = _fill("x", sentinels)
+        file.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
+    return root, sentinels
+
+
+def test_no_private_field_reaches_any_output(tmp_path: Path) -> None:
+    root, sentinels = _sentinel_site(tmp_path)
+    report = build(root)
+    assert report.notices > 5 and len(sentinels) > 200
+    files = snapshot(root / "output")
+    assert any(p.startswith("status/shards/") for p in files) and any(p.startswith("notices/KS-") for p in files)
+    blob = b"\n".join(files.values())
+    leaked = [s for s in sentinels if s.encode() in blob]
+    assert leaked == []
+
+
+def test_templates_never_see_private_fields_even_without_the_gate(tmp_path: Path) -> None:
+    root, sentinels = _sentinel_site(tmp_path)
+    loaded = load(root, [], [])
+    outputs = render_site(loaded.public, Renderer(root, root / "templates"), {})
+    blob = b"\n".join(outputs.values())
+    assert [s for s in sentinels if s.encode() in blob] == []
+    # The sentinels really were read: the private values of every record hold them.
+    assert {v.value for r in loaded.records for v in r.private} == set(sentinels)
+
+
+def test_a_record_s_own_values_are_scrubbed_from_its_public_text(make_site: MakeSite) -> None:
+    body = "消费者张伟（电话 138 1234 5678，+86-138-1234-5678）反映的订单230912345678901已处理。张先生表示满意，伟也同意。"
+    text = record().replace("    经核查，投诉属实。商家已退款。", f"    {body}")
+    text = text.replace("note: 已转交商家核实", "note: 已联系张先生")
+    root = make_site({f"content/records/2026/{N1}.yaml": text})
+    build(root)
+    page = (root / f"output/notices/{N1}/index.html").read_text("utf-8")
+    assert "消费者消费者（电话 〔手机号〕，〔手机号〕）反映的订单〔订单号〕已处理。消费者表示满意，伟也同意。" in page
+    assert "本通知已隐去 5 处个人信息" in page
+    assert "已联系消费者" in page
+
+
+def test_another_record_s_private_value_in_public_text_fails_the_build(make_site: MakeSite) -> None:
+    other = record(N2, notice=False).replace('phone: "13812345678"', 'phone: "13987654321"')
+    leaking = record().replace("note: 已转交商家核实", "note: 已转交 139-8765-4321 核实")
+    root = make_site({f"content/records/2026/{N1}.yaml": leaking, f"content/records/2026/{N2}.yaml": other})
+    with pytest.raises(BuildError) as info:
+        build(root)
+    [error] = info.value.errors
+    assert (error.path, error.line) == (f"content/records/2026/{N2}.yaml", 14)
+    assert error.message.startswith("private field 'complainant.phone' would be published in ")
+    assert "13987654321" not in str(error)
+    assert not (root / "output").exists()
+
+
+@pytest.mark.parametrize("form", ["13812345678", "138 1234 5678", "138-1234-5678", "１３８１２３４５６７８",
+                                  "138&#32;1234&#32;5678"])
+def test_leak_gate_finds_normalised_forms(form: str) -> None:
+    from kspages.model import Complaint
+    import datetime as dt
+    rec = Complaint(path="r.yaml", number=N1, received=dt.date(2026, 1, 1), category="other", channel="other",
+                    merchant="m", status="pending", outcome=None, history=(), notice=None,
+                    private=(PrivateValue("complainant.phone", "13812345678", 9),), lines={})
+    [leak] = scan_output({"a.html": f"<p>{form}</p>".encode(), "b.html": b"<p>1381234567</p>"}, [rec])
+    assert (leak.record_path, leak.field, leak.line, leak.output) == ("r.yaml", "complainant.phone", 9, "a.html")
+
+
+def test_amounts_dates_and_products_are_kept() -> None:
+    known = KnownValues([PrivateValue("order.amount", "199", 1), PrivateValue("order.paid_at", "2026-03-01", 2),
+                         PrivateValue("order.product", "保温杯", 3), PrivateValue("complainant.name", "李宁", 4)])
+    out = known.scrub("2026-03-01 购买保温杯，退款 199 元。李宁本人确认。")
+    assert out.text == "2026-03-01 购买保温杯，退款 199 元。消费者本人确认。" and out.hidden == 1

@@ -1,0 +1,105 @@
+"""End to end: the bundled site builds, deterministically, and a small site matches its golden output."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from kspages import numbers
+from kspages.build import build, load
+from kspages.model import CODES
+
+from .conftest import REPO, MakeSite, record, snapshot
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+def _bundled(tmp_path: Path) -> Path:
+    root = tmp_path / "bundled"
+    shutil.copytree(REPO / "content", root / "content")
+    shutil.copytree(REPO / "templates", root / "templates")
+    return root
+
+
+def test_bundled_site_builds_deterministically(tmp_path: Path) -> None:
+    root = _bundled(tmp_path)
+    build(root, tmp_path / "one")
+    os.utime(root / "content/site.yaml")  # a newer mtime must not change a byte
+    build(root, tmp_path / "two")
+    one, two = snapshot(tmp_path / "one"), snapshot(tmp_path / "two")
+    assert one == two and len(one) > 40
+
+
+def test_bundled_site_covers_every_code_and_the_whole_guide(tmp_path: Path) -> None:
+    loaded = load(_bundled(tmp_path), errors := [], [])
+    assert errors == []
+    records = loaded.records
+    assert 25 <= len(records) <= 40
+    assert {r.category for r in records} == set(CODES["category"])
+    assert {r.channel for r in records} == set(CODES["channel"])
+    assert {r.status for r in records} == set(CODES["status"])
+    assert {h.reason for r in records for h in r.history if h.reason} == set(CODES["reason"])
+    assert {r.outcome for r in records if r.outcome} == set(CODES["outcome"])
+    assert 5 <= len(loaded.public.notices) < len(records)
+    text = "".join(g.body for g in loaded.public.guide)
+    for must in ["虚假宣传", "价格不符", "产品质量", "售后", "在线举报", "店铺后台", "客服", "缺乏证据", "不构成违规",
+                 "第三方", "12315", "七日", "我的订单", "投诉记录", "待处理", "已处理"]:
+        assert must in text, must
+
+
+def test_bundled_site_pages(tmp_path: Path) -> None:
+    root = _bundled(tmp_path)
+    build(root)
+    out = root / "output"
+    home = (out / "index.html").read_text("utf-8")
+    assert '<html lang="zh-CN">' in home and "最新处理结果公示" in home
+    guide = (out / "guide/how-to-report/index.html").read_text("utf-8")
+    assert 'aria-current="page"' in guide and 'rel="prev"' in guide and 'rel="next"' in guide
+    assert 'class="toc"' in guide and 'href="#在线举报"' in guide
+    for page in out.rglob("*.html"):  # no external assets: every script and stylesheet is local
+        html = page.read_text("utf-8")
+        assert not re.search(r'(src|href)="(https?:)?//', html), page
+
+
+def test_archive_pages_stay_stable_as_notices_are_added(make_site: MakeSite) -> None:
+    files: dict[str, str | bytes] = {"content/site.yaml": "title: t\nbase_url: /\nnotices_per_page: 3\n"}
+    nums = sorted({numbers.generate() for _ in range(8)})
+    for i, n in enumerate(nums[:7]):
+        day = f"2026-04-{i + 10:02d}"
+        files[f"content/records/2026/{n}.yaml"] = record(n).replace("date: 2026-03-21", f"date: {day}")
+    root = make_site(files)
+    build(root)
+    first = (root / "output/notices/archive/1/index.html").read_bytes()
+    second = (root / "output/notices/archive/2/index.html").read_bytes()
+    late = record(nums[7]).replace("date: 2026-03-21", "date: 2026-05-01")
+    (root / f"content/records/2026/{nums[7]}.yaml").write_text(late, "utf-8")
+    build(root)
+    assert (root / "output/notices/archive/1/index.html").read_bytes().count(b"notice-title") == 3
+    # Full pages keep their notices; only the navigation that lists page ranges may change.
+    for k, before in ((1, first), (2, second)):
+        after = (root / f"output/notices/archive/{k}/index.html").read_bytes()
+        assert _notice_block(after) == _notice_block(before)
+
+
+def _notice_block(html: bytes) -> bytes:
+    return html.split(b'<ul class="notice-list">')[1].split(b"</ul>")[0]
+
+
+def test_golden_output_of_a_small_site(make_site: MakeSite) -> None:
+    root = make_site()
+    build(root)
+    got = {k: v for k, v in snapshot(root / "output").items() if not k.startswith("assets/")}
+    if os.environ.get("KSPAGES_UPDATE_GOLDEN"):
+        shutil.rmtree(GOLDEN, ignore_errors=True)
+        for rel, data in got.items():
+            (GOLDEN / rel).parent.mkdir(parents=True, exist_ok=True)
+            (GOLDEN / rel).write_bytes(data)
+        pytest.skip("golden output rewritten")
+    want = snapshot(GOLDEN)
+    assert sorted(got) == sorted(want)
+    for rel in want:
+        assert got[rel].decode("utf-8") == want[rel].decode("utf-8"), rel
