@@ -1,0 +1,156 @@
+"""The lookup page in a real headless Chromium against the built bundled site on a plain static server."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kspages.build import build
+
+from .conftest import REPO
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+DRIVER = shutil.which("chromedriver")
+ARTIFACTS = REPO / "tests" / "artifacts"
+
+if not (CHROMIUM and DRIVER):
+    if os.environ.get("CI"):  # in CI a missing browser is a failure, not a skip
+        pytest.fail("chromium and chromedriver are required in CI (see .ci/run)", pytrace=False)
+    pytest.skip("chromium/chromedriver not installed (apt-get install chromium chromium-driver)",
+                allow_module_level=True)
+
+from selenium import webdriver  # noqa: E402
+from selenium.webdriver.chrome.service import Service  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.support import expected_conditions as ec  # noqa: E402
+from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        """Keep test output clean."""
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    root = tmp_path_factory.mktemp("browser")
+    shutil.copytree(REPO / "content", root / "content")
+    shutil.copytree(REPO / "templates", root / "templates")
+    build(root)
+    handler = functools.partial(_Quiet, directory=str(root / "output"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[webdriver.Chrome]:
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM or ""
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--disable-dev-shm-usage"):
+        options.add_argument(flag)
+    # A phone-sized viewport: desktop windows cannot be made this narrow.
+    options.add_experimental_option("mobileEmulation", {"deviceMetrics": {"width": 375, "height": 812,
+                                                                          "pixelRatio": 2}})
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(executable_path=DRIVER), options=options)
+    driver.set_page_load_timeout(30)
+    yield driver
+    driver.quit()
+
+
+def _records() -> dict[str, str]:
+    """Number -> status of the bundled records, read straight from the YAML."""
+    import yaml
+    found = {}
+    for f in (REPO / "content/records").rglob("*.yaml"):
+        data = yaml.safe_load(f.read_text("utf-8"))
+        found[data["number"]] = "published" if (data.get("notice") or {}).get("publish") and data["status"] in (
+            "resolved", "rejected") else data["status"]
+    return found
+
+
+def _lookup(browser: webdriver.Chrome, site: str, typed: str) -> str:
+    browser.get(site + "status/")
+    field = browser.find_element(By.ID, "n")
+    field.clear()
+    field.send_keys(typed)
+    browser.find_element(By.CSS_SELECTOR, "#lookup button").click()
+    wait = WebDriverWait(browser, 10)
+    wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, "#result .result:not(.loading)")))
+    return browser.find_element(By.ID, "result").text
+
+
+def _shot(browser: webdriver.Chrome, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    browser.save_screenshot(str(ARTIFACTS / f"{name}.png"))
+
+
+def test_published_number_typed_carelessly(browser: webdriver.Chrome, site: str) -> None:
+    number = next(n for n, s in sorted(_records().items()) if s == "published")
+    careless = " " + number.lower().replace("-", " ") + " "
+    text = _lookup(browser, site, careless)
+    assert f"投诉编号 {number}" in text and "当前状态" in text and "处理经过" in text
+    link = browser.find_element(By.LINK_TEXT, "查看处理结果公示")
+    _shot(browser, "lookup-published-375")
+    link.click()
+    WebDriverWait(browser, 10).until(ec.url_contains(f"/notices/{number}/"))
+    assert number in browser.find_element(By.TAG_NAME, "main").text
+
+
+def test_unpublished_number_shows_status_without_notice(browser: webdriver.Chrome, site: str) -> None:
+    number = next(n for n, s in sorted(_records().items()) if s == "in_progress")
+    text = _lookup(browser, site, number)
+    assert f"投诉编号 {number}" in text and "处理中" in text and "投诉仍在处理中" in text
+    assert not browser.find_elements(By.LINK_TEXT, "查看处理结果公示")
+
+
+def test_wrong_check_character(browser: webdriver.Chrome, site: str) -> None:
+    number = sorted(_records())[0]
+    wrong = number[:-1] + ("A" if number[-1] != "A" else "B")
+    assert "校验位不符，请核对" in _lookup(browser, site, wrong)
+    _shot(browser, "lookup-bad-check-375")
+
+
+def test_unknown_number(browser: webdriver.Chrome, site: str) -> None:
+    from kspages import numbers
+    known = _records()
+    unknown = next(n for n in iter(numbers.generate, None) if n not in known)
+    text = _lookup(browser, site, unknown)
+    assert "未找到该编号" in text and "我的订单" in text
+
+
+@pytest.mark.parametrize("garbage", ["hello", "KS-1234", "<img src=x onerror=alert(1)>", "投诉编号"])
+def test_garbage_is_malformed(browser: webdriver.Chrome, site: str, garbage: str) -> None:
+    assert "格式不正确" in _lookup(browser, site, garbage)
+
+
+def test_number_from_url(browser: webdriver.Chrome, site: str) -> None:
+    number = sorted(_records())[1]
+    browser.get(f"{site}status/?n={number.lower()}")
+    WebDriverWait(browser, 10).until(ec.presence_of_element_located((By.CSS_SELECTOR, "#result .found")))
+    assert f"投诉编号 {number}" in browser.find_element(By.ID, "result").text
+
+
+def test_no_console_errors_and_no_horizontal_scroll(browser: webdriver.Chrome, site: str) -> None:
+    browser.get_log("browser")  # drop earlier entries
+    for path in ("", "guide/", "guide/how-to-report/", "notices/", "status/"):
+        browser.get(site + path)
+        inner, width = browser.execute_script(
+            "return [window.innerWidth, document.documentElement.scrollWidth]")
+        assert inner == 375 and width <= 375, (path, inner, width)
+    _shot(browser, "guide-375")
+    severe = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+    assert severe == []
