@@ -4,14 +4,18 @@ PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed
 
-.PHONY: site test preview clean
+.PHONY: site test lint preview clean
 
 site: $(STAMP)
 	$(VENV)/bin/kspages build
 
-test: $(STAMP)
+test: lint
 	sh scripts/system-deps.sh
 	$(VENV)/bin/python -m pytest
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check kspages tests
+	$(VENV)/bin/mypy
 
 preview: site
 	$(VENV)/bin/python -m http.server --bind 127.0.0.1 --directory output 8000

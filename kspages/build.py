@@ -8,7 +8,14 @@ from pathlib import Path
 
 from . import read
 from .errors import BuildError, ContentError
-from .model import FINAL_STATUSES, Complaint, check_unique_numbers, validate_guide, validate_record, validate_settings
+from .model import (
+    FINAL_STATUSES,
+    Complaint,
+    check_unique_numbers,
+    validate_guide,
+    validate_record,
+    validate_settings,
+)
 from .privacy import scan_output
 from .public import PublicSite, anonymise
 from .render import Renderer, check_links, render_site
@@ -86,9 +93,9 @@ def render_all(root: Path, loaded: Loaded, errors: list[ContentError]) -> dict[s
     leaks: dict[tuple[str, str, int], list[str]] = {}
     for leak in scan_output(outputs, loaded.records):
         leaks.setdefault((leak.record_path, leak.field, leak.line), []).append(leak.output)
-    for (path, name, line), where in leaks.items():
+    for (path, name, leak_line), where in leaks.items():
         more = f" (and {len(where) - 1} more file{'s' * (len(where) > 2)})" if len(where) > 1 else ""
-        errors.append(ContentError(path, line, f"private field '{name}' would be published in {where[0]}{more}",
+        errors.append(ContentError(path, leak_line, f"private field '{name}' would be published in {where[0]}{more}",
                                    "another record's public text (merchant, notes, notice) or a template contains "
                                    "this value: remove it there; nothing was written"))
     guide_sources = {f"guide/{g.slug}/index.html": g for g in loaded.public.guide}
@@ -111,39 +118,33 @@ def _line_of(file: Path, needle: str) -> int | None:
     return None
 
 
-def check(root: Path) -> Report:
-    """Validate and render everything in memory, including the privacy checks; write nothing."""
+def _prepare(root: Path, errors: list[ContentError]) -> tuple[Report, dict[str, bytes]]:
+    """Every stage but writing; raises BuildError with all problems, including any already in `errors`."""
     start = time.perf_counter()
-    errors: list[ContentError] = []
     report = Report()
     loaded = load(root, errors, report.warnings)
     outputs = render_all(root, loaded, errors) if not errors else {}
     if errors:
         raise BuildError(errors)
-    _count(report, loaded, outputs)
+    report.records = len(loaded.records)
+    report.notices = len(loaded.public.notices)
+    report.guide_pages = len(loaded.public.guide)
+    report.outputs = len(outputs)
     report.seconds = time.perf_counter() - start
-    return report
+    return report, outputs
+
+
+def check(root: Path) -> Report:
+    """Validate and render everything in memory, including the privacy checks; write nothing."""
+    return _prepare(root, [])[0]
 
 
 def build(root: Path, out: Path | None = None) -> Report:
     """Build the site into `out` (default `<root>/output`); on any error raise BuildError and write nothing."""
     start = time.perf_counter()
     out = out or root / "output"
-    errors: list[ContentError] = check_target(out)
-    report = Report()
-    loaded = load(root, errors, report.warnings)
-    outputs = render_all(root, loaded, errors) if not errors else {}
-    if errors:
-        raise BuildError(errors)
+    report, outputs = _prepare(root, check_target(out))
     written: WriteReport = sync(outputs, out)
-    _count(report, loaded, outputs)
     report.written, report.unchanged, report.removed = written.written, written.unchanged, written.removed
     report.seconds = time.perf_counter() - start
     return report
-
-
-def _count(report: Report, loaded: Loaded, outputs: dict[str, bytes]) -> None:
-    report.records = len(loaded.records)
-    report.notices = len(loaded.public.notices)
-    report.guide_pages = len(loaded.public.guide)
-    report.outputs = len(outputs)

@@ -371,7 +371,7 @@ def _history(f: _Fields, received: dt.date | None, status: str | None) -> list[H
                 "e.g. '- {date: 2026-03-14, status: pending}'")
         return []
     entries: list[HistoryEntry] = []
-    for i, (item, line) in enumerate(zip(seq, seq.lines), start=1):
+    for i, (item, line) in enumerate(zip(seq, seq.lines, strict=True), start=1):
         where = f"history[{i}]."
         if not isinstance(item, Mapping):
             f.errors.append(ContentError(f.path, line, f"history entry {i} must be a mapping",
@@ -435,7 +435,7 @@ def _private_values(path: str, data: Mapping) -> list[PrivateValue]:
             for key, child in value.items():
                 walk(child, f"{name}.{key}", value.line_of(key))
         elif isinstance(value, Sequence):
-            for child, child_line in zip(value, value.lines):
+            for child, child_line in zip(value, value.lines, strict=True):
                 walk(child, name, child_line)
         elif value is not None and not isinstance(value, bool) and str(value).strip():
             found.append(PrivateValue(name, str(value).strip(), line))

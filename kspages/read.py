@@ -32,7 +32,7 @@ class Sequence(list[Any]):
     lines: list[int]
 
 
-class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+class _Loader(_BaseLoader):  # type: ignore[misc]
     """Safe loader that records lines, reports duplicate keys and leaves dates as text for validation."""
 
     def __init__(self, stream: str) -> None:

@@ -54,7 +54,7 @@ def test_js_and_python_agree() -> None:
     got = json.loads(proc.stdout)
     assert len(got) == len(cases) > 10_000
     verdicts = set()
-    for typed, (verdict, number, s4, s14, normal) in zip(cases, got):
+    for typed, (verdict, number, s4, s14, normal) in zip(cases, got, strict=True):
         want = numbers.check(typed)
         verdicts.add(want.verdict)
         assert (verdict, number) == (want.verdict, want.number), typed

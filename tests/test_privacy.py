@@ -100,8 +100,9 @@ def test_another_record_s_private_value_in_public_text_fails_the_build(make_site
 @pytest.mark.parametrize("form", ["13812345678", "138 1234 5678", "138-1234-5678", "１３８１２３４５６７８",
                                   "138&#32;1234&#32;5678"])
 def test_leak_gate_finds_normalised_forms(form: str) -> None:
-    from kspages.model import Complaint
     import datetime as dt
+
+    from kspages.model import Complaint
     rec = Complaint(path="r.yaml", number=N1, received=dt.date(2026, 1, 1), category="other", channel="other",
                     merchant="m", status="pending", outcome=None, history=(), notice=None,
                     private=(PrivateValue("complainant.phone", "13812345678", 9),), lines={})

@@ -5,10 +5,13 @@ This is the known-values layer. Pattern detection (phones, ID numbers, addresses
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+
+import ahocorasick
 
 from ..model import Complaint, PrivateValue
 
@@ -31,6 +34,7 @@ _TOKENS = (  # first match on the last key of the field wins
 _HONORIFICS = ("先生", "女士", "小姐", "同学", "阿姨", "大爷")
 _DIGIT_SEP = r"[\s\-－—.·]*"
 _CJK = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
+_JOIN_DIGITS = re.compile(r"(?<=\d)[\s\-.·]+(?=\d)")  # "138 1234-5678" -> "13812345678"
 _DATE_OR_AMOUNT = re.compile(r"^(\d{4}-\d{2}-\d{2}([ T][\d:]+)?|\d+(\.\d+)?|¥?\d+(\.\d{1,2})?元?)$")
 
 
@@ -122,7 +126,7 @@ def _forms(text: str) -> set[str]:
     """The normalised forms a value is searched for in the output: NFKC, lower case, digits joined."""
     folded = unicodedata.normalize("NFKC", text).lower().strip()
     forms = {folded}
-    joined = re.sub(r"(?<=\d)[\s\-.·]+(?=\d)", "", folded)
+    joined = _JOIN_DIGITS.sub("", folded)
     forms.add(joined)
     return {f for f in forms if f}
 
@@ -130,8 +134,9 @@ def _forms(text: str) -> set[str]:
 def _gate_values(record: Complaint) -> Iterable[tuple[PrivateValue, str]]:
     for value in record.private:
         if value.field == "description":
-            # The complainant's own account: look for it whole and for its longer lines.
-            pieces = [value.value, *(ln for ln in value.value.splitlines() if len(ln.strip()) >= 20)]
+            # The complainant's own account: look for it whole and for its longer lines; shorter pieces would
+            # match ordinary words of the guide.
+            pieces = [p for p in (value.value, *value.value.splitlines()) if len(p.strip()) >= 12]
             for piece in pieces:
                 for form in _forms(piece):
                     yield value, form
@@ -151,22 +156,30 @@ class Leak:
 
 
 def scan_output(outputs: dict[str, bytes], records: Iterable[Complaint]) -> list[Leak]:
-    """Every place a record's private value appears, in normalised form, in any output file."""
-    import html
+    """Every place a record's private value appears, in normalised form, in any output file.
 
-    needles: list[tuple[str, Complaint, PrivateValue]] = []
+    One Aho-Corasick automaton over all values of all records: one pass per output whatever the number of records.
+    """
+    automaton = ahocorasick.Automaton()
+    owners: dict[str, list[tuple[Complaint, PrivateValue]]] = {}
     for record in records:
         for value, form in _gate_values(record):
-            needles.append((form, record, value))
+            owners.setdefault(form, []).append((record, value))
+    if not owners:
+        return []
+    for form in owners:
+        automaton.add_word(form, form)
+    automaton.make_automaton()
     leaks: list[Leak] = []
     seen: set[tuple[str, str, str]] = set()
     for out_path in sorted(outputs):
         raw = outputs[out_path].decode("utf-8", errors="replace")
         text = unicodedata.normalize("NFKC", html.unescape(raw)).lower()
-        haystacks = (text, re.sub(r"(?<=\d)[\s\-.·]+(?=\d)", "", text))
-        for form, record, value in needles:
-            key = (record.path, value.field, out_path)
-            if key not in seen and any(form in h for h in haystacks):
-                seen.add(key)
-                leaks.append(Leak(record.path, value.field, value.line, out_path))
-    return leaks
+        for haystack in (text, _JOIN_DIGITS.sub("", text)):
+            for _, form in automaton.iter(haystack):
+                for record, value in owners[form]:
+                    key = (record.path, value.field, out_path)
+                    if key not in seen:
+                        seen.add(key)
+                        leaks.append(Leak(record.path, value.field, value.line, out_path))
+    return sorted(leaks, key=lambda leak: (leak.record_path, leak.line, leak.field, leak.output))
