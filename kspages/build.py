@@ -98,16 +98,20 @@ def render_all(root: Path, loaded: Loaded, errors: list[ContentError]) -> dict[s
         errors.append(ContentError(path, leak_line, f"private field '{name}' would be published in {where[0]}{more}",
                                    "another record's public text (merchant, notes, notice) or a template contains "
                                    "this value: remove it there; nothing was written"))
-    guide_sources = {f"guide/{g.slug}/index.html": g for g in loaded.public.guide}
-    for page, href in check_links(outputs):
-        g = guide_sources.get(page)
-        if g is not None:
-            line = _line_of(root / g.path, href)
-            errors.append(ContentError(g.path, line, f"broken link '{href}'",
-                                       "link to guide pages as ../<slug>/ and to other pages from the site root"))
-        else:
-            errors.append(ContentError(f"{TEMPLATES}", None, f"broken link '{href}' in {page}",
-                                       "check the template that renders this page"))
+    # Links are written in guide Markdown and notice bodies; point at the line there, else at the templates.
+    sources: dict[str, tuple[str, int | None]] = {
+        f"guide/{g.slug}/index.html": (g.path, None) for g in loaded.public.guide}
+    for r in loaded.records:
+        if r.notice:
+            sources[f"notices/{r.number}/index.html"] = (r.path, r.notice.lines.get("body"))
+    for page, href, problem in check_links(outputs):
+        path, line = sources.get(page, (TEMPLATES, None))
+        if path.endswith(".md"):
+            line = _line_of(root / path, href)
+        hint = ("only http(s), mailto and tel links may be published" if problem == "unsafe link" else
+                "link to guide pages as ../<slug>/ and to other pages relative to this one, e.g. ../../status/")
+        in_page = "" if path != TEMPLATES else f" in {page}"
+        errors.append(ContentError(path, line, f"{problem} '{href}'{in_page}", hint))
     return {} if errors else outputs
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import html
 import json
 import posixpath
 import re
 import traceback
+import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -212,22 +214,29 @@ def render_site(site: PublicSite, renderer: Renderer, assets: dict[str, bytes]) 
     return out
 
 
-_HREF = re.compile(rb"""(?:href|src)="([^"#?]*)[^"]*\"""")
+_HREF = re.compile(rb'(?:href|src)="([^"]*)"')
+_SAFE_SCHEMES = ("http:", "https:", "mailto:", "tel:")
 
 
-def check_links(outputs: dict[str, bytes]) -> list[tuple[str, str]]:
-    """Internal links that point at no output: (page, target) pairs."""
-    broken: list[tuple[str, str]] = []
+def check_links(outputs: dict[str, bytes]) -> list[tuple[str, str, str]]:
+    """Links that point at no output, or use a scheme that could run code: (page, href, problem) triples."""
+    found: list[tuple[str, str, str]] = []
     for path, data in outputs.items():
         if not path.endswith(".html") or path == "404.html":
             continue
         for raw in _HREF.findall(data):
-            href = raw.decode("utf-8", "replace")
-            if not href or re.match(r"^[a-z][a-z0-9+.-]*:", href) or href.startswith("//"):
+            href = html.unescape(raw.decode("utf-8", "replace"))
+            scheme = re.match(r"^\s*([a-zA-Z][a-zA-Z0-9+.-]*:)", href)
+            if scheme:
+                if scheme.group(1).lower() not in _SAFE_SCHEMES:
+                    found.append((path, href, "unsafe link"))
                 continue
-            target = posixpath.normpath(posixpath.join(posixpath.dirname(path), href))
-            if href.endswith("/") or target in ("", "."):
-                target = posixpath.join(target, "index.html") if target not in ("", ".") else "index.html"
+            target = urllib.parse.unquote(href.split("#", 1)[0].split("?", 1)[0])
+            if not target or href.startswith("//"):
+                continue
+            target = posixpath.normpath(posixpath.join(posixpath.dirname(path), target))
+            if target == "." or href.split("#", 1)[0].split("?", 1)[0].endswith("/"):
+                target = "index.html" if target == "." else f"{target}/index.html"
             if target not in outputs:
-                broken.append((path, href))
-    return broken
+                found.append((path, href, "broken link"))
+    return found

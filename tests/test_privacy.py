@@ -98,7 +98,7 @@ def test_another_record_s_private_value_in_public_text_fails_the_build(make_site
 
 
 @pytest.mark.parametrize("form", ["13812345678", "138 1234 5678", "138-1234-5678", "１３８１２３４５６７８",
-                                  "138&#32;1234&#32;5678"])
+                                  "138&#32;1234&#32;5678", "138—1234—5678"])
 def test_leak_gate_finds_normalised_forms(form: str) -> None:
     import datetime as dt
 

@@ -170,3 +170,16 @@ def test_errors_format_as_path_line_message_and_hint() -> None:
     assert str(e) == "content/records/x.yaml:7: unknown key 'foo'\n  hint: did you mean 'for'?"
     import pickle
     assert str(pickle.loads(pickle.dumps(e))) == str(e)
+
+
+@pytest.mark.parametrize(("link", "message"), [("[看这里](javascript:alert(1))", "unsafe link 'javascript:alert(1)'"),
+                                               ("[状态](../../nowhere/)", "broken link '../../nowhere/'")])
+def test_links_in_notice_bodies_name_the_record(make_site: MakeSite, link: str, message: str) -> None:
+    text = record().replace("    经核查，投诉属实。商家已退款。", f"    经核查，投诉属实。{link}")
+    assert first(make_site, {REC: text}) == (REC, 23, message)
+
+
+def test_links_with_query_fragment_and_percent_encoding_resolve(make_site: MakeSite) -> None:
+    md = ("---\ntitle: x\norder: 2\n---\n\n[状态](../../status/?n=1#top) [本页](./#小节) [首页](../../) "
+          "[编码](../../%73tatus/)\n")
+    assert check(make_site({"content/guide/02-x.md": md})).guide_pages == 2

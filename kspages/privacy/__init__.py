@@ -35,7 +35,8 @@ _HONORIFICS = ("先生", "女士", "小姐", "同学", "阿姨", "大爷")
 # Literals rather than one class: a character class beyond Latin-1 (or \s) costs ~1 ms to compile, 30 per record.
 _DIGIT_SEP = r"(?:[ \t.\-·]|\u3000|－|—)*"
 _CJK = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
-_JOIN_DIGITS = re.compile(r"(?<=\d)[\s\-.·]+(?=\d)")  # "138 1234-5678" -> "13812345678"
+# The gate joins digit runs across the same separators the scrubber accepts: "138 1234—5678" -> "13812345678".
+_JOIN_DIGITS = re.compile(r"(?<=\d)(?:\s|[.\-·]|－|—)+(?=\d)")
 _DATE_OR_AMOUNT = re.compile(r"^(\d{4}-\d{2}-\d{2}([ T][\d:]+)?|\d+(\.\d+)?|¥?\d+(\.\d{1,2})?元?)$")
 
 
