@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,8 +17,8 @@ from .model import (
     validate_record,
     validate_settings,
 )
-from .privacy import scan_output
-from .public import PublicSite, anonymise
+from .privacy import TOKENS, scan_output, scan_patterns
+from .public import Mask, PublicSite, anonymise
 from .render import Renderer, check_links, render_site
 from .write import WriteReport, check_target, sync
 
@@ -38,8 +39,10 @@ class Report:
     written: int = 0
     unchanged: int = 0
     removed: int = 0
+    withdrawn: int = 0
     seconds: float = 0.0
     warnings: list[ContentError] = field(default_factory=list)
+    masks: list[Mask] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -48,10 +51,11 @@ class Loaded:
 
     records: list[Complaint]
     public: PublicSite
+    masks: list[Mask]
 
 
-def load(root: Path, errors: list[ContentError], warnings: list[ContentError]) -> Loaded:
-    """Read and validate every source; append every problem found."""
+def load(root: Path, errors: list[ContentError], warnings: list[ContentError], as_of: dt.date) -> Loaded:
+    """Read and validate every source as of a date (for publication rules); append every problem found."""
     settings_file = root / SETTINGS
     settings = validate_settings(read.read_yaml(root, settings_file) if settings_file.is_file() else None, errors)
     guide = validate_guide([read.read_markdown(root, f) for f in read.find_files(root, GUIDE, "*.md")], errors)
@@ -63,13 +67,23 @@ def load(root: Path, errors: list[ContentError], warnings: list[ContentError]) -
         if record is not None:
             records.append(record)
     records = check_unique_numbers(records, errors)
+    public, masks = anonymise(settings, guide, records, as_of)
     for r in records:
-        if r.notice and r.notice.publish and r.status not in FINAL_STATUSES:
+        if r.notice is None:
+            continue
+        dated = r.notice.date is not None and r.notice.date <= as_of
+        tombstone = " and its page says it was withdrawn" if dated else ""
+        if r.notice.publish and r.status not in FINAL_STATUSES:
             warnings.append(ContentError(r.path, r.notice.lines.get("publish"),
-                                         f"notice approved but not published: status is '{r.status}'",
+                                         f"notice approved but not published: status is '{r.status}'{tombstone}",
                                          "a notice is published once the complaint is resolved, rejected or "
                                          "withdrawn"))
-    return Loaded(records=records, public=anonymise(settings, guide, records))
+        elif not r.notice.publish and dated:
+            warnings.append(ContentError(r.path, r.notice.lines.get("date"),
+                                         f"notice dated {r.notice.date} is not approved: its page says it was "
+                                         "withdrawn", "while a notice is a draft leave out 'date'; keep the date "
+                                                      "to withdraw a published notice"))
+    return Loaded(records=records, public=public, masks=masks)
 
 
 def _assets(root: Path) -> dict[str, bytes]:
@@ -94,10 +108,18 @@ def render_all(root: Path, loaded: Loaded, errors: list[ContentError]) -> dict[s
     for leak in scan_output(outputs, loaded.records):
         leaks.setdefault((leak.record_path, leak.field, leak.line), []).append(leak.output)
     for (path, name, leak_line), where in leaks.items():
-        more = f" (and {len(where) - 1} more file{'s' * (len(where) > 2)})" if len(where) > 1 else ""
-        errors.append(ContentError(path, leak_line, f"private field '{name}' would be published in {where[0]}{more}",
+        errors.append(ContentError(path, leak_line, f"private field '{name}' would be published in {_files(where)}",
                                    "another record's public text (merchant, notes, notice) or a template contains "
                                    "this value: remove it there; nothing was written"))
+    found: dict[tuple[str, int | None, str], list[str]] = {}
+    for hit in scan_patterns(outputs, loaded.public.settings.allow):
+        source, line = _source_of(root, loaded, hit.output, hit.text)
+        found.setdefault((source, line, hit.kind), []).append(hit.output)
+    for (source, line, kind), where in sorted(found.items(), key=lambda item: (item[0][0], item[0][1] or 0)):
+        errors.append(ContentError(source, line, f"a {kind.replace('_', ' ')} ({TOKENS[kind]}) would be published "
+                                                 f"in {_files(where)}",
+                                   "write it as the token, or if it is the team's own public contact add it to "
+                                   "'privacy: allow:' in content/site.yaml; nothing was written"))
     # Links are written in guide Markdown and notice bodies; point at the line there, else at the templates.
     sources: dict[str, tuple[str, int | None]] = {
         f"guide/{g.slug}/index.html": (g.path, None) for g in loaded.public.guide}
@@ -115,39 +137,65 @@ def render_all(root: Path, loaded: Loaded, errors: list[ContentError]) -> dict[s
     return {} if errors else outputs
 
 
+def _files(where: list[str]) -> str:
+    more = len(where) - 1
+    return where[0] + (f" (and {more} more file{'s' * (more > 1)})" if more else "")
+
+
+def _source_of(root: Path, loaded: Loaded, output: str, text: str) -> tuple[str, int | None]:
+    """The source file (and line) a pattern hit in an output most likely came from: guide, settings or a template."""
+    candidates = [g.path for g in loaded.public.guide if output == f"guide/{g.slug}/index.html"]
+    candidates += [SETTINGS, *(f.relative_to(root).as_posix() for f in read.find_files(root, TEMPLATES, "*"))]
+    candidates += [g.path for g in loaded.public.guide]
+    for candidate in candidates:
+        line = _line_of(root / candidate, text)
+        if line is not None:
+            return candidate, line
+    return TEMPLATES, None
+
+
 def _line_of(file: Path, needle: str) -> int | None:
-    for number, text in enumerate(file.read_text("utf-8").splitlines(), start=1):
+    try:
+        content = file.read_text("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    for number, text in enumerate(content.splitlines(), start=1):
         if needle in text:
             return number
     return None
 
 
-def _prepare(root: Path, errors: list[ContentError]) -> tuple[Report, dict[str, bytes]]:
+def _prepare(root: Path, errors: list[ContentError], as_of: dt.date | None) -> tuple[Report, dict[str, bytes]]:
     """Every stage but writing; raises BuildError with all problems, including any already in `errors`."""
     start = time.perf_counter()
     report = Report()
-    loaded = load(root, errors, report.warnings)
+    loaded = load(root, errors, report.warnings, as_of or dt.date.today())
+    report.masks = loaded.masks
     outputs = render_all(root, loaded, errors) if not errors else {}
     if errors:
         raise BuildError(errors)
     report.records = len(loaded.records)
     report.notices = len(loaded.public.notices)
     report.guide_pages = len(loaded.public.guide)
+    report.withdrawn = len(loaded.public.withdrawn)
     report.outputs = len(outputs)
     report.seconds = time.perf_counter() - start
     return report, outputs
 
 
-def check(root: Path) -> Report:
+def check(root: Path, as_of: dt.date | None = None) -> Report:
     """Validate and render everything in memory, including the privacy checks; write nothing."""
-    return _prepare(root, [])[0]
+    return _prepare(root, [], as_of)[0]
 
 
-def build(root: Path, out: Path | None = None) -> Report:
-    """Build the site into `out` (default `<root>/output`); on any error raise BuildError and write nothing."""
+def build(root: Path, out: Path | None = None, as_of: dt.date | None = None) -> Report:
+    """Build the site as of a date (default today) into `out` (default `<root>/output`).
+
+    On any error raise BuildError and write nothing.
+    """
     start = time.perf_counter()
     out = out or root / "output"
-    report, outputs = _prepare(root, check_target(out))
+    report, outputs = _prepare(root, check_target(out), as_of)
     written: WriteReport = sync(outputs, out)
     report.written, report.unchanged, report.removed = written.written, written.unchanged, written.removed
     report.seconds = time.perf_counter() - start

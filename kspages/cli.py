@@ -18,6 +18,11 @@ _site = click.option("--site", type=click.Path(exists=True, file_okay=False, pat
                      show_default=True, help="Site folder (holds content/ and templates/).")
 
 
+_as_of = click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=None,
+                      help="Apply the publication rules as of this date [default: today]; fixes the output for "
+                           "reproducible builds.")
+
+
 def _verbosity() -> int:
     return int(click.get_current_context().find_root().meta.get("kspages.verbosity", 1))
 
@@ -57,11 +62,12 @@ def main(ctx: click.Context, quiet: bool, verbose: bool) -> None:
 @_site
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Output folder [default: <site>/output].")
-def build_cmd(site: Path, out: Path | None) -> None:
+@_as_of
+def build_cmd(site: Path, out: Path | None, as_of: dt.datetime | None) -> None:
     """Build the site into the output folder."""
     out = out or site / "output"
     try:
-        report = build(site, out)
+        report = build(site, out, as_of.date() if as_of else None)
     except BuildError as exc:
         _fail(exc, out)
     except OSError as exc:
@@ -71,21 +77,40 @@ def build_cmd(site: Path, out: Path | None) -> None:
         click.echo(f"built {report.outputs} files into {out}: {report.written} written, {report.unchanged} unchanged, "
                    f"{report.removed} removed in {report.seconds:.2f} s")
     if _verbosity() > 1:
-        click.echo(f"{report.guide_pages} guide pages, {report.records} records, {report.notices} notices")
+        click.echo(f"{report.guide_pages} guide pages, {report.records} records, {report.notices} notices, "
+                   f"{report.withdrawn} withdrawn")
+        _masks(report, show=False)
+
+
+def _masks(report: Report, show: bool) -> None:
+    """One line per record field the scrubber changes: type and count, the values only with --show."""
+    for mask in report.masks:
+        counts: dict[str, int] = {}
+        for hit in mask.hits:
+            counts[hit.token] = counts.get(hit.token, 0) + 1
+        summary = ", ".join(f"{token} x{n}" for token, n in counts.items())
+        click.echo(f"{mask.path}:{mask.line or 1}: {mask.field}: will hide {summary}")
+        if show:
+            for hit in mask.hits:
+                click.echo(f"  {hit.token} <- {hit.original}")
 
 
 @main.command("check")
 @_site
-def check_cmd(site: Path) -> None:
-    """Validate everything, including the privacy checks; write nothing."""
+@_as_of
+@click.option("--show", is_flag=True, help="Also print the personal data the scrubber will hide (never in CI logs).")
+def check_cmd(site: Path, as_of: dt.datetime | None, show: bool) -> None:
+    """Validate everything, including the privacy checks, and list what will be masked; write nothing."""
     try:
-        report = check(site)
+        report = check(site, as_of.date() if as_of else None)
     except BuildError as exc:
         _fail(exc, None)
     _warnings(report)
     if _verbosity() > 0:
+        _masks(report, show)
+        hidden = sum(len(m.hits) for m in report.masks)
         click.echo(f"ok: {report.guide_pages} guide pages, {report.records} records, {report.notices} notices, "
-                   f"{report.outputs} files would be built")
+                   f"{report.outputs} files would be built; {hidden} pieces of personal data will be hidden")
 
 
 @main.command("new")

@@ -50,6 +50,9 @@ class Settings:
     labels: dict[str, dict[str, str]] = field(default_factory=lambda: {k: dict(v) for k, v in CODES.items()})
     notices_per_page: int = 20
     home_notices: int = 5
+    people: str = "role"  # how people in public text appear: "role" (消费者) or "honorific" (张女士)
+    allow: tuple[str, ...] = ()  # public values the privacy checks must not touch (the team's own hotline)
+    delay_days: int = 0  # days between the final decision and publication of its notice
 
 
 @dataclass(frozen=True)
@@ -250,7 +253,8 @@ def validate_settings(source: Source | None, errors: list[ContentError]) -> Sett
     if data is None:
         return fallback
     f = _Fields(source.path, data, errors)
-    f.only({"title", "description", "base_url", "language", "labels", "notices_per_page", "home_notices"})
+    f.only({"title", "description", "base_url", "language", "labels", "notices_per_page", "home_notices", "privacy",
+            "publication"})
     title = f.text("title") or fallback.title
     base_url = f.text("base_url") or "/"
     if not re.match(r"^(https?://[^\s/]+)?/\S*$", base_url):
@@ -272,10 +276,37 @@ def validate_settings(source: Source | None, errors: list[ContentError]) -> Sett
                 label = gf.text(code, required=False)
                 if label:
                     labels[kind][code] = label
+    people, allow = _privacy_settings(f)
+    publication = f.mapping("publication", required=False)
+    delay = 0
+    if publication is not None:
+        pf = _Fields(source.path, publication, errors, "publication.", data.line_of("publication"))
+        pf.only({"delay_days"})
+        delay = pf.integer("delay_days", 0, minimum=0)
     return Settings(title=title, base_url=base_url, description=f.text("description", required=False) or "",
                     language=f.text("language", required=False) or "zh-CN", labels=labels,
                     notices_per_page=f.integer("notices_per_page", 20),
-                    home_notices=f.integer("home_notices", 5))
+                    home_notices=f.integer("home_notices", 5), people=people, allow=allow, delay_days=delay)
+
+
+def _privacy_settings(f: _Fields) -> tuple[str, tuple[str, ...]]:
+    """`privacy: {people: role|honorific, allow: [...]}` from site.yaml."""
+    table = f.mapping("privacy", required=False)
+    if table is None:
+        return "role", ()
+    pf = _Fields(f.path, table, f.errors, "privacy.", f.data.line_of("privacy"))
+    pf.only({"people", "allow"})
+    people = pf.text("people", required=False) or "role"
+    if people not in ("role", "honorific"):
+        pf.error("people", f"unknown value '{people}' for 'privacy.people'",
+                 "role (people appear as 消费者, 客服人员, 商家) or honorific (张女士)")
+        people = "role"
+    allow = table.get("allow") or []
+    if not isinstance(allow, list) or not all(isinstance(a, (str, int)) and str(a).strip() for a in allow):
+        pf.error("allow", "'privacy.allow' must be a list of values, one per line",
+                 "e.g. '- 400-123-4567', the team's own contacts that may appear on the site")
+        allow = []
+    return people, tuple(str(a).strip() for a in allow)
 
 
 def validate_guide(sources: list[Source], errors: list[ContentError]) -> list[GuidePage]:

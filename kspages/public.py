@@ -1,8 +1,8 @@
 """The only types templates and data files ever see, built from an explicit allowlist of record fields.
 
 No template receives a `Complaint`: a private field, or one added to the format later, cannot reach the output
-unless it is copied here by name. Free text that becomes public (merchant, notes, notice title and body) is
-scrubbed of the record's own private values first.
+unless it is copied here by name. Free text that becomes public (merchant, notes, notice title and body) goes through
+the scrubber first, and every replacement is reported so staff can fix the source.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from .model import FINAL_STATUSES, Complaint, GuidePage, Settings
-from .privacy import KnownValues
+from .privacy import Hit, Scrubbed, Scrubber
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,7 @@ class PublicNotice:
     date: dt.date
     title: str
     body: str  # Markdown, scrubbed
-    hidden: int  # how many private values the scrubber removed from this notice
+    hidden: int  # how many pieces of personal data the scrubber removed from what this page shows
     status: StatusEntry
 
 
@@ -60,6 +60,17 @@ class PublicSite:
     guide: tuple[GuidePage, ...]
     notices: tuple[PublicNotice, ...]  # newest first
     statuses: tuple[StatusEntry, ...]  # sorted by number
+    withdrawn: tuple[str, ...] = ()  # numbers whose notice was taken down: a tombstone page says only that
+
+
+@dataclass(frozen=True)
+class Mask:
+    """What the scrubber replaced in one public field of a record, for `kspages check`."""
+
+    path: str
+    line: int | None
+    field: str
+    hits: tuple[Hit, ...]
 
 
 def notice_url(number: str) -> str:
@@ -67,30 +78,85 @@ def notice_url(number: str) -> str:
     return f"notices/{number}/"
 
 
-def is_published(record: Complaint) -> bool:
-    """A notice is public only when staff approved it and the complaint has reached a final status."""
-    return bool(record.notice and record.notice.publish and record.status in FINAL_STATUSES)
+def decided_on(record: Complaint) -> dt.date | None:
+    """The date of the final decision: the last history entry, when the complaint is final."""
+    if record.status in FINAL_STATUSES and record.history:
+        return record.history[-1].date
+    return None
 
 
-def anonymise(settings: Settings, guide: list[GuidePage], records: list[Complaint]) -> PublicSite:
-    """Build the public site model from validated sources."""
+def publication(record: Complaint, settings: Settings, as_of: dt.date) -> str | None:
+    """'published', 'withdrawn' (a tombstone) or None (nothing public yet) for a record's notice on `as_of`.
+
+    Published: staff approved it, the complaint is final, the notice date has come and the delay after the decision
+    has passed. A dated notice that is no longer approved, or whose complaint was reopened, is withdrawn. A notice
+    without a date is a draft and leaves no trace.
+    """
+    notice = record.notice
+    if notice is None or notice.date is None or notice.date > as_of:
+        return None
+    decided = decided_on(record)
+    if notice.publish and decided is not None:
+        return "published" if decided + dt.timedelta(days=settings.delay_days) <= as_of else None
+    return "withdrawn"
+
+
+def is_published(record: Complaint, settings: Settings, as_of: dt.date) -> bool:
+    """Whether the record's notice is on the site on `as_of`."""
+    return publication(record, settings, as_of) == "published"
+
+
+def _line(key_line: int | None, text: str, start: int) -> int | None:
+    # A block scalar ("body: |") starts on the line after its key; a one-line value sits on it.
+    if key_line is None or "\n" not in text:
+        return key_line
+    return key_line + 1 + text.count("\n", 0, start)
+
+
+def anonymise(settings: Settings, guide: list[GuidePage], records: list[Complaint],
+              as_of: dt.date) -> tuple[PublicSite, list[Mask]]:
+    """Build the public site model from validated sources, and say what the scrubber replaced where."""
     notices: list[PublicNotice] = []
     statuses: list[StatusEntry] = []
+    withdrawn: list[str] = []
+    masks: list[Mask] = []
     for record in records:
-        known = KnownValues(record.private)
-        published = is_published(record)
-        timeline = tuple(TimelineEntry(date=h.date, status=h.status, reason=h.reason, note=known.scrub(h.note).text)
-                         for h in record.history)
+        scrubber = Scrubber(record.private, settings.people, settings.allow)
+
+        def scrub(text: str, field: str, key_line: int | None) -> Scrubbed:
+            result = scrubber.scrub(text)
+            lines: dict[int | None, list[Hit]] = {}
+            for hit in result.hits:
+                lines.setdefault(_line(key_line, text, hit.start), []).append(hit)
+            masks.extend(Mask(record.path, line, field, tuple(hits)) for line, hits in lines.items())  # noqa: B023
+            return result
+
+        state = publication(record, settings, as_of)
+        notes = [scrub(h.note, f"history[{i}].note", h.line) for i, h in enumerate(record.history, start=1)]
+        merchant = scrub(record.merchant, "merchant", record.lines.get("merchant"))
+        timeline = tuple(TimelineEntry(date=h.date, status=h.status, reason=h.reason, note=n.text)
+                         for h, n in zip(record.history, notes, strict=True))
         entry = StatusEntry(number=record.number, category=record.category, channel=record.channel,
                             received=record.received, status=record.status, outcome=record.outcome,
-                            merchant=known.scrub(record.merchant).text, timeline=timeline,
-                            notice_url=notice_url(record.number) if published else None)
+                            merchant=merchant.text, timeline=timeline,
+                            notice_url=notice_url(record.number) if state == "published" else None)
         statuses.append(entry)
-        if published and record.notice and record.notice.date:
-            title, body = known.scrub(record.notice.title), known.scrub(record.notice.body)
+        if state == "withdrawn":
+            withdrawn.append(record.number)
+        if record.notice is None:
+            continue
+        # Drafts are scrubbed too, so `kspages check` shows staff what would go before they approve a notice.
+        lines = record.notice.lines
+        title = scrub(record.notice.title, "notice.title", lines.get("title"))
+        body = scrub(record.notice.body, "notice.body", lines.get("body"))
+        if state == "published" and record.notice.date:
+            hidden = title.hidden + body.hidden + merchant.hidden + sum(n.hidden for n in notes)
             notices.append(PublicNotice(number=record.number, url=notice_url(record.number),
                                         date=record.notice.date, title=title.text, body=body.text,
-                                        hidden=title.hidden + body.hidden, status=entry))
+                                        hidden=hidden, status=entry))
     notices.sort(key=lambda n: (n.date, n.number), reverse=True)
     statuses.sort(key=lambda s: s.number)
-    return PublicSite(settings=settings, guide=tuple(guide), notices=tuple(notices), statuses=tuple(statuses))
+    masks.sort(key=lambda m: (m.path, m.line or 0, m.field))
+    site = PublicSite(settings=settings, guide=tuple(guide), notices=tuple(notices), statuses=tuple(statuses),
+                      withdrawn=tuple(sorted(withdrawn)))
+    return site, masks

@@ -205,6 +205,9 @@ def render_site(site: PublicSite, renderer: Renderer, assets: dict[str, bytes]) 
     for n in site.notices:
         page(f"notices/{n.number}/index.html", n.title, "notice.html", notice=n,
              content=renderer.notice_html(n.body))
+    for number in site.withdrawn:
+        # The URL may be bookmarked or shared: say the notice was withdrawn, and nothing else about it.
+        page(f"notices/{number}/index.html", "该公示已撤回", "tombstone.html", number=number)
     bits, shards = status_shards(site.statuses)
     out.update(shards)
     page("status/index.html", "查询投诉进度", "status.html", shard_bits=bits,

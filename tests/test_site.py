@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import shutil
@@ -35,7 +36,7 @@ def test_bundled_site_builds_deterministically(tmp_path: Path) -> None:
 
 
 def test_bundled_site_covers_every_code_and_the_whole_guide(tmp_path: Path) -> None:
-    loaded = load(_bundled(tmp_path), errors := [], [])
+    loaded = load(_bundled(tmp_path), errors := [], [], dt.date(2026, 11, 1))
     assert errors == []
     records = loaded.records
     assert 25 <= len(records) <= 40

@@ -1,0 +1,325 @@
+"""Pattern detectors: personal data of anyone, found by validated patterns on a normalised view of the text.
+
+Every detector returns spans in view coordinates. A regex proposes, a validator disposes: check digits (python-stdnum),
+real dates, area and issuer prefixes, and context words decide what is personal. Things the public needs (complaint
+numbers, business hotlines, 12315, company credit codes) are found too, and cancel the pattern spans they overlap.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import ipaddress
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from stdnum import luhn
+from stdnum.cn import ric, uscc
+
+from .. import numbers
+from .view import SEPARATORS, View
+
+S = f"[{re.escape(SEPARATORS)}]?"  # at most one separator between two digits
+_CJK = "\u4e00-\u9fff"
+SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任"
+            "沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付傅方白邹孟熊秦邱江尹薛闫阎段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔"
+            "向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单"
+            "季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦"
+            "戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟"
+            "邝唐")
+COMPOUND_SURNAMES = ("欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文", "司徒",
+                     "夏侯", "令狐", "端木", "独孤", "南宫", "西门", "轩辕", "呼延")
+HONORIFICS = ("先生", "女士", "小姐", "老师", "阿姨", "大爷", "大妈", "同学")
+_SURNAME = f"(?:{'|'.join(COMPOUND_SURNAMES)}|[{SURNAMES}])"
+# Province-level codes, the first two digits of an ID number.
+_PROVINCES = frozenset("11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 61 62 63 64 65 "
+                       "71 81 82 83".split())
+_MOBILE_PREFIXES = re.compile(r"^1(?:3\d|4[5-9]|5[0-35-9]|6[2567]|7[0-8]|8\d|9[0-35-9])")
+_CARD_PREFIXES = re.compile(r"^(?:62|4|5[1-5]|2[2-7]|3[47]|35|60|65|9[0-9])")
+
+
+@dataclass(frozen=True)
+class Span:
+    """A stretch of the normalised view that holds personal data of one kind."""
+
+    start: int
+    end: int
+    kind: str
+
+
+def _digits(text: str) -> str:
+    return re.sub(r"[^0-9Xx]", "", text).upper()
+
+
+def _real_date(year: int, month: int, day: int) -> bool:
+    try:
+        return dt.date(1900, 1, 1) <= dt.date(year, month, day) <= dt.date.today()
+    except ValueError:
+        return False
+
+
+def valid_id18(digits: str) -> bool:
+    """An 18-digit resident ID: province code, real birth date, ISO 7064 MOD 11-2 check digit."""
+    return (len(digits) == 18 and digits[:17].isdigit() and digits[:2] in _PROVINCES
+            and _real_date(int(digits[6:10]), int(digits[10:12]), int(digits[12:14]))
+            and ric.calc_check_digit(digits) == digits[17])
+
+
+def valid_id15(digits: str) -> bool:
+    """A 15-digit (pre-1999) resident ID: province code and a real 19yy birth date."""
+    return (len(digits) == 15 and digits.isdigit() and digits[:2] in _PROVINCES
+            and _real_date(1900 + int(digits[6:8]), int(digits[8:10]), int(digits[10:12])))
+
+
+Finder = Callable[[View], Iterator[Span]]
+FINDERS: list[tuple[str, Finder]] = []
+
+
+def finder(name: str) -> Callable[[Finder], Finder]:
+    """Register a detector under the kind it reports (most kinds) or its own name (people)."""
+    def register(fn: Finder) -> Finder:
+        FINDERS.append((name, fn))
+        return fn
+    return register
+
+
+def _group_spans(regex: re.Pattern[str], text: str, kind: str, group: str | int = 0,
+                 valid: Callable[[re.Match[str]], bool] = lambda m: True) -> Iterator[Span]:
+    for match in regex.finditer(text):
+        if valid(match):
+            yield Span(match.start(group), match.end(group), kind)
+
+
+_MOBILE = re.compile(rf"(?<![0-9])(?:(?:\+|00){S}86{S}|86{S}(?=1))?(1(?:{S}[0-9]){{10}})(?![0-9])")
+_MASKED_MOBILE = re.compile(r"(?<![0-9])1[3-9][0-9]{1,5}[*xX]{3,8}[0-9]{2,4}(?![0-9])")
+
+
+@finder("mobile")
+def _mobile(v: View) -> Iterator[Span]:
+    yield from _group_spans(_MOBILE, v.text, "mobile", 0, lambda m: bool(_MOBILE_PREFIXES.match(_digits(m[1]))))
+    # "138****5678" is still personal information (PIPL): a partial mask is not anonymisation.
+    yield from _group_spans(_MASKED_MOBILE, v.text, "mobile", 0, lambda m: len(m[0]) == 11)
+
+
+_LANDLINE = re.compile(rf"(?<![0-9])\(?0(?:10|2[0-9]|[3-9][0-9]{{2}})\)?{S}[2-8][0-9]{{2,3}}{S}[0-9]{{4}}"
+                       rf"(?:{S}(?:转|ext\.?)?{S}[0-9]{{1,5}})?(?![0-9])", re.I)
+_LANDLINE_CONTEXT = re.compile(rf"(?:座机|固话|固定电话|家里电话|办公电话|tel)\s*[:：]?\s*(?:是|为)?\s*"
+                               rf"([2-8][0-9]{{2,3}}{S}[0-9]{{4}})(?![0-9])", re.I)
+
+
+@finder("landline")
+def _landline(v: View) -> Iterator[Span]:
+    yield from _group_spans(_LANDLINE, v.text, "landline")
+    yield from _group_spans(_LANDLINE_CONTEXT, v.text, "landline", 1)
+
+
+_ID_CONTEXT = r"(?:身份证|证件|公民身份号码|身份号码|id)(?:号码|号)?\s*[:：]?\s*(?:是|为)?\s*"
+_ID18 = re.compile(rf"(?<![0-9a-z])[1-9](?:{S}[0-9]){{16}}{S}[0-9x](?![0-9a-z])", re.I)
+_ID_AFTER_CONTEXT = re.compile(rf"{_ID_CONTEXT}([0-9]{{6}}[0-9*]{{6,8}}[0-9*]{{2,3}}[0-9x*]?)(?![0-9a-z])", re.I)
+_MASKED_ID = re.compile(r"(?<![0-9a-z])[1-9][0-9]{2,5}\*{6,12}[0-9]{2,3}[0-9x](?![0-9a-z])", re.I)
+
+
+@finder("id_card")
+def _id_card(v: View) -> Iterator[Span]:
+    yield from _group_spans(_ID18, v.text, "id_card", 0, lambda m: valid_id18(_digits(m[0])))
+    # After a context word any 15- or 18-character number is an ID number, even mistyped or partly masked.
+    yield from _group_spans(_ID_AFTER_CONTEXT, v.text, "id_card", 1, lambda m: len(m[1]) in (15, 18))
+    yield from _group_spans(_MASKED_ID, v.text, "id_card", 0, lambda m: len(m[0]) in (15, 18))
+
+
+_CARD = re.compile(rf"(?<![0-9a-z])[2-9](?:{S}[0-9]){{14,18}}(?![0-9a-z])", re.I)
+_CARD_CONTEXT = re.compile(r"(?:卡号|银行卡|储蓄卡|信用卡|借记卡|银行账号|银行帐号|账号|帐号|卡尾号|打款|转账|汇款|收款|退款到|"
+                           r"退到|银联|card|开户)", re.I)
+
+
+@finder("bank_card")
+def _bank_card(v: View) -> Iterator[Span]:
+    for match in _CARD.finditer(v.text):
+        digits = _digits(match[0])
+        context = None
+        for context in _CARD_CONTEXT.finditer(v.text, max(0, match.start() - 16), match.start()):
+            pass  # the nearest context word decides whether anything stands between it and the number
+        if context and (16 <= len(digits) <= 19 and luhn.is_valid(digits) and _CARD_PREFIXES.match(digits)
+                        or v.text[context.end():match.start()].strip(" :：是为") == ""):
+            yield Span(match.start(), match.end(), "bank_card")
+
+
+_EMAIL = re.compile(r"(?<![a-z0-9._%+\-])[a-z0-9][a-z0-9._%+\-]*\s*(?:@|艾特|\(at\)|\[at\]|\{at\}|（at）| at |#)\s*"
+                    r"[a-z0-9\-]+(?:\s*(?:\.|点|\(dot\)|\[dot\]| dot )\s*[a-z0-9\-]+)*"
+                    r"\s*(?:\.|点|\(dot\)|\[dot\]| dot )\s*(?:com|cn|net|org|edu|gov|cc|io|me|top|vip|info|co|hk|tw)"
+                    r"(?![a-z])", re.I)
+
+
+@finder("email")
+def _email(v: View) -> Iterator[Span]:
+    yield from _group_spans(_EMAIL, v.text, "email")
+
+
+_QQ = re.compile(r"(?:(?<![a-z])qq|扣扣|企鹅号|(?<![a-z])q号)(?:号码|号|群)?\s*[:：]?\s*(?:是|为)?\s*([1-9][0-9]{4,10})(?![0-9])",
+                 re.I)
+
+
+@finder("qq")
+def _qq(v: View) -> Iterator[Span]:
+    yield from _group_spans(_QQ, v.text, "qq", 1)
+
+
+_WECHAT = re.compile(r"(?P<kw>微信号|微信|薇信|威信|徽信|v信|(?<![a-z])(?:weixin|wechat|vx|wx|v)|加v|\+v)"
+                     r"(?P<id>号|id)?\s*(?P<colon>[:：]|是|为)?\s*"
+                     r"(?P<v>wxid_[a-z0-9]{6,20}|1[3-9][0-9]{9}|[a-z][-_a-z0-9]{5,19})(?![-_a-z0-9])", re.I)
+
+
+@finder("wechat")
+def _wechat(v: View) -> Iterator[Span]:
+    def valid(m: re.Match[str]) -> bool:
+        # "微信 transfer" is English, not an ID: letters alone count only after "微信号:" or similar.
+        explicit = m["id"] or m["colon"] or m["kw"].endswith("号")
+        return bool(explicit or not m["v"].isalpha()) and (m["kw"].lower() != "v" or bool(m["colon"]))
+    yield from _group_spans(_WECHAT, v.text, "wechat", "v", valid)
+
+
+_PLATE = re.compile(r"(?<![a-z0-9])[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼][·• ]?[A-HJ-NP-Z][·• ]?"
+                    r"(?:[DF][A-HJ-NP-Z0-9][0-9]{4}|[0-9]{5}[DF]|[A-HJ-NP-Z0-9]{4}[A-HJ-NP-Z0-9挂学警])(?![a-z0-9])",
+                    re.I)
+
+
+@finder("plate")
+def _plate(v: View) -> Iterator[Span]:
+    # A plate has a digit in its serial; "粤BABCDE" is not one.
+    yield from _group_spans(_PLATE, v.text, "plate", 0, lambda m: any(c.isdigit() for c in m[0]))
+
+
+_IPV4 = re.compile(r"(?<![0-9.])(?:[0-9]{1,3}\.){3}[0-9]{1,3}(?![0-9.])")
+_IPV6 = re.compile(r"(?<![0-9a-f:])(?:[0-9a-f]{0,4}:){2,7}[0-9a-f]{0,4}(?![0-9a-f:])", re.I)
+_VERSION = re.compile(r"(?:v|版本|version)\s*$", re.I)
+
+
+def _is_ip(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
+
+
+@finder("ip")
+def _ip(v: View) -> Iterator[Span]:
+    yield from _group_spans(_IPV4, v.text, "ip", 0,
+                            lambda m: _is_ip(m[0]) and not _VERSION.search(v.text[max(0, m.start() - 8):m.start()]))
+    yield from _group_spans(_IPV6, v.text, "ip", 0, lambda m: len(m[0]) >= 6 and _is_ip(m[0]))
+
+
+# Addresses: a run of place components; the province and city at its head stay, the rest (district down) goes.
+_NAME = f"(?:(?![在住到寄于是的了我你他她送至往从给把被请将址说])[{_CJK}0-9a-z])"
+_KEEP_SUFFIX = ("省", "自治区", "自治州", "地区", "盟", "市")
+_PLACE_SUFFIX = ("省|自治区|自治州|地区|盟|市|区|县|旗|街道|镇|乡|村|大街|路|街|大道|巷|弄|胡同|小区|花园|公寓|大厦|广场|"
+                 "新村|家园|苑|社区|大院|宿舍|工业园|产业园|园区|公馆|名苑|华府|山庄")
+_STREET = re.compile(r"(?:街道|镇|乡|村|大街|路|街|大道|巷|弄|胡同|小区|花园|公寓|大厦|广场|新村|家园|苑|社区|大院|宿舍|工业园|"
+                     r"产业园|园区|公馆|名苑|华府|山庄|号楼|号院|号|栋|幢|座|单元|层|楼|室|户|房|组)$")
+_COMPONENT = (f"(?:{_NAME}{{1,8}}?(?:{_PLACE_SUFFIX})|[0-9a-z一二三四五六七八九十]{{1,6}}(?:-[0-9]{{1,4}})?"
+              f"(?:号楼|号院|号|栋|幢|座|单元|层|楼|室|户|房|弄|巷|组))")
+_ADDRESS = re.compile(f"(?:{_COMPONENT}){{2,}}", re.I)
+_ONE_COMPONENT = re.compile(_COMPONENT, re.I)
+
+
+@finder("address")
+def _address(v: View) -> Iterator[Span]:
+    for match in _ADDRESS.finditer(v.text):
+        parts = [(m.start(), m.end()) for m in _ONE_COMPONENT.finditer(v.text, match.start(), match.end())]
+        start = match.start()
+        for part_start, part_end in parts:
+            if not v.text[part_start:part_end].endswith(_KEEP_SUFFIX):
+                break
+            start = part_end
+        street = [p for p in parts if p[0] >= start and _STREET.search(v.text[p[0]:p[1]])]
+        if street and start < match.end():
+            yield Span(start, match.end(), "address")
+
+
+_ORDER = re.compile(r"(?P<kw>订单编号|订单号码|订单号|订单|单号|运单号|运单|快递单号|快递号|快递单|物流单号|物流号|包裹号|tracking|order)"
+                    r"\s*(?:no\.?|id|#)?\s*(?:[:：#]|是|为)?\s*"
+                    r"(?P<v>[a-z]{0,4}[0-9][0-9a-z\-]{5,30})(?![0-9a-z])", re.I)
+_CARRIER = re.compile(r"(?<![0-9a-z])(?:SF|YT|JDV?|JT|ZTO|YD|STO|EMS|DPK|YZ)[0-9]{10,15}(?![0-9a-z])", re.I)
+_DATELIKE = re.compile(r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}$")
+_TRACKING_WORDS = ("运", "快递", "物流", "包裹", "tracking")
+
+
+@finder("order")
+def _order(v: View) -> Iterator[Span]:
+    for match in _ORDER.finditer(v.text):
+        value = match["v"]
+        if _DATELIKE.match(value) or numbers.check(value).verdict == "ok":
+            continue
+        tracking = any(w in match["kw"].lower() for w in _TRACKING_WORDS)
+        yield Span(match.start("v"), match.end("v"), "tracking" if tracking else "order")
+    yield from _group_spans(_CARRIER, v.text, "tracking")
+
+
+# A long bare digit run is an order, tracking, card or account number: nothing public is that long. Timestamps in
+# milliseconds have 13 digits and stay.
+_LONG_NUMBER = re.compile(r"(?<![0-9a-z])[0-9](?:[0-9]|[ \-](?=[0-9])){14,}(?![0-9a-z])", re.I)
+
+
+@finder("number")
+def _long_number(v: View) -> Iterator[Span]:
+    yield from _group_spans(_LONG_NUMBER, v.text, "number", 0, lambda m: len(_digits(m[0])) >= 15)
+
+
+_ROLE_WORDS = {"客服人员": "staff", "客服": "staff", "工作人员": "staff", "专员": "staff", "快递员": "staff",
+               "骑手": "staff", "店主": "merchant", "店长": "merchant", "老板": "merchant", "掌柜": "merchant",
+               "商家": "merchant", "卖家": "merchant"}
+_HONORIFIC = re.compile(f"(?P<role>{'|'.join(_ROLE_WORDS)})?(?P<name>{_SURNAME}[{_CJK}]{{0,2}}?)"
+                        f"(?P<hon>{'|'.join(HONORIFICS)})")
+_NICKNAME = re.compile(f"(?P<role>{'|'.join(_ROLE_WORDS)})(?P<name>[小老阿]{_SURNAME})(?![{_CJK}])?")
+_NAMED = re.compile(f"(?:姓名|联系人|收件人|收货人|投诉人|举报人|本人|我叫|名叫|买家|消费者|用户)\\s*[:：]?\\s*(?:是|为)?\\s*"
+                    f"(?P<name>{_SURNAME}[{_CJK}]{{1,2}})")
+# Characters that end a name in running text ("本人王明电话..." is 王明, not 王明电).
+_AFTER_NAME = set("电手联的在是于说称表反投购买已了和与及向从到")
+
+
+@finder("person")
+def _person(v: View) -> Iterator[Span]:
+    for match in _HONORIFIC.finditer(v.text):
+        role = _ROLE_WORDS.get(match["role"] or "", "person")
+        yield Span(match.start(), match.end(), role)
+    for match in _NICKNAME.finditer(v.text):
+        yield Span(match.start(), match.end(), _ROLE_WORDS[match["role"]])
+    for match in _NAMED.finditer(v.text):
+        end = match.end("name")
+        while end - match.start("name") > 2 and v.text[end - 1] in _AFTER_NAME:
+            end -= 1
+        if v.text[end - 1] in _AFTER_NAME:
+            end -= 1
+        if end - match.start("name") >= 2:
+            yield Span(match.start("name"), end, "person")
+
+
+# What stays public even when a detector proposes it.
+# With the KS prefix or its dashes only: a bare 9-character run could be the middle of a phone number.
+_COMPLAINT_NUMBER = re.compile(r"(?<![0-9a-z])(?:ks[-\s]?[0-9a-z]{4}[-\s]?[0-9a-z]{4}[-\s]?[0-9a-z]|"
+                               r"[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z])(?![0-9a-z])", re.I)
+_HOTLINE = re.compile(rf"(?<![0-9a-z])(?:[48]00{S}[0-9]{{3}}{S}[0-9]{{4}}|95[0-9]{{3,4}}|1[0-2][0-9]{{3}})(?![0-9a-z])", re.I)
+_CREDIT_CODE = re.compile(r"(?<![0-9a-z])[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}(?![0-9a-z])")
+
+
+def public_spans(v: View) -> list[tuple[int, int]]:
+    """Spans that must stay: complaint numbers, business hotlines and service numbers, company credit codes."""
+    found = [(m.start(), m.end()) for m in _COMPLAINT_NUMBER.finditer(v.text)
+             if numbers.check(m[0]).verdict == "ok"]
+    found += [(m.start(), m.end()) for m in _HOTLINE.finditer(v.text)]
+    found += [(m.start(), m.end()) for m in _CREDIT_CODE.finditer(v.text)
+              if uscc.is_valid(m[0]) and not valid_id18(m[0])]
+    return found
+
+
+def detect(v: View, only: frozenset[str] | None = None) -> list[Span]:
+    """Every pattern span in the view (from the `only` detectors, if given), minus those overlapping something public."""
+    keep = public_spans(v)
+    spans: list[Span] = []
+    for name, fn in FINDERS:
+        if only is not None and name not in only:
+            continue
+        for span in fn(v):
+            if not any(a < span.end and span.start < b for a, b in keep):
+                spans.append(span)
+    return spans

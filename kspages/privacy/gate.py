@@ -1,0 +1,116 @@
+"""The output leak gate: the last line of defence, run over every byte about to be written."""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+import urllib.parse
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+import ahocorasick
+
+from ..model import Complaint, PrivateValue
+from .detect import detect
+from .known import fold, is_sensitive
+from .view import view
+
+# The gate joins digit runs across the same separators the scrubber accepts: "138 1234—5678" -> "13812345678".
+_JOIN_DIGITS = re.compile(r"(?<=\d)(?:\s|[.\-·\u2010-\u2015\u2212])+(?=\d)")
+_JSON_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
+# Pattern kinds certain enough to fail a build on sight: validated by prefix, check digit or syntax.
+GATE_KINDS = frozenset({"mobile", "id_card", "bank_card", "email"})
+
+
+def _forms(text: str) -> set[str]:
+    """The normalised forms a value is searched for in the output: NFKC, lower case, digits joined."""
+    folded = fold(text)
+    return {f for f in (folded, _JOIN_DIGITS.sub("", folded)) if f}
+
+
+def _gate_values(record: Complaint) -> Iterator[tuple[PrivateValue, str]]:
+    for value in record.private:
+        if value.field == "description":
+            # The complainant's own account: look for it whole and for its longer lines; shorter pieces would
+            # match ordinary words of the guide.
+            pieces = [p for p in (value.value, *value.value.splitlines()) if len(p.strip()) >= 12]
+            for piece in pieces:
+                for form in _forms(piece):
+                    yield value, form
+        elif is_sensitive(value):
+            for form in _forms(value.value):
+                yield value, form
+
+
+@dataclass(frozen=True)
+class Leak:
+    """A private value of a record found in an output file (the value itself is never kept here)."""
+
+    record_path: str
+    field: str
+    line: int
+    output: str
+
+
+@dataclass(frozen=True)
+class PatternLeak:
+    """Personal data of a validated kind (a phone, an ID number...) found in an output file, owner unknown."""
+
+    output: str
+    kind: str
+    text: str  # for locating its source; printed only on request
+
+
+def readable(raw: bytes) -> str:
+    """An output file as the gate reads it: entities, JSON escapes and percent-encoding undone, NFKC, lower case."""
+    text = html.unescape(raw.decode("utf-8", errors="replace"))
+    text = _JSON_ESCAPE.sub(lambda m: chr(int(m[1], 16)), text)
+    if "%" in text:
+        text = urllib.parse.unquote(text)
+    return unicodedata.normalize("NFKC", text).lower()
+
+
+def scan_output(outputs: dict[str, bytes], records: Iterable[Complaint]) -> list[Leak]:
+    """Every place a record's private value appears, in normalised form, in any output file.
+
+    One Aho-Corasick automaton over all values of all records: one pass per output whatever the number of records.
+    """
+    owners: dict[str, list[tuple[Complaint, PrivateValue]]] = {}
+    for record in records:
+        for value, form in _gate_values(record):
+            owners.setdefault(form, []).append((record, value))
+    if not owners:
+        return []
+    automaton = ahocorasick.Automaton()
+    for form in owners:
+        automaton.add_word(form, form)
+    automaton.make_automaton()
+    leaks: list[Leak] = []
+    seen: set[tuple[str, str, str]] = set()
+    for out_path in sorted(outputs):
+        text = readable(outputs[out_path])
+        for haystack in (text, _JOIN_DIGITS.sub("", text)):
+            for _, form in automaton.iter(haystack):
+                for record, value in owners[form]:
+                    key = (record.path, value.field, out_path)
+                    if key not in seen:
+                        seen.add(key)
+                        leaks.append(Leak(record.path, value.field, value.line, out_path))
+    return sorted(leaks, key=lambda leak: (leak.record_path, leak.line, leak.field, leak.output))
+
+
+def scan_patterns(outputs: dict[str, bytes], allow: Iterable[str] = ()) -> list[PatternLeak]:
+    """Every high-confidence pattern hit (phone, ID number, bank card, email) in any output file."""
+    allowed = tuple(fold(a) for a in allow if a.strip())
+    found: list[PatternLeak] = []
+    for out_path in sorted(outputs):
+        original = outputs[out_path].decode("utf-8", errors="replace")
+        text = html.unescape(_JSON_ESCAPE.sub(lambda m: chr(int(m[1], 16)), original))
+        v = view(text)
+        for span in detect(v, GATE_KINDS):
+            start, end = v.span(span.start, span.end)
+            hit = text[start:end]
+            if not any(a in fold(hit) for a in allowed):
+                found.append(PatternLeak(out_path, span.kind, hit))
+    return found
