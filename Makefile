@@ -14,7 +14,7 @@ test: lint
 	$(VENV)/bin/python -m pytest
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check kspages tests
+	$(VENV)/bin/ruff check kspages tests benchmarks
 	$(VENV)/bin/mypy
 
 preview: site

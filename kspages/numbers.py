@@ -8,6 +8,7 @@ may safely read O as 0 and I/L as 1. `templates/assets/lookup.js` implements the
 
 from __future__ import annotations
 
+import random
 import secrets
 import unicodedata
 from dataclasses import dataclass
@@ -43,10 +44,11 @@ def format_number(compact: str) -> str:
     return f"{PREFIX}-{compact[0:4]}-{compact[4:8]}-{compact[8:]}"
 
 
-def generate() -> str:
-    """A fresh random number in canonical form."""
+def generate(rng: random.Random | None = None) -> str:
+    """A fresh random number in canonical form (from `secrets`, or from `rng` for reproducible test data)."""
+    pick = rng.choice if rng is not None else secrets.choice
     while True:
-        body = "".join(secrets.choice(BODY_ALPHABET) for _ in range(BODY_LENGTH))
+        body = "".join(pick(BODY_ALPHABET) for _ in range(BODY_LENGTH))
         check = _check_char(body)
         if check in BODY_ALPHABET:  # never issue I, L, O, U: they would be read as 1, 1, 0 on input
             return format_number(body + check)

@@ -113,6 +113,21 @@ def _line(key_line: int | None, text: str, start: int) -> int | None:
     return key_line + 1 + text.count("\n", 0, start)
 
 
+class _FieldScrubber:
+    """Scrubs one record's public fields and notes every replacement, with its line, in `masks`."""
+
+    def __init__(self, record: Complaint, scrubber: Scrubber, masks: list[Mask]) -> None:
+        self.record, self.scrubber, self.masks = record, scrubber, masks
+
+    def __call__(self, text: str, field: str, key_line: int | None) -> Scrubbed:
+        result = self.scrubber.scrub(text)
+        lines: dict[int | None, list[Hit]] = {}
+        for hit in result.hits:
+            lines.setdefault(_line(key_line, text, hit.start), []).append(hit)
+        self.masks.extend(Mask(self.record.path, line, field, tuple(hits)) for line, hits in lines.items())
+        return result
+
+
 def anonymise(settings: Settings, guide: list[GuidePage], records: list[Complaint],
               as_of: dt.date) -> tuple[PublicSite, list[Mask]]:
     """Build the public site model from validated sources, and say what the scrubber replaced where."""
@@ -121,16 +136,7 @@ def anonymise(settings: Settings, guide: list[GuidePage], records: list[Complain
     withdrawn: list[str] = []
     masks: list[Mask] = []
     for record in records:
-        scrubber = Scrubber(record.private, settings.people, settings.allow)
-
-        def scrub(text: str, field: str, key_line: int | None) -> Scrubbed:
-            result = scrubber.scrub(text)
-            lines: dict[int | None, list[Hit]] = {}
-            for hit in result.hits:
-                lines.setdefault(_line(key_line, text, hit.start), []).append(hit)
-            masks.extend(Mask(record.path, line, field, tuple(hits)) for line, hits in lines.items())  # noqa: B023
-            return result
-
+        scrub = _FieldScrubber(record, Scrubber(record.private, settings.people, settings.allow), masks)
         state = publication(record, settings, as_of)
         notes = [scrub(h.note, f"history[{i}].note", h.line) for i, h in enumerate(record.history, start=1)]
         merchant = scrub(record.merchant, "merchant", record.lines.get("merchant"))

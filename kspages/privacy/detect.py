@@ -32,8 +32,9 @@ COMPOUND_SURNAMES = ("欧阳", "司马", "诸葛", "上官", "东方", "皇甫",
 HONORIFICS = ("先生", "女士", "小姐", "老师", "阿姨", "大爷", "大妈", "同学")
 _SURNAME = f"(?:{'|'.join(COMPOUND_SURNAMES)}|[{SURNAMES}])"
 # Province-level codes, the first two digits of an ID number.
-_PROVINCES = frozenset("11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 61 62 63 64 65 "
-                       "71 81 82 83".split())
+_PROVINCES = frozenset({"11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37",
+                        "41", "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64",
+                        "65", "71", "81", "82", "83"})
 _MOBILE_PREFIXES = re.compile(r"^1(?:3\d|4[5-9]|5[0-35-9]|6[2567]|7[0-8]|8\d|9[0-35-9])")
 _CARD_PREFIXES = re.compile(r"^(?:62|4|5[1-5]|2[2-7]|3[47]|35|60|65|9[0-9])")
 
@@ -62,7 +63,7 @@ def valid_id18(digits: str) -> bool:
     """An 18-digit resident ID: province code, real birth date, ISO 7064 MOD 11-2 check digit."""
     return (len(digits) == 18 and digits[:17].isdigit() and digits[:2] in _PROVINCES
             and _real_date(int(digits[6:10]), int(digits[10:12]), int(digits[12:14]))
-            and ric.calc_check_digit(digits) == digits[17])
+            and ric.calc_check_digit(digits[:17]) == digits[17])
 
 
 def valid_id15(digits: str) -> bool:
@@ -101,10 +102,10 @@ def _mobile(v: View) -> Iterator[Span]:
     yield from _group_spans(_MASKED_MOBILE, v.text, "mobile", 0, lambda m: len(m[0]) == 11)
 
 
-_LANDLINE = re.compile(rf"(?<![0-9])\(?0(?:10|2[0-9]|[3-9][0-9]{{2}})\)?{S}[2-8][0-9]{{2,3}}{S}[0-9]{{4}}"
+_LANDLINE = re.compile(rf"(?<![0-9])\(?0(?:10|2[0-9]|[3-9][0-9]{{2}})\)?{S}[2-8](?:{S}[0-9]){{6,7}}"
                        rf"(?:{S}(?:转|ext\.?)?{S}[0-9]{{1,5}})?(?![0-9])", re.I)
 _LANDLINE_CONTEXT = re.compile(rf"(?:座机|固话|固定电话|家里电话|办公电话|tel)\s*[:：]?\s*(?:是|为)?\s*"
-                               rf"([2-8][0-9]{{2,3}}{S}[0-9]{{4}})(?![0-9])", re.I)
+                               rf"([2-8](?:{S}[0-9]){{6,7}})(?![0-9])", re.I)
 
 
 @finder("landline")
@@ -136,9 +137,9 @@ _CARD_CONTEXT = re.compile(r"(?:卡号|银行卡|储蓄卡|信用卡|借记卡|�
 def _bank_card(v: View) -> Iterator[Span]:
     for match in _CARD.finditer(v.text):
         digits = _digits(match[0])
-        context = None
-        for context in _CARD_CONTEXT.finditer(v.text, max(0, match.start() - 16), match.start()):
-            pass  # the nearest context word decides whether anything stands between it and the number
+        # The nearest context word decides whether anything stands between it and the number.
+        contexts = list(_CARD_CONTEXT.finditer(v.text, max(0, match.start() - 16), match.start()))
+        context = contexts[-1] if contexts else None
         if context and (16 <= len(digits) <= 19 and luhn.is_valid(digits) and _CARD_PREFIXES.match(digits)
                         or v.text[context.end():match.start()].strip(" :：是为") == ""):
             yield Span(match.start(), match.end(), "bank_card")
@@ -155,7 +156,7 @@ def _email(v: View) -> Iterator[Span]:
     yield from _group_spans(_EMAIL, v.text, "email")
 
 
-_QQ = re.compile(r"(?:(?<![a-z])qq|扣扣|企鹅号|(?<![a-z])q号)(?:号码|号|群)?\s*[:：]?\s*(?:是|为)?\s*([1-9][0-9]{4,10})(?![0-9])",
+_QQ = re.compile(r"(?:(?<![a-z])qq|扣扣|企鹅号|(?<![a-z])q号)群?(?:号码|号)?\s*[:：]?\s*(?:是|为)?\s*([1-9][0-9]{4,10})(?![0-9])",
                  re.I)
 
 
@@ -211,28 +212,34 @@ def _ip(v: View) -> Iterator[Span]:
 
 # Addresses: a run of place components; the province and city at its head stay, the rest (district down) goes.
 _NAME = f"(?:(?![在住到寄于是的了我你他她送至往从给把被请将址说])[{_CJK}0-9a-z])"
-_KEEP_SUFFIX = ("省", "自治区", "自治州", "地区", "盟", "市")
-_PLACE_SUFFIX = ("省|自治区|自治州|地区|盟|市|区|县|旗|街道|镇|乡|村|大街|路|街|大道|巷|弄|胡同|小区|花园|公寓|大厦|广场|"
-                 "新村|家园|苑|社区|大院|宿舍|工业园|产业园|园区|公馆|名苑|华府|山庄")
-_STREET = re.compile(r"(?:街道|镇|乡|村|大街|路|街|大道|巷|弄|胡同|小区|花园|公寓|大厦|广场|新村|家园|苑|社区|大院|宿舍|工业园|"
-                     r"产业园|园区|公馆|名苑|华府|山庄|号楼|号院|号|栋|幢|座|单元|层|楼|室|户|房|组)$")
-_COMPONENT = (f"(?:{_NAME}{{1,8}}?(?:{_PLACE_SUFFIX})|[0-9a-z一二三四五六七八九十]{{1,6}}(?:-[0-9]{{1,4}})?"
-              f"(?:号楼|号院|号|栋|幢|座|单元|层|楼|室|户|房|弄|巷|组))")
-_ADDRESS = re.compile(f"(?:{_COMPONENT}){{2,}}", re.I)
+_PROVINCE_SUFFIX = ("省", "自治区")
+_CITY_SUFFIX = ("市", "自治州", "地区", "盟")
+_DISTRICT_SUFFIX = ("区", "县", "旗", "市")
+_STREET_SUFFIX = ("街道|镇|乡|村|大街|路|街|大道|巷|弄|胡同|小区|花园|公寓|大厦|广场|新村|家园|苑|社区|大院|宿舍|工业园|产业园|园区|"
+                  "公馆|名苑|华府|山庄|城|园|里|坊|湾")
+_UNIT_SUFFIX = "号楼|号院|号|栋|幢|座|单元|层|楼|室|户|房|弄|巷|组"
+# A bare road suffix continues a name that already ended on a suffix: 科技园 + 路.
+_COMPONENT = (f"(?:{_NAME}{{1,8}}?(?:省|自治区|自治州|地区|盟|市|区|县|旗|{_STREET_SUFFIX})|"
+              f"[0-9a-z一二三四五六七八九十]{{1,6}}(?:-[0-9]{{1,4}})?(?:{_UNIT_SUFFIX})|大街|大道|路|街|巷|弄|胡同)")
+# Components, then trailing room numbers written without a unit ("3号楼501", "7-1203").
+_ADDRESS = re.compile(f"(?:{_COMPONENT}){{2,}}(?:-?[0-9]{{1,5}}(?:室|房|号)?(?![0-9]))?", re.I)
 _ONE_COMPONENT = re.compile(_COMPONENT, re.I)
+_STREET = re.compile(f"(?:{_STREET_SUFFIX}|{_UNIT_SUFFIX})$")
 
 
 @finder("address")
 def _address(v: View) -> Iterator[Span]:
     for match in _ADDRESS.finditer(v.text):
-        parts = [(m.start(), m.end()) for m in _ONE_COMPONENT.finditer(v.text, match.start(), match.end())]
-        start = match.start()
-        for part_start, part_end in parts:
-            if not v.text[part_start:part_end].endswith(_KEEP_SUFFIX):
-                break
-            start = part_end
-        street = [p for p in parts if p[0] >= start and _STREET.search(v.text[p[0]:p[1]])]
-        if street and start < match.end():
+        parts = [v.text[m.start():m.end()] for m in _ONE_COMPONENT.finditer(v.text, match.start(), match.end())]
+        # Keep one province and one city, the city only when a district follows it: "昆山市翠苑小区" names a
+        # county-level city whose streets are private, "苏州市昆山市" keeps 苏州市.
+        start, i = match.start(), 0
+        if parts and parts[0].endswith(_PROVINCE_SUFFIX):
+            start, i = start + len(parts[0]), 1
+        if (len(parts) > i + 1 and parts[i].endswith(_CITY_SUFFIX) and parts[i + 1].endswith(_DISTRICT_SUFFIX)
+                and not parts[i + 1].endswith(("小区", "园区", "社区"))):
+            start, i = start + len(parts[i]), i + 1
+        if any(_STREET.search(p) for p in parts[i:]) and start < match.end():
             yield Span(start, match.end(), "address")
 
 
@@ -268,13 +275,21 @@ def _long_number(v: View) -> Iterator[Span]:
 _ROLE_WORDS = {"客服人员": "staff", "客服": "staff", "工作人员": "staff", "专员": "staff", "快递员": "staff",
                "骑手": "staff", "店主": "merchant", "店长": "merchant", "老板": "merchant", "掌柜": "merchant",
                "商家": "merchant", "卖家": "merchant"}
-_HONORIFIC = re.compile(f"(?P<role>{'|'.join(_ROLE_WORDS)})?(?P<name>{_SURNAME}[{_CJK}]{{0,2}}?)"
+# Before 先生/女士 any character is taken for a surname (there are hundreds) except these, which make ordinary
+# words: 这位先生, 老先生, 各位女士.
+_NOT_SURNAME = "位老的名个一两这那是为和与及给向对请称该此其各男女好小大新本原前后贵您你我他她们士生姐"
+_HONORIFIC = re.compile(f"(?P<role>{'|'.join(_ROLE_WORDS)})?"
+                        f"(?P<name>{_SURNAME}[{_CJK}]{{0,2}}?|(?![{_NOT_SURNAME}])[{_CJK}])"
                         f"(?P<hon>{'|'.join(HONORIFICS)})")
-_NICKNAME = re.compile(f"(?P<role>{'|'.join(_ROLE_WORDS)})(?P<name>[小老阿]{_SURNAME})(?![{_CJK}])?")
-_NAMED = re.compile(f"(?:姓名|联系人|收件人|收货人|投诉人|举报人|本人|我叫|名叫|买家|消费者|用户)\\s*[:：]?\\s*(?:是|为)?\\s*"
-                    f"(?P<name>{_SURNAME}[{_CJK}]{{1,2}})")
+_NICKNAME = re.compile(f"(?P<role>{'|'.join(_ROLE_WORDS)})(?P<name>[小老阿]{_SURNAME})")
+# After a word that introduces a name, two or three characters are a name whatever the surname; after a weaker one
+# ("本人", "用户") only when it starts with a common surname.
+_NAMED = re.compile(f"(?:(?P<strong>姓名|联系人|收件人|收货人|投诉人|举报人|我叫|名叫|户名|持卡人)|"
+                    f"(?:本人|买家|消费者|用户))\\s*[:：]?\\s*(?:是|为)?\\s*"
+                    f"(?P<name>[{_CJK}]{{2,3}})")
+_SURNAME_AT_START = re.compile(_SURNAME)
 # Characters that end a name in running text ("本人王明电话..." is 王明, not 王明电).
-_AFTER_NAME = set("电手联的在是于说称表反投购买已了和与及向从到")
+_AFTER_NAME = set("电手联的在是于说称表反投购买已了和与及向从到地先女小")
 
 
 @finder("person")
@@ -285,20 +300,21 @@ def _person(v: View) -> Iterator[Span]:
     for match in _NICKNAME.finditer(v.text):
         yield Span(match.start(), match.end(), _ROLE_WORDS[match["role"]])
     for match in _NAMED.finditer(v.text):
-        end = match.end("name")
-        while end - match.start("name") > 2 and v.text[end - 1] in _AFTER_NAME:
+        start, end = match.start("name"), match.end("name")
+        if not match["strong"] and not _SURNAME_AT_START.match(v.text, start):
+            continue
+        while end - start > 2 and v.text[end - 1] in _AFTER_NAME:
             end -= 1
-        if v.text[end - 1] in _AFTER_NAME:
-            end -= 1
-        if end - match.start("name") >= 2:
-            yield Span(match.start("name"), end, "person")
+        if v.text[end - 1] in _AFTER_NAME or v.text[start] in _AFTER_NAME:
+            continue
+        yield Span(start, end, "person")
 
 
 # What stays public even when a detector proposes it.
 # With the KS prefix or its dashes only: a bare 9-character run could be the middle of a phone number.
 _COMPLAINT_NUMBER = re.compile(r"(?<![0-9a-z])(?:ks[-\s]?[0-9a-z]{4}[-\s]?[0-9a-z]{4}[-\s]?[0-9a-z]|"
                                r"[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z])(?![0-9a-z])", re.I)
-_HOTLINE = re.compile(rf"(?<![0-9a-z])(?:[48]00{S}[0-9]{{3}}{S}[0-9]{{4}}|95[0-9]{{3,4}}|1[0-2][0-9]{{3}})(?![0-9a-z])", re.I)
+_HOTLINE = re.compile(rf"(?<![0-9a-z])(?:[48]00{S}[0-9]{{3}}{S}[0-9]{{4}}|95[0-9]{{3}}|1[0-2][0-9]{{3}})(?![0-9a-z])", re.I)
 _CREDIT_CODE = re.compile(r"(?<![0-9a-z])[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}(?![0-9a-z])")
 
 
@@ -320,6 +336,8 @@ def detect(v: View, only: frozenset[str] | None = None) -> list[Span]:
         if only is not None and name not in only:
             continue
         for span in fn(v):
-            if not any(a < span.end and span.start < b for a, b in keep):
+            # Only a detection inside something public goes: "晋Y 95635" is a plate even though 95635 could be a
+            # bank's hotline.
+            if not any(a <= span.start and span.end <= b for a, b in keep):
                 spans.append(span)
     return spans
