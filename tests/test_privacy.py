@@ -115,3 +115,96 @@ def test_amounts_dates_and_products_are_kept() -> None:
                       PrivateValue("order.product", "保温杯", 3), PrivateValue("complainant.name", "李宁", 4)])
     out = known.scrub("2026-03-01 购买保温杯，退款 199 元。李宁本人确认。")
     assert out.text == "2026-03-01 购买保温杯，退款 199 元。消费者本人确认。" and out.hidden == 1
+
+
+def _synthetic_records(root: Path, count: int, seed: int) -> list[str]:
+    """Write `count` records full of personal data (in notes and notices, in many forms); return every value."""
+    import random
+
+    from benchmarks.privacy.corpus import Providers
+    from kspages import numbers
+
+    rng, p = random.Random(seed), Providers(seed)
+    values: list[str] = []
+    for i in range(count):
+        name, phone, ident = p.fake.name(), p.mobile_digits(), p.id18()
+        address, email = p.address(), p.email()
+        order, tracking, wechat = p.order().text, p.tracking().text, p.wechat().text
+        values += [name, phone, ident, address.private, email.value, order, tracking, wechat]
+        surname = name[0]
+        body = (f"经核查，{name}（{surname}女士，电话 {phone[:3]} {phone[3:7]} {phone[7:]}，身份证 {ident}）反映的订单 {order} "
+                f"属实。快递单号{tracking}，寄回地址{address.text}。联系邮箱 {email.value}，微信号：{wechat}。"
+                f"另一位消费者的手机 {p.mobile().text} 也已核实。")
+        data = {
+            "number": numbers.generate(rng), "received": "2026-03-01", "category": "false_advertising",
+            "channel": "in_app_report", "merchant": "测试旗舰店", "status": "resolved", "outcome": "refund",
+            "history": [{"date": "2026-03-01", "status": "pending"},
+                        {"date": "2026-03-02", "status": "in_progress", "note": f"已致电+86 {phone}联系{name}"},
+                        {"date": "2026-03-05", "status": "resolved", "note": f"{surname}先生确认收到退款"}],
+            "complainant": {"name": name, "phone": phone, "id_number": ident, "address": address.value,
+                            "email": email.value, "wechat": wechat},
+            "order": {"id": order, "tracking": tracking, "product": "保温杯", "amount": 199},
+            "description": f"本人{name}，电话{phone}。",
+            "notice": {"publish": i % 4 != 0, "date": "2026-03-06", "title": f"关于{name}投诉的处理结果", "body": body},
+        }
+        if i % 4 == 0:
+            del data["notice"]["date"]  # a draft
+        file = root / f"content/records/2026/{data['number']}.yaml"
+        file.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
+    return values
+
+
+def _normalised(text: str) -> str:
+    import html
+    import re
+    import unicodedata
+    return re.sub(r"[\s\-·—]", "", unicodedata.normalize("NFKC", html.unescape(text)).lower())
+
+
+def test_hundreds_of_synthetic_records_publish_nothing_personal(tmp_path: Path) -> None:
+    root = tmp_path / "site"
+    shutil.copytree(REPO / "content", root / "content")
+    shutil.copytree(REPO / "templates", root / "templates")
+    values = _synthetic_records(root, 300, seed=7)
+    report = build(root, as_of=dt.date(2026, 11, 1))
+    assert report.notices >= 18 + 200 and report.records == 330
+    assert sum(len(m.hits) for m in report.masks) > 300 * 8
+    blob = _normalised(b"\n".join(snapshot(root / "output").values()).decode("utf-8"))
+    assert "〔手机号〕" in blob and "〔身份证号〕" in blob and "〔地址〕" in blob
+    leaked = [v for v in values if _normalised(v) in blob]
+    assert leaked == []
+
+
+def test_an_unscrubbable_leak_in_a_template_fails_the_build(tmp_path: Path) -> None:
+    root = tmp_path / "site"
+    shutil.copytree(REPO / "content", root / "content")
+    shutil.copytree(REPO / "templates", root / "templates")
+    values = _synthetic_records(root, 5, seed=8)
+    base = root / "templates/base.html"
+    base.write_text(base.read_text("utf-8").replace("</footer>", f"<p>{values[0]}</p></footer>"), "utf-8")
+    with pytest.raises(BuildError) as info:
+        build(root, as_of=dt.date(2026, 11, 1))
+    messages = [str(e) for e in info.value.errors]
+    assert any("private field 'complainant.name' would be published" in m for m in messages)
+    assert all(values[0] not in m for m in messages)
+    assert not (root / "output").exists()
+
+
+def test_a_phone_number_in_the_guide_fails_the_build_at_its_line(make_site: MakeSite) -> None:
+    guide = "---\ntitle: 第一页\norder: 1\n---\n\n正文。\n\n有问题请打 139 1234 5678。\n"
+    root = make_site({"content/guide/01-first.md": guide})
+    with pytest.raises(BuildError) as info:
+        build(root)
+    [error] = info.value.errors
+    assert (error.path, error.line) == ("content/guide/01-first.md", 8)
+    assert "a mobile (〔手机号〕) would be published in guide/first/index.html" in error.message
+    assert "139" not in error.message
+
+
+def test_allowed_contacts_pass_the_gate(make_site: MakeSite) -> None:
+    from .conftest import SITE_YAML
+    guide = "---\ntitle: 第一页\norder: 1\n---\n\n团队热线 13912345678，邮箱 help@example.org。\n"
+    site = SITE_YAML + "privacy:\n  allow:\n    - 13912345678\n    - help@example.org\n"
+    root = make_site({"content/guide/01-first.md": guide, "content/site.yaml": site})
+    build(root)
+    assert "13912345678" in (root / "output/guide/first/index.html").read_text("utf-8")

@@ -95,7 +95,7 @@ class Providers:
     def id18(self) -> str:
         day = self.fake.date_of_birth(minimum_age=18, maximum_age=80).strftime("%Y%m%d")
         body = self._choice(ID_AREAS) + day + self._digits(3)
-        return body + ric.calc_check_digit(body)
+        return body + ric.calc_check_digit(body + "0")  # stdnum wants a placeholder where the check digit goes
 
     def id_card(self) -> Piece:
         d = self.id18()

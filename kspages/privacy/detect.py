@@ -63,7 +63,7 @@ def valid_id18(digits: str) -> bool:
     """An 18-digit resident ID: province code, real birth date, ISO 7064 MOD 11-2 check digit."""
     return (len(digits) == 18 and digits[:17].isdigit() and digits[:2] in _PROVINCES
             and _real_date(int(digits[6:10]), int(digits[10:12]), int(digits[12:14]))
-            and ric.calc_check_digit(digits[:17]) == digits[17])
+            and ric.calc_check_digit(digits) == digits[17])  # stdnum takes the number with its check digit
 
 
 def valid_id15(digits: str) -> bool:

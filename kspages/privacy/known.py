@@ -103,7 +103,8 @@ class KnownValues:
             if re.fullmatch(r"[0-9]{4,}X?", joined) and len(joined) >= 5:
                 self.digits.append((joined, kind))
                 if kind in ("mobile", "landline") and joined.startswith("0") and len(joined) >= 10:
-                    self.digits.append((joined[-8:] if joined[1] in "12" else joined[-7:], kind))  # local part
+                    # The local part alone: area codes are 010 and 02x, or four digits.
+                    self.digits.append((joined[3:] if joined[1] in "12" else joined[4:], kind))
                 continue
             for variant in self._variants(text, kind):
                 words.setdefault(variant, kind)
