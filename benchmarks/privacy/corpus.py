@@ -245,6 +245,17 @@ HELD_OUT: list[Template] = [
     "我叫{name}，在直播间买了一双鞋。",
     "收货人{name}，手机{mobile}，地址{address}。",
     "工作人员已致电{name}核实情况。",
+    "电话：{mobile}/{landline}（均可）",
+    "手机号{mobile}微信同号。",
+    "客户（{name}，{mobile}）要求三倍赔偿。",
+    "ID:{id_card}，请核对。",
+    "email：{email}；qq：{qq}",
+    "送货地址是{address}附近的快递柜。",
+    "车牌{plate}的司机没有送货上门。",
+    "订单：{order}、{order}两笔都没发货。",
+    "运单{tracking}（中通）停在中转站。",
+    "wx {wechat} 是商家私下给的。",
+    "{honorific}和{honorific}都投诉了同一家店。",
 ]
 
 NEGATIVES: list[str] = [
