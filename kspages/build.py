@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import cache as caching
 from . import read
+from .cache import Cache
 from .errors import BuildError, ContentError
 from .model import (
     FINAL_STATUSES,
@@ -19,8 +23,8 @@ from .model import (
 )
 from .privacy import TOKENS, scan_output, scan_patterns
 from .public import Mask, PublicSite, anonymise
-from .render import Renderer, check_links, render_site
-from .write import WriteReport, check_target, sync
+from .render import Rendered, Renderer, Reuse, check_links, render_site
+from .write import WriteReport, check_target, read_manifest, snapshot, sync
 
 SETTINGS = "content/site.yaml"
 GUIDE = "content/guide"
@@ -40,6 +44,8 @@ class Report:
     unchanged: int = 0
     removed: int = 0
     withdrawn: int = 0
+    parsed: int = 0  # source files parsed anew (the others were unchanged and reused)
+    rendered: int = 0  # pages rendered anew (the others had the same key as in the last build)
     seconds: float = 0.0
     warnings: list[ContentError] = field(default_factory=list)
     masks: list[Mask] = field(default_factory=list)
@@ -54,20 +60,27 @@ class Loaded:
     masks: list[Mask]
 
 
-def load(root: Path, errors: list[ContentError], warnings: list[ContentError], as_of: dt.date) -> Loaded:
-    """Read and validate every source as of a date (for publication rules); append every problem found."""
+def load(root: Path, errors: list[ContentError], warnings: list[ContentError], as_of: dt.date,
+         cache: Cache | None = None) -> Loaded:
+    """Read and validate every source as of a date (for publication rules); append every problem found.
+
+    Every source is read and validated on every call; `cache` only spares parsing and scrubbing unchanged input.
+    """
+    cache = cache or Cache()
     settings_file = root / SETTINGS
-    settings = validate_settings(read.read_yaml(root, settings_file) if settings_file.is_file() else None, errors)
-    guide = validate_guide([read.read_markdown(root, f) for f in read.find_files(root, GUIDE, "*.md")], errors)
+    settings = validate_settings(cache.source(root, settings_file, read.parse_yaml_file)
+                                 if settings_file.is_file() else None, errors)
+    guide = validate_guide([cache.source(root, f, read.parse_markdown_file)
+                            for f in read.find_files(root, GUIDE, "*.md")], errors)
     records: list[Complaint] = []
     for file in read.find_files(root, RECORDS, "*.y*ml"):
         if file.suffix not in (".yaml", ".yml"):
             continue
-        record = validate_record(read.read_yaml(root, file), errors)
+        record = validate_record(cache.source(root, file, read.parse_yaml_file), errors)
         if record is not None:
             records.append(record)
     records = check_unique_numbers(records, errors)
-    public, masks = anonymise(settings, guide, records, as_of)
+    public, masks = anonymise(settings, guide, records, as_of, cache.scrub)
     for r in records:
         if r.notice is None:
             continue
@@ -86,24 +99,33 @@ def load(root: Path, errors: list[ContentError], warnings: list[ContentError], a
     return Loaded(records=records, public=public, masks=masks)
 
 
-def _assets(root: Path) -> dict[str, bytes]:
-    base = root / TEMPLATES / "assets"
-    return {p.relative_to(base).as_posix(): p.read_bytes()
-            for p in read.find_files(root, f"{TEMPLATES}/assets", "*")}
+def _assets(root: Path, errors: list[ContentError]) -> dict[str, bytes]:
+    assets: dict[str, bytes] = {}
+    for file in read.find_files(root, f"{TEMPLATES}/assets", "*"):
+        rel, data, problems = read.read_bytes(root, file)
+        errors.extend(problems)
+        if data is not None:
+            assets[rel.removeprefix(f"{TEMPLATES}/assets/")] = data
+    return assets
 
 
-def render_all(root: Path, loaded: Loaded, errors: list[ContentError]) -> dict[str, bytes]:
-    """Render the site and check the result: leak gate and internal links. Returns {} on any problem."""
+def render_all(root: Path, loaded: Loaded, errors: list[ContentError], reuse: Reuse | None = None,
+               cache: Cache | None = None) -> Rendered:
+    """Render the site and check the result: leak gate and internal links. No outputs on any problem."""
+    cache = cache or Cache()
     renderer = Renderer(root, root / TEMPLATES)
     template_errors = renderer.check_templates()
     if template_errors:
         errors.extend(template_errors)
-        return {}
+        return Rendered({}, {})
+    assets = _assets(root, errors)
     try:
-        outputs = render_site(loaded.public, renderer, _assets(root))
+        rendered = render_site(loaded.public, renderer, assets, reuse) if reuse else render_site(
+            loaded.public, renderer, assets)
     except ContentError as exc:
         errors.append(exc)
-        return {}
+        return Rendered({}, {})
+    outputs = rendered.outputs
     leaks: dict[tuple[str, str, int], list[str]] = {}
     for leak in scan_output(outputs, loaded.records):
         leaks.setdefault((leak.record_path, leak.field, leak.line), []).append(leak.output)
@@ -112,7 +134,14 @@ def render_all(root: Path, loaded: Loaded, errors: list[ContentError]) -> dict[s
                                    "another record's public text (merchant, notes, notice) or a template contains "
                                    "this value: remove it there; nothing was written"))
     found: dict[tuple[str, int | None, str], list[str]] = {}
-    for hit in scan_patterns(outputs, loaded.public.settings.allow):
+    # The pattern scan depends only on an output's bytes and the allow list: outputs that passed it before pass.
+    allow = repr(loaded.public.settings.allow)
+    clean = {path: caching.digest(hashlib.sha256(data).hexdigest(), allow) for path, data in outputs.items()}
+    unknown = {path: data for path, data in outputs.items() if not cache.is_clean(clean[path])}
+    hits = scan_patterns(unknown, loaded.public.settings.allow)
+    for path in unknown.keys() - {hit.output for hit in hits}:
+        cache.mark_clean(clean[path])
+    for hit in hits:
         source, line = _source_of(root, loaded, hit.output, hit.text)
         found.setdefault((source, line, hit.kind), []).append(hit.output)
     for (source, line, kind), where in sorted(found.items(), key=lambda item: (item[0][0], item[0][1] or 0)):
@@ -134,7 +163,7 @@ def render_all(root: Path, loaded: Loaded, errors: list[ContentError]) -> dict[s
                 "link to guide pages as ../<slug>/ and to other pages relative to this one, e.g. ../../status/")
         in_page = "" if path != TEMPLATES else f" in {page}"
         errors.append(ContentError(path, line, f"{problem} '{href}'{in_page}", hint))
-    return {} if errors else outputs
+    return Rendered({}, {}) if errors else rendered
 
 
 def _files(where: list[str]) -> str:
@@ -165,38 +194,74 @@ def _line_of(file: Path, needle: str) -> int | None:
     return None
 
 
-def _prepare(root: Path, errors: list[ContentError], as_of: dt.date | None) -> tuple[Report, dict[str, bytes]]:
+def _reuse_from(out: Path) -> Reuse:
+    """Pages of the last build in `out` whose key matches and whose bytes are still what the manifest says."""
+    manifest = read_manifest(out)
+
+    def reuse(path: str, key: str) -> bytes | None:
+        entry = manifest.get(path)
+        if entry is None or entry[1] != key:
+            return None
+        try:
+            data = (out / path).read_bytes()
+        except OSError:
+            return None
+        return data if hashlib.sha256(data).hexdigest() == entry[0] else None
+    return reuse
+
+
+def prepare(root: Path, as_of: dt.date | None = None, cache: Cache | None = None, reuse: Reuse | None = None,
+            errors: list[ContentError] | None = None) -> tuple[Report, Rendered]:
     """Every stage but writing; raises BuildError with all problems, including any already in `errors`."""
     start = time.perf_counter()
+    errors = list(errors or [])
+    cache = cache or Cache()
+    cache.start()
     report = Report()
-    loaded = load(root, errors, report.warnings, as_of or dt.date.today())
+    loaded = load(root, errors, report.warnings, as_of or dt.date.today(), cache)
     report.masks = loaded.masks
-    outputs = render_all(root, loaded, errors) if not errors else {}
+    rendered = render_all(root, loaded, errors, reuse, cache) if not errors else Rendered({}, {})
     if errors:
         raise BuildError(errors)
     report.records = len(loaded.records)
     report.notices = len(loaded.public.notices)
     report.guide_pages = len(loaded.public.guide)
     report.withdrawn = len(loaded.public.withdrawn)
-    report.outputs = len(outputs)
+    report.outputs = len(rendered.outputs)
+    report.parsed, report.rendered = cache.parsed, rendered.rendered
     report.seconds = time.perf_counter() - start
-    return report, outputs
+    return report, rendered
 
 
 def check(root: Path, as_of: dt.date | None = None) -> Report:
     """Validate and render everything in memory, including the privacy checks; write nothing."""
-    return _prepare(root, [], as_of)[0]
+    return prepare(root, as_of, caching.load(root))[0]
 
 
-def build(root: Path, out: Path | None = None, as_of: dt.date | None = None) -> Report:
+def build(root: Path, out: Path | None = None, as_of: dt.date | None = None, cache: Cache | None = None) -> Report:
     """Build the site as of a date (default today) into `out` (default `<root>/output`).
 
-    On any error raise BuildError and write nothing.
+    Only pages whose inputs changed are rendered, only files whose bytes changed are written. Without a `cache`
+    the one saved in the site by the last build is used, and saved again. On any error raise BuildError and write
+    nothing.
     """
     start = time.perf_counter()
     out = out or root / "output"
-    report, outputs = _prepare(root, check_target(out), as_of)
-    written: WriteReport = sync(outputs, out)
+    persistent = cache is None
+    cache = caching.load(root) if cache is None else cache
+    report, rendered = prepare(root, as_of, cache, _reuse_from(out), check_target(out))
+    written: WriteReport = sync(rendered.outputs, out, rendered.keys)
+    if persistent:
+        caching.save(root, cache)
     report.written, report.unchanged, report.removed = written.written, written.unchanged, written.removed
     report.seconds = time.perf_counter() - start
     return report
+
+
+def verify(root: Path, out: Path | None = None, as_of: dt.date | None = None) -> list[str]:
+    """Paths where `out` differs from a clean build (no cache, no earlier output) of the same sources and date."""
+    out = out or root / "output"
+    with tempfile.TemporaryDirectory(prefix="kspages-verify-") as tmp:
+        build(root, Path(tmp) / "site", as_of, Cache())
+        clean, current = snapshot(Path(tmp) / "site"), snapshot(out)
+    return sorted(p for p in clean.keys() | current.keys() if clean.get(p) != current.get(p))

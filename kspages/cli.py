@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+import threading
 from pathlib import Path
 
 import click
 
 from . import __version__, numbers
-from .build import Report, build, check
+from . import cache as caching
+from .build import Report, build, check, verify
 from .errors import BuildError, ContentError
 from .model import CODES
 from .new import new_record
@@ -63,23 +65,45 @@ def main(ctx: click.Context, quiet: bool, verbose: bool) -> None:
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Output folder [default: <site>/output].")
 @_as_of
-def build_cmd(site: Path, out: Path | None, as_of: dt.datetime | None) -> None:
+@click.option("--verify", is_flag=True, help="Then build from scratch into a temporary folder and fail if a single "
+                                              "byte differs from the incremental output.")
+def build_cmd(site: Path, out: Path | None, as_of: dt.datetime | None, verify: bool) -> None:
     """Build the site into the output folder."""
     out = out or site / "output"
+    day = as_of.date() if as_of else None
     try:
-        report = build(site, out, as_of.date() if as_of else None)
+        report = build(site, out, day)
     except BuildError as exc:
         _fail(exc, out)
     except OSError as exc:
         raise click.ClickException(f"could not write {exc.filename or out}: {exc.strerror}") from None
     _warnings(report)
-    if _verbosity() > 0:
-        click.echo(f"built {report.outputs} files into {out}: {report.written} written, {report.unchanged} unchanged, "
-                   f"{report.removed} removed in {report.seconds:.2f} s")
+    _summary(report, out)
+    if verify:
+        differ = _verify_or_exit(site, out, day)
+        if _verbosity() > 0:
+            click.echo(f"verified: identical to a clean build ({report.outputs} files)" if not differ else "")
     if _verbosity() > 1:
         click.echo(f"{report.guide_pages} guide pages, {report.records} records, {report.notices} notices, "
                    f"{report.withdrawn} withdrawn")
         _masks(report, show=False)
+
+
+def _summary(report: Report, out: Path) -> None:
+    if _verbosity() > 0:
+        click.echo(f"built {report.outputs} files into {out}: {report.written} written, {report.unchanged} unchanged, "
+                   f"{report.removed} removed ({report.rendered} pages rendered) in {report.seconds:.2f} s")
+
+
+def _verify_or_exit(site: Path, out: Path, day: dt.date | None) -> list[str]:
+    differ = verify(site, out, day)
+    if differ:
+        shown = ", ".join(differ[:10]) + (f" and {len(differ) - 10} more" if len(differ) > 10 else "")
+        click.secho(f"incremental output differs from a clean build in {len(differ)} file(s): {shown}", fg="red",
+                    err=True)
+        click.echo("  hint: please report this; 'rm -r .kspages-cache' and build again to recover", err=True)
+        sys.exit(1)
+    return differ
 
 
 def _masks(report: Report, show: bool) -> None:
@@ -111,6 +135,102 @@ def check_cmd(site: Path, as_of: dt.datetime | None, show: bool) -> None:
         hidden = sum(len(m.hits) for m in report.masks)
         click.echo(f"ok: {report.guide_pages} guide pages, {report.records} records, {report.notices} notices, "
                    f"{report.outputs} files would be built; {hidden} pieces of personal data will be hidden")
+
+
+_poll = click.option("--poll", is_flag=True, help="Poll for changes instead of file-system events (network drives, "
+                                                   "container mounts).")
+
+
+@main.command("watch")
+@_site
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Output folder [default: <site>/output].")
+@_as_of
+@_poll
+def watch_cmd(site: Path, out: Path | None, as_of: dt.datetime | None, poll: bool) -> None:
+    """Rebuild the output folder on every change to content/ or templates/ (Ctrl+C to stop)."""
+    from .live import watch
+
+    out = out or site / "output"
+    day = as_of.date() if as_of else None
+    cache = caching.load(site)
+
+    def rebuild() -> None:
+        try:
+            report = build(site, out, day, cache)
+        except BuildError as exc:
+            _echo_problems(exc.errors)
+            n = len(exc.errors)
+            click.secho(f"{n} error{'s' * (n != 1)}; {out} was left as it was, waiting for the fix", fg="red",
+                        err=True)
+            return
+        except OSError as exc:
+            click.secho(f"could not write {exc.filename or out}: {exc.strerror}; waiting for the next change",
+                        fg="red", err=True)
+            return
+        _warnings(report)
+        _summary(report, out)
+
+    rebuild()
+    if _verbosity() > 0:
+        click.echo(f"watching {site / 'content'} and {site / 'templates'} (Ctrl+C to stop)")
+    stop = threading.Event()
+    try:
+        watch(site, rebuild, stop, out=out, poll=poll)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop.set()
+        caching.save(site, cache)
+
+
+@main.command("serve")
+@_site
+@click.option("--port", "-p", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option("--livereload/--no-livereload", default=True, show_default=True,
+              help="Reload open pages after each build and show build errors over them.")
+@_as_of
+@_poll
+def serve_cmd(site: Path, port: int, livereload: bool, as_of: dt.datetime | None, poll: bool) -> None:
+    """Preview the site on 127.0.0.1, rebuilding in memory on every change (Ctrl+C to stop)."""
+    run_serve(site, port, livereload, as_of.date() if as_of else None, poll)
+
+
+def run_serve(site: Path, port: int, livereload: bool, as_of: dt.date | None, poll: bool) -> None:
+    """Serve until Ctrl+C: bind first (a busy port fails fast), build, then rebuild on changes."""
+    from .live import watch
+    from .serve import PortBusy, Previewer, State, make_server
+
+    state = State()
+    try:
+        server = make_server(state, port, livereload)
+    except PortBusy as exc:
+        suggestion = f"; try --port {exc.free}" if exc.free else ""
+        raise click.ClickException(f"port {exc.port} is already in use{suggestion}") from None
+
+    def report(result: Report | None, errors: list[ContentError]) -> None:
+        if errors:
+            _echo_problems(errors)
+            click.secho(f"{len(errors)} error(s); still serving the last good build, waiting for the fix", fg="red",
+                        err=True)
+        elif result is not None and _verbosity() > 0:
+            click.echo(f"built {result.outputs} files ({result.rendered} pages rendered) in {result.seconds:.2f} s")
+
+    previewer = Previewer(site, state, as_of, report)
+    previewer()
+    threading.Thread(target=server.serve_forever, name="kspages-http", daemon=True).start()
+    click.echo(f"serving http://127.0.0.1:{server.server_address[1]}/ (Ctrl+C to stop)")
+    stop = threading.Event()
+    try:
+        watch(site, previewer, stop, poll=poll)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop.set()
+        state.close()
+        server.shutdown()
+        server.server_close()
+        caching.save(site, previewer.cache)
 
 
 @main.command("new")

@@ -8,8 +8,11 @@ the scrubber first, and every replacement is reported so staff can fix the sourc
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from . import __version__
 from .model import FINAL_STATUSES, Complaint, GuidePage, Settings
 from .privacy import Hit, Scrubbed, Scrubber
 
@@ -113,14 +116,31 @@ def _line(key_line: int | None, text: str, start: int) -> int | None:
     return key_line + 1 + text.count("\n", 0, start)
 
 
+Memo = Callable[[str, Callable[[], Scrubbed]], Scrubbed]  # (key, compute) -> result; see cache.Cache.scrub
+
+
+def _no_memo(key: str, compute: Callable[[], Scrubbed]) -> Scrubbed:
+    return compute()
+
+
 class _FieldScrubber:
     """Scrubs one record's public fields and notes every replacement, with its line, in `masks`."""
 
-    def __init__(self, record: Complaint, scrubber: Scrubber, masks: list[Mask]) -> None:
-        self.record, self.scrubber, self.masks = record, scrubber, masks
+    def __init__(self, record: Complaint, settings: Settings, masks: list[Mask], memo: Memo) -> None:
+        self.record, self.settings, self.masks, self.memo = record, settings, masks, memo
+        self._scrubber: Scrubber | None = None
+        # Everything a scrubbed text depends on besides the text: the record's private values, the privacy settings.
+        self.key = hashlib.sha256(repr((__version__, settings.people, settings.allow,
+                                        [(p.field, p.value) for p in record.private])).encode()).hexdigest()
+
+    def _scrub(self, text: str) -> Scrubbed:
+        if self._scrubber is None:
+            self._scrubber = Scrubber(self.record.private, self.settings.people, self.settings.allow)
+        return self._scrubber.scrub(text)
 
     def __call__(self, text: str, field: str, key_line: int | None) -> Scrubbed:
-        result = self.scrubber.scrub(text)
+        key = hashlib.sha256(f"{self.key}\n{text}".encode()).hexdigest()
+        result = self.memo(key, lambda: self._scrub(text))
         lines: dict[int | None, list[Hit]] = {}
         for hit in result.hits:
             lines.setdefault(_line(key_line, text, hit.start), []).append(hit)
@@ -129,14 +149,14 @@ class _FieldScrubber:
 
 
 def anonymise(settings: Settings, guide: list[GuidePage], records: list[Complaint],
-              as_of: dt.date) -> tuple[PublicSite, list[Mask]]:
+              as_of: dt.date, memo: Memo = _no_memo) -> tuple[PublicSite, list[Mask]]:
     """Build the public site model from validated sources, and say what the scrubber replaced where."""
     notices: list[PublicNotice] = []
     statuses: list[StatusEntry] = []
     withdrawn: list[str] = []
     masks: list[Mask] = []
     for record in records:
-        scrub = _FieldScrubber(record, Scrubber(record.private, settings.people, settings.allow), masks)
+        scrub = _FieldScrubber(record, settings, masks, memo)
         state = publication(record, settings, as_of)
         notes = [scrub(h.note, f"history[{i}].note", h.line) for i, h in enumerate(record.history, start=1)]
         merchant = scrub(record.merchant, "merchant", record.lines.get("merchant"))

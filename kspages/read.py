@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import fnmatch
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -137,10 +139,20 @@ def _shift_lines(data: Any, offset: int) -> None:
             _shift_lines(value, offset)
 
 
-def read_yaml(root: Path, file: Path) -> Source:
-    """Read one YAML file into a Source."""
+def read_bytes(root: Path, file: Path) -> tuple[str, bytes | None, list[ContentError]]:
+    """A file's site-relative path and bytes; a file that vanished or cannot be read is an error, not a crash."""
     rel = file.relative_to(root).as_posix()
-    text, errors = decode(file.read_bytes(), rel)
+    try:
+        return rel, file.read_bytes(), []
+    except OSError as exc:
+        # Typically deleted or renamed while a build ran; the watcher sees that change and builds again.
+        return rel, None, [ContentError(rel, None, f"could not read the file: {exc.strerror or exc}",
+                                        "if it was just moved or deleted, the next build will not look for it")]
+
+
+def parse_yaml_file(rel: str, raw: bytes) -> Source:
+    """Parse the bytes of one YAML file into a Source."""
+    text, errors = decode(raw, rel)
     if text is None:
         return Source(rel, None, errors)
     if not text.strip():
@@ -149,10 +161,9 @@ def read_yaml(root: Path, file: Path) -> Source:
     return Source(rel, data, errors)
 
 
-def read_markdown(root: Path, file: Path) -> Source:
-    """Read a Markdown file with YAML front matter between `---` lines."""
-    rel = file.relative_to(root).as_posix()
-    text, errors = decode(file.read_bytes(), rel)
+def parse_markdown_file(rel: str, raw: bytes) -> Source:
+    """Parse the bytes of a Markdown file with YAML front matter between `---` lines."""
+    text, errors = decode(raw, rel)
     if text is None:
         return Source(rel, None, errors)
     lines = text.splitlines(keepends=True)
@@ -170,11 +181,26 @@ def read_markdown(root: Path, file: Path) -> Source:
     return Source(rel, data, errors, body="".join(lines[end + 1:]), body_line=end + 2)
 
 
+def read_yaml(root: Path, file: Path) -> Source:
+    """Read one YAML file into a Source."""
+    rel, raw, errors = read_bytes(root, file)
+    return parse_yaml_file(rel, raw) if raw is not None else Source(rel, None, errors)
+
+
+def read_markdown(root: Path, file: Path) -> Source:
+    """Read a Markdown file with YAML front matter between `---` lines."""
+    rel, raw, errors = read_bytes(root, file)
+    return parse_markdown_file(rel, raw) if raw is not None else Source(rel, None, errors)
+
+
 def find_files(root: Path, folder: str, pattern: str) -> list[Path]:
     """Files under `root/folder` matching `pattern`, sorted, skipping hidden files and editor leftovers."""
     base = root / folder
-    if not base.is_dir():
-        return []
-    return sorted(p for p in base.rglob(pattern)
-                  if p.is_file() and not any(part.startswith((".", "~", "#")) for part in p.relative_to(base).parts)
-                  and not p.name.endswith("~"))
+    found: list[Path] = []
+    # os.walk skips folders that vanish mid-walk (a directory moved during a build) instead of raising.
+    for dirpath, dirnames, filenames in os.walk(base):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "~", "#")))
+        for name in filenames:
+            if not name.startswith((".", "~", "#")) and not name.endswith("~") and fnmatch.fnmatch(name, pattern):
+                found.append(Path(dirpath) / name)
+    return sorted(found)

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import posixpath
 import re
 import traceback
 import urllib.parse
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.meta
 import markdown
 from markdown.extensions.toc import slugify_unicode
 
@@ -79,6 +82,24 @@ class Renderer:
         self.notice_md = markdown.Markdown(extensions=["sane_lists"])
         self.notice_md.preprocessors.deregister("html_block")
         self.notice_md.inlinePatterns.deregister("html")
+        self._closures: dict[str, str] = {}
+
+    def closure(self, name: str) -> str:
+        """Digest of a template and every template it extends, includes or imports, recursively."""
+        found = self._closures.get(name)
+        if found is None:
+            sources: dict[str, str] = {}
+            todo = [name]
+            while todo:
+                current = todo.pop()
+                if current in sources:
+                    continue
+                source, _, _ = self.env.loader.get_source(self.env, current)  # type: ignore[union-attr]
+                sources[current] = source
+                # Dynamic names (None) cannot be followed; the theme uses none, and a missing one fails rendering.
+                todo += [t for t in jinja2.meta.find_referenced_templates(self.env.parse(source)) if t]
+            found = self._closures[name] = hashlib.sha256(repr(sorted(sources.items())).encode()).hexdigest()
+        return found
 
     def _rel(self, path: Path) -> str:
         try:
@@ -169,30 +190,64 @@ def archive_pages(notices: tuple[PublicNotice, ...], per_page: int) -> list[list
     return [oldest_first[i:i + per_page] for i in range(0, len(oldest_first), per_page)]
 
 
-def render_site(site: PublicSite, renderer: Renderer, assets: dict[str, bytes]) -> dict[str, bytes]:
-    """Every output file of the site, in memory."""
+Reuse = Callable[[str, str], bytes | None]  # (output path, key) -> the bytes of the last build, if still valid
+
+
+def _no_reuse(path: str, key: str) -> bytes | None:
+    return None
+
+
+@dataclass
+class Rendered:
+    """Every output of the site, the key each rendered page was made from, and how many were rendered anew."""
+
+    outputs: dict[str, bytes]
+    keys: dict[str, str]
+    rendered: int = 0
+
+
+def render_site(site: PublicSite, renderer: Renderer, assets: dict[str, bytes],
+                reuse: Reuse = _no_reuse) -> Rendered:
+    """Every output file of the site, in memory; a page whose key is unchanged is taken from the last build.
+
+    A page's key is a digest of all that goes into it: the kspages version, its template closure and its whole
+    context (which holds the settings). Expensive parts (Markdown) are computed only for pages that are rendered.
+    """
     s = site.settings
     labels = s.labels
     common: dict[str, Any] = {"settings": s, "labels": labels}
-    out: dict[str, bytes] = {f"assets/{name}": data for name, data in assets.items()}
+    result = Rendered({f"assets/{name}": data for name, data in assets.items()}, {})
+    out = result.outputs
     guide = list(site.guide)
 
     def nav(current: str | None) -> list[NavLink]:
         return [NavLink(g.title, f"guide/{g.slug}/", g.part, g.slug == current) for g in guide]
 
-    def page(path: str, title: str, template: str, description: str = "", **context: Any) -> None:
+    def page(path: str, title: str, template: str, description: str = "",
+             lazy: Callable[[], dict[str, Any]] | None = None, **context: Any) -> None:
         p = Page(path=path, title=title, root=_root(path), description=description or s.description)
-        out[path] = renderer.render(template, p, nav=nav(context.pop("current", None)), **common, **context)
+        context["nav"] = nav(context.pop("current", None))
+        key = hashlib.sha256(repr((__version__, renderer.closure(template), p, common, context)).encode()).hexdigest()
+        result.keys[path] = key
+        data = reuse(path, key)
+        if data is None:
+            data = renderer.render(template, p, **common, **context, **(lazy() if lazy else {}))
+            result.rendered += 1
+        out[path] = data
 
     latest = site.notices[: s.home_notices]
     page("index.html", s.title, "home.html", notices=latest, total_notices=len(site.notices))
     page("guide/index.html", "指南目录", "guide_index.html")
     for i, g in enumerate(guide):
-        html, toc = renderer.guide_html(g)
         prev = NavLink(guide[i - 1].title, f"guide/{guide[i - 1].slug}/") if i > 0 else None
         nxt = NavLink(guide[i + 1].title, f"guide/{guide[i + 1].slug}/") if i + 1 < len(guide) else None
+
+        def guide_parts(g: GuidePage = g) -> dict[str, Any]:
+            content, toc = renderer.guide_html(g)
+            return {"content": content, "toc": toc}
+
         page(f"guide/{g.slug}/index.html", g.title, "guide.html", description=g.summary, current=g.slug,
-             guide_page=g, content=html, toc=toc, prev=prev, next=nxt)
+             guide_page=g, prev=prev, next=nxt, lazy=guide_parts)
     pages = archive_pages(site.notices, s.notices_per_page)
     page("notices/index.html", "处理结果公示", "notice_list.html", notices=site.notices[: s.notices_per_page],
          archive=[(k, len(items), items[0].date, items[-1].date) for k, items in enumerate(pages, start=1)],
@@ -203,8 +258,11 @@ def render_site(site: PublicSite, renderer: Renderer, assets: dict[str, bytes]) 
              archive=[(j, len(it), it[0].date, it[-1].date) for j, it in enumerate(pages, start=1)],
              archive_page=k)
     for n in site.notices:
-        page(f"notices/{n.number}/index.html", n.title, "notice.html", notice=n,
-             content=renderer.notice_html(n.body))
+
+        def notice_parts(n: PublicNotice = n) -> dict[str, Any]:
+            return {"content": renderer.notice_html(n.body)}
+
+        page(f"notices/{n.number}/index.html", n.title, "notice.html", notice=n, lazy=notice_parts)
     for number in site.withdrawn:
         # The URL may be bookmarked or shared: say the notice was withdrawn, and nothing else about it.
         page(f"notices/{number}/index.html", "该公示已撤回", "tombstone.html", number=number)
@@ -212,9 +270,10 @@ def render_site(site: PublicSite, renderer: Renderer, assets: dict[str, bytes]) 
     out.update(shards)
     page("status/index.html", "查询投诉进度", "status.html", shard_bits=bits,
          labels_json={k: labels[k] for k in ("category", "channel", "status", "outcome", "reason")})
-    p404 = Page(path="404.html", title="页面未找到", root=re.sub(r"^https?://[^/]+", "", s.base_url))
+    root404 = re.sub(r"^https?://[^/]+", "", s.base_url)
+    p404 = Page(path="404.html", title="页面未找到", root=root404)
     out["404.html"] = renderer.render("404.html", p404, nav=nav(None), **common)
-    return out
+    return result
 
 
 _HREF = re.compile(rb'(?:href|src)="([^"]*)"')

@@ -53,8 +53,8 @@ def _same(target: Path, data: bytes) -> bool:
         return False
 
 
-def sync(outputs: dict[str, bytes], out: Path) -> WriteReport:
-    """Make `out` hold exactly `outputs` plus the manifest; call only after check_target passed."""
+def sync(outputs: dict[str, bytes], out: Path, keys: dict[str, str] | None = None) -> WriteReport:
+    """Make `out` hold exactly `outputs` plus the manifest (with each page's key); call after check_target passed."""
     written = unchanged = 0
     for rel in sorted(outputs):
         target = out / rel
@@ -63,16 +63,34 @@ def sync(outputs: dict[str, bytes], out: Path) -> WriteReport:
         else:
             _write_atomic(target, outputs[rel])
             written += 1
-    manifest = _json_manifest(outputs)
+    manifest = _json_manifest(outputs, keys or {})
     if not _same(out / MANIFEST, manifest):
         _write_atomic(out / MANIFEST, manifest)
     removed = _prune(out, {*outputs, MANIFEST})
     return WriteReport(written=written, unchanged=unchanged, removed=removed)
 
 
-def _json_manifest(outputs: dict[str, bytes]) -> bytes:
+def _json_manifest(outputs: dict[str, bytes], keys: dict[str, str]) -> bytes:
     digests = {rel: hashlib.sha256(data).hexdigest() for rel, data in sorted(outputs.items())}
-    return (json.dumps({"files": digests}, indent=0, sort_keys=True) + "\n").encode("utf-8")
+    manifest = {"files": digests, "keys": {rel: keys[rel] for rel in sorted(keys) if rel in outputs}}
+    return (json.dumps(manifest, indent=0, sort_keys=True) + "\n").encode("utf-8")
+
+
+def read_manifest(out: Path) -> dict[str, tuple[str, str | None]]:
+    """{path: (sha256, key)} from the manifest of the last build in `out`; empty when there is none."""
+    try:
+        data = json.loads((out / MANIFEST).read_text("utf-8"))
+        files, keys = data["files"], data.get("keys", {})
+        return {str(p): (str(h), keys.get(p)) for p, h in files.items()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under `folder` by relative path (for comparing two builds)."""
+    if not folder.is_dir():
+        return {}
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def _prune(out: Path, keep: set[str]) -> int:

@@ -24,7 +24,7 @@ def test_build_prints_one_summary_line(make_site: MakeSite) -> None:
     root = make_site()
     result = runner.invoke(main, ["build", "--site", str(root)])
     assert result.exit_code == 0, result.output
-    assert re.fullmatch(r"built \d+ files into .+: \d+ written, 0 unchanged, 0 removed in [\d.]+ s\n", result.output)
+    assert re.fullmatch(r"built \d+ files into .+: \d+ written, 0 unchanged, 0 removed \(\d+ pages rendered\) in [\d.]+ s\n", result.output)
     again = runner.invoke(main, ["build", "--site", str(root)])
     assert re.search(r": 0 written, \d+ unchanged, 0 removed", again.output)
 

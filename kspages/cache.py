@@ -1,0 +1,120 @@
+"""What a build can reuse from the last one: parsed sources and scrubbed text, keyed by digests of their inputs.
+
+Freshness is a digest of the bytes, never an mtime: a file is re-read and hashed on every build (cheap), and parsed
+again only when its hash changed (the expensive part). Scrubbed text is keyed by the record's private values, the
+privacy settings and the text itself. Entries not used by a build are dropped when it is saved.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import __version__, read
+from .privacy import Scrubbed
+
+FOLDER = ".kspages-cache"
+
+
+def digest(*parts: str) -> str:
+    """SHA-256 over the parts, each length-prefixed so ("ab", "c") and ("a", "bc") differ."""
+    h = hashlib.sha256()
+    for part in parts:
+        data = part.encode("utf-8")
+        h.update(len(data).to_bytes(8, "big"))
+        h.update(data)
+    return h.hexdigest()
+
+
+@dataclass
+class Cache:
+    """Parsed sources and scrubbed texts of the last build, and which of them this build used."""
+
+    sources: dict[str, tuple[str, read.Source]] = field(default_factory=dict)
+    scrubbed: dict[str, Scrubbed] = field(default_factory=dict)
+    clean: set[str] = field(default_factory=set)  # outputs (by digest of bytes and allow list) the pattern gate passed
+    used_clean: set[str] = field(default_factory=set)
+    used_sources: set[str] = field(default_factory=set)
+    used_scrubbed: set[str] = field(default_factory=set)
+    parsed: int = 0  # files parsed by this build (not reused)
+
+    def source(self, root: Path, file: Path, parse: Callable[[str, bytes], read.Source]) -> read.Source:
+        """The parsed file, reused when its bytes are unchanged."""
+        rel, raw, errors = read.read_bytes(root, file)
+        if raw is None:
+            return read.Source(rel, None, errors)
+        key = digest(parse.__name__, hashlib.sha256(raw).hexdigest())
+        self.used_sources.add(rel)
+        cached = self.sources.get(rel)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        self.parsed += 1
+        parsed = parse(rel, raw)
+        self.sources[rel] = (key, parsed)
+        return parsed
+
+    def scrub(self, key: str, compute: Callable[[], Scrubbed]) -> Scrubbed:
+        """A scrubbed text, computed once per distinct input."""
+        self.used_scrubbed.add(key)
+        found = self.scrubbed.get(key)
+        if found is None:
+            found = self.scrubbed[key] = compute()
+        return found
+
+    def is_clean(self, key: str) -> bool:
+        """Whether an output with this digest passed the pattern gate before."""
+        self.used_clean.add(key)
+        return key in self.clean
+
+    def mark_clean(self, key: str) -> None:
+        """Remember that an output passed the pattern gate."""
+        self.clean.add(key)
+
+    def start(self) -> None:
+        """Begin a build: nothing used yet."""
+        self.used_sources, self.used_scrubbed, self.used_clean, self.parsed = set(), set(), set(), 0
+
+    def prune(self) -> None:
+        """Forget what the last build did not use (deleted files, edited text)."""
+        self.sources = {k: v for k, v in self.sources.items() if k in self.used_sources}
+        self.scrubbed = {k: v for k, v in self.scrubbed.items() if k in self.used_scrubbed}
+        self.clean &= self.used_clean
+
+
+def _file(root: Path) -> Path:
+    return root / FOLDER / f"cache-{__version__}.pickle"
+
+
+def load(root: Path) -> Cache:
+    """The cache saved by the last build of this site, or an empty one (missing, corrupt, other version)."""
+    try:
+        with _file(root).open("rb") as fh:
+            # Written by this program into the site's own folder; anyone who can change it can change the site.
+            cache = pickle.load(fh)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+        return Cache()
+    return cache if isinstance(cache, Cache) else Cache()
+
+
+def save(root: Path, cache: Cache) -> None:
+    """Keep what this build used, atomically; a cache that cannot be written is only a slower next build."""
+    cache.prune()
+    target = _file(root)
+    tmp = None
+    try:
+        target.parent.mkdir(exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(cache, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, target)
+        for old in target.parent.glob("cache-*.pickle"):
+            if old != target:
+                old.unlink(missing_ok=True)
+    except OSError:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)

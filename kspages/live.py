@@ -1,0 +1,119 @@
+"""Rebuild on every change: a watchdog observer, debounced batches, and a loop that never dies on a bad edit."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from watchdog.events import (
+    EVENT_TYPE_CLOSED,
+    EVENT_TYPE_CREATED,
+    EVENT_TYPE_DELETED,
+    EVENT_TYPE_MODIFIED,
+    EVENT_TYPE_MOVED,
+    FileSystemEvent,
+    FileSystemEventHandler,
+)
+from watchdog.observers import Observer
+from watchdog.observers.api import BaseObserver
+from watchdog.observers.polling import PollingObserver
+
+from .build import GUIDE, RECORDS, TEMPLATES
+
+WATCHED = ("content", TEMPLATES)
+# Editors save through temporary files (vim's 4913 probe and .swp, JetBrains' ___jb_tmp___, gedit's .goutputstream,
+# emacs' .#lock and #auto-save#): none of them is a source, and reacting to them would build half-saved states.
+_IGNORED_SUFFIXES = (".swp", ".swx", ".swo", ".tmp", "~", ".part", ".crdownload", ".kate-swp", "___jb_tmp___",
+                     "___jb_old___", ".bak", ".orig")
+_IGNORED_PREFIXES = (".", "#", "~")
+_IGNORED_NAMES = frozenset({"4913"})
+_CHANGES = frozenset({EVENT_TYPE_CREATED, EVENT_TYPE_MODIFIED, EVENT_TYPE_DELETED, EVENT_TYPE_MOVED,
+                      EVENT_TYPE_CLOSED})
+assert GUIDE.startswith("content/") and RECORDS.startswith("content/")  # both live under the watched content/
+
+
+def relevant(root: Path, out: Path | None, path: str) -> bool:
+    """Whether a changed path can change the site: a source under content/ or templates/, not output or a temp file."""
+    if not path:
+        return False
+    p = Path(path)
+    try:
+        rel = p.relative_to(root)
+    except ValueError:
+        return False
+    if out is not None and (p == out or out in p.parents):
+        return False
+    if not rel.parts or rel.parts[0] not in WATCHED:
+        return False
+    name = rel.parts[-1]
+    return not (any(part.startswith(_IGNORED_PREFIXES) for part in rel.parts)
+                or name.endswith(_IGNORED_SUFFIXES) or name in _IGNORED_NAMES)
+
+
+class Changes(FileSystemEventHandler):
+    """Collects relevant file events from the observer's thread; the watch loop takes them in batches."""
+
+    def __init__(self, root: Path, out: Path | None) -> None:
+        super().__init__()
+        self.root, self.out = root.resolve(), out.resolve() if out else None
+        self.pending = threading.Event()
+        self.last = 0.0
+        self.count = 0
+        self.reschedule = False  # content/ or templates/ itself was created, moved or deleted
+
+    def dispatch(self, event: FileSystemEvent) -> None:
+        """Note a relevant change (watchdog calls this from its own thread)."""
+        if event.event_type not in _CHANGES:
+            return  # opening and reading files (as every build does) is no change; reacting would loop forever
+        paths = [event.src_path, getattr(event, "dest_path", "")]
+        for raw in paths:
+            path = raw.decode() if isinstance(raw, bytes) else str(raw)
+            if path and Path(path).parent == self.root and Path(path).name in WATCHED:
+                self.reschedule = True
+            if relevant(self.root, self.out, path) or self.reschedule:
+                self.count += 1
+                self.last = time.monotonic()
+                self.pending.set()
+
+
+def _schedule(observer: BaseObserver, changes: Changes) -> None:
+    observer.unschedule_all()
+    # The root itself non-recursively, to see content/ or templates/ appear, move or vanish; those two recursively.
+    # Not the whole root: output/ may hold tens of thousands of folders, each an inotify watch.
+    observer.schedule(changes, str(changes.root), recursive=False)
+    for folder in WATCHED:
+        if (changes.root / folder).is_dir():
+            observer.schedule(changes, str(changes.root / folder), recursive=True)
+
+
+def watch(root: Path, rebuild: Callable[[], None], stop: threading.Event, out: Path | None = None,
+          poll: bool = False, quiet: float = 0.15, longest: float = 2.0) -> None:
+    """Call `rebuild()` after every batch of changes under content/ and templates/, until `stop` is set.
+
+    A batch ends when no change came for `quiet` seconds (a burst of saves builds once), or after `longest`
+    seconds of continuous changes. A change during a build starts another build, so the last build always sees the
+    files as they ended up. `rebuild` must not raise; the caller reports its own errors.
+    """
+    changes = Changes(root, out)
+    observer: BaseObserver = PollingObserver(timeout=0.5) if poll else Observer()
+    _schedule(observer, changes)
+    observer.start()
+    try:
+        while not stop.is_set():
+            if not changes.pending.wait(0.1):
+                continue
+            first = time.monotonic()
+            while (time.monotonic() - changes.last < quiet and time.monotonic() - first < longest
+                   and not stop.is_set()):
+                time.sleep(quiet / 3)
+            changes.pending.clear()
+            if changes.reschedule:
+                changes.reschedule = False
+                _schedule(observer, changes)
+            if not stop.is_set():
+                rebuild()
+    finally:
+        observer.stop()
+        observer.join()
