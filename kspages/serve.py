@@ -230,8 +230,9 @@ LIVE_JS = r"""// kspages preview: reload on a new build, show build errors over 
     var box = document.createElement("div");
     box.id = "kspages-overlay";
     box.setAttribute("role", "alert");
-    box.style.cssText = "position:fixed;inset:0;z-index:2147483647;overflow:auto;background:rgba(20,20,20,.94);" +
-      "color:#fff;font:15px/1.6 system-ui,sans-serif;padding:1.2em";
+    // Opaque and with its own text settings: the site's styles (justified paragraphs) must not leak in.
+    box.style.cssText = "position:fixed;inset:0;z-index:2147483647;overflow:auto;background:#161616;color:#fff;" +
+      "font:15px/1.6 system-ui,sans-serif;padding:1.2em;text-align:left;letter-spacing:0;word-break:break-word";
     var h = document.createElement("h2");
     h.textContent = "构建失败：页面仍是上一次成功构建的结果";
     var p = document.createElement("p");

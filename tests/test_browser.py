@@ -7,6 +7,7 @@ import http.server
 import os
 import shutil
 import threading
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -153,3 +154,33 @@ def test_no_console_errors_and_no_horizontal_scroll(browser: webdriver.Chrome, s
     _shot(browser, "guide-375")
     severe = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
     assert severe == []
+
+
+def test_an_open_page_reloads_after_an_edit_and_shows_build_errors(browser: webdriver.Chrome,
+                                                                   tmp_path_factory: pytest.TempPathFactory) -> None:
+    from .test_live import RECORD, Preview
+
+    root = tmp_path_factory.mktemp("serve")
+    shutil.copytree(REPO / "content", root / "content")
+    shutil.copytree(REPO / "templates", root / "templates")
+    preview = Preview(root)
+    try:
+        browser.get(f"http://127.0.0.1:{preview.port}/notices/KS-1Q5Z-Z36C-T/")
+        wait = WebDriverWait(browser, 20)
+        wait.until(lambda d: d.execute_script("return document.readyState") == "complete")
+        time.sleep(0.5)  # the page's event stream is open
+        browser.execute_script("window.kspagesMarker = 1")
+        file = root / RECORD
+        good = file.read_text("utf-8")
+        file.write_text(good.replace("检测为镀银制品", "浏览器自动刷新"), "utf-8")
+        wait.until(ec.text_to_be_present_in_element((By.TAG_NAME, "main"), "浏览器自动刷新"))
+        assert browser.execute_script("return window.kspagesMarker") is None  # a real reload, not a patch
+        file.write_text(good.replace("status: resolved", "status: resolvd"), "utf-8")
+        overlay = wait.until(ec.visibility_of_element_located((By.ID, "kspages-overlay")))
+        assert "构建失败" in overlay.text and f"{RECORD}:6" in overlay.text and "resolvd" in overlay.text
+        _shot(browser, "serve-error-overlay")
+        file.write_text(good, "utf-8")
+        wait.until(ec.invisibility_of_element_located((By.ID, "kspages-overlay")))
+        wait.until(ec.text_to_be_present_in_element((By.TAG_NAME, "main"), "检测为镀银制品"))
+    finally:
+        preview.close()

@@ -1,0 +1,162 @@
+"""Incremental builds: only what changed is parsed, rendered and written, and the result equals a clean build."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import random
+import shutil
+from pathlib import Path
+
+import pytest
+
+from kspages import cache as caching
+from kspages import numbers
+from kspages.build import build, verify
+from kspages.errors import BuildError
+
+from .conftest import N2, N3, REPO, MakeSite, record, snapshot
+
+DAY = dt.date(2026, 11, 1)
+
+
+def _bundled(tmp_path: Path) -> Path:
+    root = tmp_path / "site"
+    shutil.copytree(REPO / "content", root / "content")
+    shutil.copytree(REPO / "templates", root / "templates")
+    return root
+
+
+def test_a_second_build_parses_renders_and_writes_nothing(tmp_path: Path) -> None:
+    root = _bundled(tmp_path)
+    first = build(root, as_of=DAY)
+    assert first.parsed == 40 and first.rendered == 32 and first.written == 51
+    again = build(root, as_of=DAY)
+    assert (again.parsed, again.rendered, again.written, again.removed) == (0, 0, 0, 0)
+    os.utime(root / "content/site.yaml")  # a new mtime with the same bytes is no change
+    assert build(root, as_of=DAY).parsed == 0
+
+
+def test_editing_one_record_renders_its_pages_and_writes_only_what_changed(tmp_path: Path) -> None:
+    root = _bundled(tmp_path)
+    build(root, as_of=DAY)
+    before = snapshot(root / "output")
+    file = root / "content/records/2026/KS-1Q5Z-Z36C-T.yaml"
+    file.write_text(file.read_text("utf-8").replace("检测为镀银制品", "检测结果为镀银制品"), "utf-8")
+    report = build(root, as_of=DAY)
+    after = snapshot(root / "output")
+    changed = sorted(p for p in after if before.get(p) != after[p])
+    assert report.parsed == 1
+    assert report.rendered <= 4  # its notice, plus the home and list pages that hold it (unchanged bytes)
+    assert [p for p in changed if not p.startswith("status/shards/")] == [
+        ".kspages-manifest.json", "notices/KS-1Q5Z-Z36C-T/index.html"]
+    assert len([p for p in changed if p.startswith("status/shards/")]) == 1
+    assert verify(root, as_of=DAY) == []
+
+
+def test_deleting_a_record_removes_its_pages(make_site: MakeSite) -> None:
+    root = make_site({f"content/records/2026/{N2}.yaml": record(N2)})
+    build(root, as_of=DAY)
+    assert (root / f"output/notices/{N2}/index.html").exists()
+    (root / f"content/records/2026/{N2}.yaml").unlink()
+    report = build(root, as_of=DAY)
+    assert not (root / f"output/notices/{N2}").exists() and report.removed == 1
+    assert verify(root, as_of=DAY) == []
+
+
+def test_editing_a_template_renders_only_the_pages_that_use_it(tmp_path: Path) -> None:
+    root = _bundled(tmp_path)
+    build(root, as_of=DAY)
+    template = root / "templates/_timeline.html"  # included by notice.html only
+    template.write_text(template.read_text("utf-8") + "\n", "utf-8")
+    report = build(root, as_of=DAY)
+    assert report.rendered == report.notices == 18
+    base = root / "templates/base.html"  # extended by every page
+    base.write_text(base.read_text("utf-8").replace("跳到正文", "跳到主要内容"), "utf-8")
+    assert build(root, as_of=DAY).rendered == 32
+    assert verify(root, as_of=DAY) == []
+
+
+def test_a_changed_output_file_on_disk_is_rendered_again(tmp_path: Path) -> None:
+    root = _bundled(tmp_path)
+    build(root, as_of=DAY)
+    page = root / "output/guide/index.html"
+    page.write_text("tampered", "utf-8")
+    report = build(root, as_of=DAY)
+    assert report.rendered == 1 and report.written == 1 and "tampered" not in page.read_text("utf-8")
+
+
+def test_a_broken_or_foreign_cache_is_ignored(tmp_path: Path) -> None:
+    root = _bundled(tmp_path)
+    build(root, as_of=DAY)
+    [cache_file] = (root / caching.FOLDER).glob("cache-*.pickle")
+    cache_file.write_bytes(b"not a pickle")
+    report = build(root, as_of=DAY)
+    assert report.parsed == 40 and report.written == 0
+    assert caching.load(root).sources  # saved again, whole
+
+
+def _edit(root: Path, rng: random.Random, step: int) -> str:
+    """One random edit a staff member might make; returns what it did."""
+    records = sorted((root / "content/records").rglob("*.yaml"))
+    guide = sorted((root / "content/guide").glob("*.md"))
+    choice = rng.choice(["add", "add", "edit", "edit", "publish", "delete", "guide", "guide-new", "template",
+                         "settings", "break"])
+    if choice == "add" or not records:
+        number = numbers.generate(rng)
+        text = record(number, status=rng.choice(["resolved", "rejected", "pending", "in_progress"]))
+        (root / f"content/records/2026/{number}.yaml").write_text(text, "utf-8")
+    elif choice == "edit":
+        file = rng.choice(records)
+        file.write_text(file.read_text("utf-8").replace("merchant: ", f"merchant: 改{step}", 1), "utf-8")
+    elif choice == "publish":
+        file = rng.choice(records)
+        text = file.read_text("utf-8")
+        file.write_text(text.replace("publish: true", "publish: false") if "publish: true" in text
+                        else text.replace("publish: false", "publish: true"), "utf-8")
+    elif choice == "delete":
+        rng.choice(records).unlink()
+    elif choice == "guide":
+        file = rng.choice(guide)
+        file.write_text(file.read_text("utf-8") + f"\n\n## 补充 {step}\n\n新增内容。\n", "utf-8")
+    elif choice == "guide-new":
+        (root / f"content/guide/{50 + step}-extra-{step}.md").write_text(
+            f"---\ntitle: 附录 {step}\norder: {50 + step}\n---\n\n附录内容。\n", "utf-8")
+    elif choice == "template":
+        file = root / rng.choice(["templates/notice.html", "templates/base.html", "templates/_notice_list.html"])
+        file.write_text(file.read_text("utf-8") + f"\n{{# edit {step} #}}\n", "utf-8")
+    elif choice == "settings":
+        file = root / "content/site.yaml"
+        text = file.read_text("utf-8")
+        file.write_text(text.replace("notices_per_page: 20", "notices_per_page: 7") if "per_page: 20" in text
+                        else text.replace("notices_per_page: 7", "notices_per_page: 20"), "utf-8")
+    else:
+        file = rng.choice(records)
+        file.write_text(file.read_text("utf-8") + "status: [\n", "utf-8")
+    return choice
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_random_edit_sequences_end_equal_to_a_clean_build(tmp_path: Path, seed: int) -> None:
+    root = _bundled(tmp_path)
+    rng = random.Random(seed)
+    build(root, as_of=DAY)
+    for step in range(10):
+        done = _edit(root, rng, step)
+        last_good = snapshot(root / "output")
+        try:
+            build(root, as_of=DAY)
+        except BuildError:
+            assert done == "break" and snapshot(root / "output") == last_good  # nothing written
+            broken = [p for p in (root / "content/records").rglob("*.yaml") if p.read_text("utf-8").endswith("[\n")]
+            for file in broken:
+                file.write_text(file.read_text("utf-8").removesuffix("status: [\n"), "utf-8")
+            build(root, as_of=DAY)
+        assert verify(root, as_of=DAY) == [], f"seed {seed}, step {step}: {done}"
+
+
+def test_verify_reports_a_difference(make_site: MakeSite) -> None:
+    root = make_site({f"content/records/2026/{N3}.yaml": record(N3)})
+    build(root, as_of=DAY)
+    (root / "output/index.html").write_bytes(b"changed behind kspages' back")
+    assert verify(root, as_of=DAY) == ["index.html"]
