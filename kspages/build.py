@@ -21,7 +21,7 @@ from .model import (
     validate_record,
     validate_settings,
 )
-from .privacy import TOKENS, scan_output, scan_patterns
+from .privacy import TOKENS, KnownGate, scan_patterns
 from .public import Mask, PublicSite, anonymise
 from .render import Rendered, Renderer, Reuse, check_links, render_site
 from .write import WriteReport, check_target, read_manifest, snapshot, sync
@@ -126,17 +126,24 @@ def render_all(root: Path, loaded: Loaded, errors: list[ContentError], reuse: Re
         errors.append(exc)
         return Rendered({}, {})
     outputs = rendered.outputs
+    # Both gates depend only on an output's bytes and on what they look for (every record's private values; the
+    # allow list): an output that passed the same gate before passes again, so unchanged outputs are not rescanned.
+    sha = {path: hashlib.sha256(data).hexdigest() for path, data in outputs.items()}
+    gate = KnownGate(loaded.records)
+    known_key = {path: caching.digest("known", sha[path], gate.digest) for path in outputs}
+    unscanned = {path: data for path, data in outputs.items() if not cache.is_clean(known_key[path])}
     leaks: dict[tuple[str, str, int], list[str]] = {}
-    for leak in scan_output(outputs, loaded.records):
+    for leak in gate.scan(unscanned):
         leaks.setdefault((leak.record_path, leak.field, leak.line), []).append(leak.output)
+    for path in unscanned.keys() - {o for where in leaks.values() for o in where}:
+        cache.mark_clean(known_key[path])
     for (path, name, leak_line), where in leaks.items():
         errors.append(ContentError(path, leak_line, f"private field '{name}' would be published in {_files(where)}",
                                    "another record's public text (merchant, notes, notice) or a template contains "
                                    "this value: remove it there; nothing was written"))
     found: dict[tuple[str, int | None, str], list[str]] = {}
-    # The pattern scan depends only on an output's bytes and the allow list: outputs that passed it before pass.
     allow = repr(loaded.public.settings.allow)
-    clean = {path: caching.digest(hashlib.sha256(data).hexdigest(), allow) for path, data in outputs.items()}
+    clean = {path: caching.digest("patterns", sha[path], allow) for path in outputs}
     unknown = {path: data for path, data in outputs.items() if not cache.is_clean(clean[path])}
     hits = scan_patterns(unknown, loaded.public.settings.allow)
     for path in unknown.keys() - {hit.output for hit in hits}:

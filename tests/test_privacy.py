@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 import yaml
 
+from benchmarks.sites import synthetic_records
 from kspages.build import build, load
 from kspages.errors import BuildError
 from kspages.model import PrivateValue
@@ -117,43 +118,6 @@ def test_amounts_dates_and_products_are_kept() -> None:
     assert out.text == "2026-03-01 购买保温杯，退款 199 元。消费者本人确认。" and out.hidden == 1
 
 
-def _synthetic_records(root: Path, count: int, seed: int) -> list[str]:
-    """Write `count` records full of personal data (in notes and notices, in many forms); return every value."""
-    import random
-
-    from benchmarks.privacy.corpus import Providers
-    from kspages import numbers
-
-    rng, p = random.Random(seed), Providers(seed)
-    values: list[str] = []
-    for i in range(count):
-        name, phone, ident = p.fake.name(), p.mobile_digits(), p.id18()
-        address, email = p.address(), p.email()
-        order, tracking, wechat = p.order().text, p.tracking().text, p.wechat().text
-        values += [name, phone, ident, address.private, email.value, order, tracking, wechat]
-        surname = name[0]
-        body = (f"经核查，{name}（{surname}女士，电话 {phone[:3]} {phone[3:7]} {phone[7:]}，身份证 {ident}）反映的订单 {order} "
-                f"属实。快递单号{tracking}，寄回地址{address.text}。联系邮箱 {email.value}，微信号：{wechat}。"
-                f"另一位消费者的手机 {p.mobile().text} 也已核实。")
-        data = {
-            "number": numbers.generate(rng), "received": "2026-03-01", "category": "false_advertising",
-            "channel": "in_app_report", "merchant": "测试旗舰店", "status": "resolved", "outcome": "refund",
-            "history": [{"date": "2026-03-01", "status": "pending"},
-                        {"date": "2026-03-02", "status": "in_progress", "note": f"已致电+86 {phone}联系{name}"},
-                        {"date": "2026-03-05", "status": "resolved", "note": f"{surname}先生确认收到退款"}],
-            "complainant": {"name": name, "phone": phone, "id_number": ident, "address": address.value,
-                            "email": email.value, "wechat": wechat},
-            "order": {"id": order, "tracking": tracking, "product": "保温杯", "amount": 199},
-            "description": f"本人{name}，电话{phone}。",
-            "notice": {"publish": i % 4 != 0, "date": "2026-03-06", "title": f"关于{name}投诉的处理结果", "body": body},
-        }
-        if i % 4 == 0:
-            del data["notice"]["date"]  # a draft
-        file = root / f"content/records/2026/{data['number']}.yaml"
-        file.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
-    return values
-
-
 def _normalised(text: str) -> str:
     import html
     import re
@@ -165,7 +129,7 @@ def test_hundreds_of_synthetic_records_publish_nothing_personal(tmp_path: Path) 
     root = tmp_path / "site"
     shutil.copytree(REPO / "content", root / "content")
     shutil.copytree(REPO / "templates", root / "templates")
-    values = _synthetic_records(root, 300, seed=7)
+    values = synthetic_records(root, 300, seed=7)
     report = build(root, as_of=dt.date(2026, 11, 1))
     assert report.notices >= 18 + 200 and report.records == 330
     assert sum(len(m.hits) for m in report.masks) > 300 * 8
@@ -179,7 +143,7 @@ def test_an_unscrubbable_leak_in_a_template_fails_the_build(tmp_path: Path) -> N
     root = tmp_path / "site"
     shutil.copytree(REPO / "content", root / "content")
     shutil.copytree(REPO / "templates", root / "templates")
-    values = _synthetic_records(root, 5, seed=8)
+    values = synthetic_records(root, 5, seed=8)
     base = root / "templates/base.html"
     base.write_text(base.read_text("utf-8").replace("</footer>", f"<p>{values[0]}</p></footer>"), "utf-8")
     with pytest.raises(BuildError) as info:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import html
 import re
 import unicodedata
@@ -71,33 +72,46 @@ def readable(raw: bytes) -> str:
     return unicodedata.normalize("NFKC", text).lower()
 
 
-def scan_output(outputs: dict[str, bytes], records: Iterable[Complaint]) -> list[Leak]:
-    """Every place a record's private value appears, in normalised form, in any output file.
+class KnownGate:
+    """One Aho-Corasick automaton over every private value of every record, in every normalised form.
 
-    One Aho-Corasick automaton over all values of all records: one pass per output whatever the number of records.
+    One pass per output whatever the number of records. `digest` names the set of values: an output that passed a
+    gate with the same digest passes again, which lets incremental builds skip unchanged outputs.
     """
-    owners: dict[str, list[tuple[Complaint, PrivateValue]]] = {}
-    for record in records:
-        for value, form in _gate_values(record):
-            owners.setdefault(form, []).append((record, value))
-    if not owners:
-        return []
-    automaton = ahocorasick.Automaton()
-    for form in owners:
-        automaton.add_word(form, form)
-    automaton.make_automaton()
-    leaks: list[Leak] = []
-    seen: set[tuple[str, str, str]] = set()
-    for out_path in sorted(outputs):
-        text = readable(outputs[out_path])
-        for haystack in (text, _JOIN_DIGITS.sub("", text)):
-            for _, form in automaton.iter(haystack):
-                for record, value in owners[form]:
-                    key = (record.path, value.field, out_path)
-                    if key not in seen:
-                        seen.add(key)
-                        leaks.append(Leak(record.path, value.field, value.line, out_path))
-    return sorted(leaks, key=lambda leak: (leak.record_path, leak.line, leak.field, leak.output))
+
+    def __init__(self, records: Iterable[Complaint]) -> None:
+        self.owners: dict[str, list[tuple[Complaint, PrivateValue]]] = {}
+        for record in records:
+            for value, form in _gate_values(record):
+                self.owners.setdefault(form, []).append((record, value))
+        self.digest = hashlib.sha256("\n".join(sorted(self.owners)).encode()).hexdigest()
+        self.automaton = ahocorasick.Automaton()
+        for form in self.owners:
+            self.automaton.add_word(form, form)
+        if self.owners:
+            self.automaton.make_automaton()
+
+    def scan(self, outputs: dict[str, bytes]) -> list[Leak]:
+        """Every place a record's private value appears, in normalised form, in any of `outputs`."""
+        if not self.owners:
+            return []
+        leaks: list[Leak] = []
+        seen: set[tuple[str, str, str]] = set()
+        for out_path in sorted(outputs):
+            text = readable(outputs[out_path])
+            for haystack in (text, _JOIN_DIGITS.sub("", text)):
+                for _, form in self.automaton.iter(haystack):
+                    for record, value in self.owners[form]:
+                        key = (record.path, value.field, out_path)
+                        if key not in seen:
+                            seen.add(key)
+                            leaks.append(Leak(record.path, value.field, value.line, out_path))
+        return sorted(leaks, key=lambda leak: (leak.record_path, leak.line, leak.field, leak.output))
+
+
+def scan_output(outputs: dict[str, bytes], records: Iterable[Complaint]) -> list[Leak]:
+    """Every place a record's private value appears, in normalised form, in any output file."""
+    return KnownGate(records).scan(outputs)
 
 
 def scan_patterns(outputs: dict[str, bytes], allow: Iterable[str] = ()) -> list[PatternLeak]:

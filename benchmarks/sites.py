@@ -1,0 +1,55 @@
+"""Synthetic sites for tests and benchmarks: records full of personal data in many written forms."""
+
+from __future__ import annotations
+
+import random
+import shutil
+from pathlib import Path
+
+import yaml
+
+from kspages import numbers
+
+from .privacy.corpus import Providers
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def bundled_copy(root: Path) -> Path:
+    """A copy of the bundled site (content and templates) at `root`."""
+    shutil.copytree(REPO / "content", root / "content")
+    shutil.copytree(REPO / "templates", root / "templates")
+    return root
+
+
+def synthetic_records(root: Path, count: int, seed: int) -> list[str]:
+    """Write `count` records full of personal data (in notes and notices, in many forms); return every value."""
+    rng, p = random.Random(seed), Providers(seed)
+    values: list[str] = []
+    for i in range(count):
+        name, phone, ident = p.fake.name(), p.mobile_digits(), p.id18()
+        address, email = p.address(), p.email()
+        order, tracking, wechat = p.order().text, p.tracking().text, p.wechat().text
+        values += [name, phone, ident, address.private, email.value, order, tracking, wechat]
+        surname = name[0]
+        body = (f"经核查，{name}（{surname}女士，电话 {phone[:3]} {phone[3:7]} {phone[7:]}，身份证 {ident}）反映的订单 {order} "
+                f"属实。快递单号{tracking}，寄回地址{address.text}。联系邮箱 {email.value}，微信号：{wechat}。"
+                f"另一位消费者的手机 {p.mobile().text} 也已核实。")
+        notice: dict[str, object] = {"publish": i % 4 != 0, "title": f"关于{name}投诉的处理结果", "body": body}
+        if i % 4:
+            notice["date"] = "2026-03-06"  # every fourth is a draft: no date
+        data = {
+            "number": numbers.generate(rng), "received": "2026-03-01", "category": "false_advertising",
+            "channel": "in_app_report", "merchant": "测试旗舰店", "status": "resolved", "outcome": "refund",
+            "history": [{"date": "2026-03-01", "status": "pending"},
+                        {"date": "2026-03-02", "status": "in_progress", "note": f"已致电+86 {phone}联系{name}"},
+                        {"date": "2026-03-05", "status": "resolved", "note": f"{surname}先生确认收到退款"}],
+            "complainant": {"name": name, "phone": phone, "id_number": ident, "address": address.value,
+                            "email": email.value, "wechat": wechat},
+            "order": {"id": order, "tracking": tracking, "product": "保温杯", "amount": 199},
+            "description": f"本人{name}，电话{phone}。",
+            "notice": notice,
+        }
+        file = root / f"content/records/2026/{data['number']}.yaml"
+        file.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
+    return values
