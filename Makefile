@@ -17,8 +17,8 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check kspages tests benchmarks
 	$(VENV)/bin/mypy
 
-preview: site
-	$(VENV)/bin/python -m http.server --bind 127.0.0.1 --directory output 8000
+preview: $(STAMP)
+	$(VENV)/bin/kspages serve
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,4 +27,4 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 clean:
-	rm -rf $(VENV) output tests/artifacts
+	rm -rf $(VENV) output .kspages-cache tests/artifacts

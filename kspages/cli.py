@@ -168,6 +168,10 @@ def watch_cmd(site: Path, out: Path | None, as_of: dt.datetime | None, poll: boo
             click.secho(f"could not write {exc.filename or out}: {exc.strerror}; waiting for the next change",
                         fg="red", err=True)
             return
+        except Exception as exc:  # noqa: BLE001 - watch must outlive any bug; it is reported, never swallowed
+            click.secho(f"internal error: {type(exc).__name__}: {exc}; please report it. {out} was left as it "
+                        "was, waiting for the next change", fg="red", err=True)
+            return
         _warnings(report)
         _summary(report, out)
 

@@ -94,10 +94,18 @@ class Renderer:
                 current = todo.pop()
                 if current in sources:
                     continue
-                source, _, _ = self.env.loader.get_source(self.env, current)  # type: ignore[union-attr]
+                try:
+                    source, _, _ = self.env.loader.get_source(self.env, current)  # type: ignore[union-attr]
+                    referenced = jinja2.meta.find_referenced_templates(self.env.parse(source))
+                except jinja2.TemplateNotFound as exc:
+                    raise ContentError(self._rel(self.templates / name), None, f"template not found: {exc.name}",
+                                       f"add templates/{exc.name}") from None
+                except jinja2.TemplateSyntaxError as exc:
+                    raise ContentError(self._rel(self.templates / current), exc.lineno,
+                                       f"template syntax error: {exc.message}", "check the tags on this line") from None
                 sources[current] = source
                 # Dynamic names (None) cannot be followed; the theme uses none, and a missing one fails rendering.
-                todo += [t for t in jinja2.meta.find_referenced_templates(self.env.parse(source)) if t]
+                todo += [t for t in referenced if t]
             found = self._closures[name] = hashlib.sha256(repr(sorted(sources.items())).encode()).hexdigest()
         return found
 

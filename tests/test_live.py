@@ -280,3 +280,19 @@ def test_without_livereload_pages_carry_no_script(site: Path) -> None:
         assert p.get("/__kspages/events")[0] == 404
     finally:
         p.close()
+
+
+def test_a_template_that_vanishes_or_breaks_is_reported_and_the_preview_recovers(preview: Preview) -> None:
+    stream = events(preview.port)
+    next(stream)
+    timeline = preview.root / "templates/_timeline.html"
+    text = timeline.read_text("utf-8")
+    timeline.unlink()
+    [error] = next(stream)["errors"]  # type: ignore[misc]
+    assert error["message"] == "template not found: _timeline.html"
+    timeline.write_text(text.replace("{% for", "{% fro", 1), "utf-8")
+    state = next(stream)
+    assert any("template syntax error" in e["message"] for e in state["errors"])  # type: ignore[union-attr]
+    timeline.write_text(text, "utf-8")
+    assert next(stream)["errors"] == []
+    assert preview.get("/notices/KS-1Q5Z-Z36C-T/")[0] == 200
