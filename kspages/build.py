@@ -21,9 +21,9 @@ from .model import (
     validate_record,
     validate_settings,
 )
-from .privacy import TOKENS, KnownGate, scan_patterns
+from .privacy import TOKENS, KnownGate, gate_forms, scan_patterns
 from .public import Mask, PublicSite, anonymise
-from .render import Rendered, Renderer, Reuse, check_links, render_site
+from .render import Rendered, Renderer, Reuse, check_links, page_links, render_site
 from .write import WriteReport, check_target, read_manifest, snapshot, sync
 
 SETTINGS = "content/site.yaml"
@@ -129,7 +129,10 @@ def render_all(root: Path, loaded: Loaded, errors: list[ContentError], reuse: Re
     # Both gates depend only on an output's bytes and on what they look for (every record's private values; the
     # allow list): an output that passed the same gate before passes again, so unchanged outputs are not rescanned.
     sha = {path: hashlib.sha256(data).hexdigest() for path, data in outputs.items()}
-    gate = KnownGate(loaded.records)
+    values = {id(r): caching.digest("gate", repr(r.private)) for r in loaded.records}
+    gate = KnownGate(loaded.records, lambda r: cache.memo(values[id(r)], lambda: gate_forms(r)),
+                     lambda key, make: cache.memo("~" + caching.digest("automaton", key), make),
+                     caching.digest(*sorted(values.values())))
     known_key = {path: caching.digest("known", sha[path], gate.digest) for path in outputs}
     unscanned = {path: data for path, data in outputs.items() if not cache.is_clean(known_key[path])}
     leaks: dict[tuple[str, str, int], list[str]] = {}
@@ -162,7 +165,9 @@ def render_all(root: Path, loaded: Loaded, errors: list[ContentError], reuse: Re
     for r in loaded.records:
         if r.notice:
             sources[f"notices/{r.number}/index.html"] = (r.path, r.notice.lines.get("body"))
-    for page, href, problem in check_links(outputs):
+    links = check_links(outputs, lambda path, data: cache.memo(caching.digest("links", path, sha[path]),
+                                                               lambda: page_links(path, data)))
+    for page, href, problem in links:
         path, line = sources.get(page, (TEMPLATES, None))
         if path.endswith(".md"):
             line = _line_of(root / path, href)

@@ -14,11 +14,13 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar, cast
 
 from . import __version__, read
 from .privacy import Scrubbed
 
 FOLDER = ".kspages-cache"
+T = TypeVar("T")
 
 
 def digest(*parts: str) -> str:
@@ -36,11 +38,11 @@ class Cache:
     """Parsed sources and scrubbed texts of the last build, and which of them this build used."""
 
     sources: dict[str, tuple[str, read.Source]] = field(default_factory=dict)
-    scrubbed: dict[str, Scrubbed] = field(default_factory=dict)
+    memos: dict[str, Any] = field(default_factory=dict)  # results of pure functions by a digest of their inputs
     clean: set[str] = field(default_factory=set)  # outputs (by digest of bytes and allow list) the pattern gate passed
     used_clean: set[str] = field(default_factory=set)
     used_sources: set[str] = field(default_factory=set)
-    used_scrubbed: set[str] = field(default_factory=set)
+    used_memos: set[str] = field(default_factory=set)
     parsed: int = 0  # files parsed by this build (not reused)
 
     def source(self, root: Path, file: Path, parse: Callable[[str, bytes], read.Source]) -> read.Source:
@@ -58,13 +60,22 @@ class Cache:
         self.sources[rel] = (key, parsed)
         return parsed
 
+    def __getstate__(self) -> dict[str, Any]:
+        # Keys starting with "~" are kept in memory only (an Aho-Corasick automaton: quicker to rebuild than to load).
+        state = dict(self.__dict__)
+        state["memos"] = {k: v for k, v in self.memos.items() if not k.startswith("~")}
+        return state
+
+    def memo(self, key: str, compute: Callable[[], T]) -> T:
+        """The result of a pure computation, computed once per distinct input (`key` is a digest of it)."""
+        self.used_memos.add(key)
+        if key not in self.memos:
+            self.memos[key] = compute()
+        return cast(T, self.memos[key])
+
     def scrub(self, key: str, compute: Callable[[], Scrubbed]) -> Scrubbed:
         """A scrubbed text, computed once per distinct input."""
-        self.used_scrubbed.add(key)
-        found = self.scrubbed.get(key)
-        if found is None:
-            found = self.scrubbed[key] = compute()
-        return found
+        return self.memo("scrub:" + key, compute)
 
     def is_clean(self, key: str) -> bool:
         """Whether an output with this digest passed the pattern gate before."""
@@ -77,17 +88,20 @@ class Cache:
 
     def start(self) -> None:
         """Begin a build: nothing used yet."""
-        self.used_sources, self.used_scrubbed, self.used_clean, self.parsed = set(), set(), set(), 0
+        self.used_sources, self.used_memos, self.used_clean, self.parsed = set(), set(), set(), 0
 
     def prune(self) -> None:
         """Forget what the last build did not use (deleted files, edited text)."""
         self.sources = {k: v for k, v in self.sources.items() if k in self.used_sources}
-        self.scrubbed = {k: v for k, v in self.scrubbed.items() if k in self.used_scrubbed}
+        self.memos = {k: v for k, v in self.memos.items() if k in self.used_memos}
         self.clean &= self.used_clean
 
 
+FORMAT = 2  # bump when the shape of Cache changes
+
+
 def _file(root: Path) -> Path:
-    return root / FOLDER / f"cache-{__version__}.pickle"
+    return root / FOLDER / f"cache-{__version__}-{FORMAT}.pickle"
 
 
 def load(root: Path) -> Cache:
@@ -98,7 +112,8 @@ def load(root: Path) -> Cache:
             cache = pickle.load(fh)
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
         return Cache()
-    return cache if isinstance(cache, Cache) else Cache()
+    # A cache of another shape (an older kspages of the same version number) is as good as none.
+    return cache if isinstance(cache, Cache) and vars(cache).keys() == vars(Cache()).keys() else Cache()
 
 
 def save(root: Path, cache: Cache) -> None:

@@ -288,25 +288,37 @@ _HREF = re.compile(rb'(?:href|src)="([^"]*)"')
 _SAFE_SCHEMES = ("http:", "https:", "mailto:", "tel:")
 
 
-def check_links(outputs: dict[str, bytes]) -> list[tuple[str, str, str]]:
+def page_links(path: str, data: bytes) -> list[tuple[str, str | None, str | None]]:
+    """The links of one page: (href, the output it points at or None, "unsafe link" or None)."""
+    links: list[tuple[str, str | None, str | None]] = []
+    for raw in _HREF.findall(data):
+        href = html.unescape(raw.decode("utf-8", "replace"))
+        scheme = re.match(r"^\s*([a-zA-Z][a-zA-Z0-9+.-]*:)", href)
+        if scheme:
+            if scheme.group(1).lower() not in _SAFE_SCHEMES:
+                links.append((href, None, "unsafe link"))
+            continue
+        target = urllib.parse.unquote(href.split("#", 1)[0].split("?", 1)[0])
+        if not target or href.startswith("//"):
+            continue
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(path), target))
+        if target == "." or href.split("#", 1)[0].split("?", 1)[0].endswith("/"):
+            target = "index.html" if target == "." else f"{target}/index.html"
+        links.append((href, target, None))
+    return links
+
+
+def check_links(outputs: dict[str, bytes],
+                links_of: Callable[[str, bytes], list[tuple[str, str | None, str | None]]] = page_links,
+                ) -> list[tuple[str, str, str]]:
     """Links that point at no output, or use a scheme that could run code: (page, href, problem) triples."""
     found: list[tuple[str, str, str]] = []
     for path, data in outputs.items():
         if not path.endswith(".html") or path == "404.html":
             continue
-        for raw in _HREF.findall(data):
-            href = html.unescape(raw.decode("utf-8", "replace"))
-            scheme = re.match(r"^\s*([a-zA-Z][a-zA-Z0-9+.-]*:)", href)
-            if scheme:
-                if scheme.group(1).lower() not in _SAFE_SCHEMES:
-                    found.append((path, href, "unsafe link"))
-                continue
-            target = urllib.parse.unquote(href.split("#", 1)[0].split("?", 1)[0])
-            if not target or href.startswith("//"):
-                continue
-            target = posixpath.normpath(posixpath.join(posixpath.dirname(path), target))
-            if target == "." or href.split("#", 1)[0].split("?", 1)[0].endswith("/"):
-                target = "index.html" if target == "." else f"{target}/index.html"
-            if target not in outputs:
+        for href, target, problem in links_of(path, data):
+            if problem:
+                found.append((path, href, problem))
+            elif target not in outputs:
                 found.append((path, href, "broken link"))
     return found

@@ -5,9 +5,9 @@ tokens (`scrub`), and the output leak gate over every byte about to be written (
 """
 
 from .detect import Span, detect
-from .gate import GATE_KINDS, KnownGate, Leak, PatternLeak, scan_output, scan_patterns
+from .gate import GATE_KINDS, KnownGate, Leak, PatternLeak, gate_forms, scan_output, scan_patterns
 from .known import KnownValues, is_sensitive, kind_for
 from .scrub import PEOPLE_FORMS, TOKENS, Hit, Scrubbed, Scrubber
 
 __all__ = ["GATE_KINDS", "PEOPLE_FORMS", "TOKENS", "Hit", "KnownGate", "KnownValues", "Leak", "PatternLeak", "Scrubbed",
-           "Scrubber", "Span", "detect", "is_sensitive", "kind_for", "scan_output", "scan_patterns"]
+           "Scrubber", "Span", "detect", "gate_forms", "is_sensitive", "kind_for", "scan_output", "scan_patterns"]

@@ -7,8 +7,9 @@ import html
 import re
 import unicodedata
 import urllib.parse
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import ahocorasick
 
@@ -28,6 +29,11 @@ def _forms(text: str) -> set[str]:
     """The normalised forms a value is searched for in the output: NFKC, lower case, digits joined."""
     folded = fold(text)
     return {f for f in (folded, _JOIN_DIGITS.sub("", folded)) if f}
+
+
+def gate_forms(record: Complaint) -> list[tuple[PrivateValue, str]]:
+    """Every (private value, normalised form) of a record that the gate looks for, in a stable order."""
+    return sorted(_gate_values(record), key=lambda pair: (pair[0].line, pair[0].field, pair[1]))
 
 
 def _gate_values(record: Complaint) -> Iterator[tuple[PrivateValue, str]]:
@@ -79,21 +85,39 @@ class KnownGate:
     gate with the same digest passes again, which lets incremental builds skip unchanged outputs.
     """
 
-    def __init__(self, records: Iterable[Complaint]) -> None:
-        self.owners: dict[str, list[tuple[Complaint, PrivateValue]]] = {}
-        for record in records:
-            for value, form in _gate_values(record):
-                self.owners.setdefault(form, []).append((record, value))
-        self.digest = hashlib.sha256("\n".join(sorted(self.owners)).encode()).hexdigest()
-        self.automaton = ahocorasick.Automaton()
-        for form in self.owners:
-            self.automaton.add_word(form, form)
-        if self.owners:
-            self.automaton.make_automaton()
+    def __init__(self, records: Iterable[Complaint],
+                 forms: Callable[[Complaint], list[tuple[PrivateValue, str]]] = gate_forms,
+                 automaton: Callable[[str, Callable[[], Any]], Any] | None = None,
+                 digest: str | None = None) -> None:
+        self.records = [(record, forms(record)) for record in records]
+        # `digest` may come from the caller (a digest of the records' private values); otherwise, of the forms.
+        self.digest = digest or hashlib.sha256("\n".join(
+            sorted({form for _, pairs in self.records for _, form in pairs})).encode()).hexdigest()
+        # Building the automaton is the slow part; `automaton` may hand back the one built for the same digest.
+        self.automaton = automaton(self.digest, self._build) if automaton else self._build()
+        self._owners: dict[str, list[tuple[Complaint, PrivateValue]]] | None = None
+
+    def _build(self) -> Any:
+        built = ahocorasick.Automaton()
+        for form in sorted({form for _, pairs in self.records for _, form in pairs}):
+            built.add_word(form, form)
+        if len(built):
+            built.make_automaton()
+        return built
+
+    @property
+    def owners(self) -> dict[str, list[tuple[Complaint, PrivateValue]]]:
+        """Which records' values each form stands for (built only when something was found)."""
+        if self._owners is None:
+            self._owners = {}
+            for record, pairs in self.records:
+                for value, form in pairs:
+                    self._owners.setdefault(form, []).append((record, value))
+        return self._owners
 
     def scan(self, outputs: dict[str, bytes]) -> list[Leak]:
         """Every place a record's private value appears, in normalised form, in any of `outputs`."""
-        if not self.owners:
+        if not len(self.automaton):
             return []
         leaks: list[Leak] = []
         seen: set[tuple[str, str, str]] = set()
