@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import cache as caching
-from . import read
+from . import read, stats
 from .cache import Cache
 from .errors import BuildError, ContentError
 from .model import (
@@ -80,7 +80,9 @@ def load(root: Path, errors: list[ContentError], warnings: list[ContentError], a
         if record is not None:
             records.append(record)
     records = check_unique_numbers(records, errors)
-    public, masks = anonymise(settings, guide, records, as_of, cache.scrub)
+    figures = stats.compute(records)
+    guide = stats.fill_guide(guide, figures, errors)
+    public, masks = anonymise(settings, guide, records, as_of, cache.scrub, figures)
     for r in records:
         if r.notice is None:
             continue

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from . import __version__
 from .model import FINAL_STATUSES, Complaint, GuidePage, Settings
 from .privacy import Hit, Scrubbed, Scrubber
+from .stats import Stats
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,7 @@ class PublicSite:
     notices: tuple[PublicNotice, ...]  # newest first
     statuses: tuple[StatusEntry, ...]  # sorted by number
     withdrawn: tuple[str, ...] = ()  # numbers whose notice was taken down: a tombstone page says only that
+    stats: Stats | None = None  # aggregate figures over all records
 
 
 @dataclass(frozen=True)
@@ -149,7 +151,7 @@ class _FieldScrubber:
 
 
 def anonymise(settings: Settings, guide: list[GuidePage], records: list[Complaint],
-              as_of: dt.date, memo: Memo = _no_memo) -> tuple[PublicSite, list[Mask]]:
+              as_of: dt.date, memo: Memo = _no_memo, stats: Stats | None = None) -> tuple[PublicSite, list[Mask]]:
     """Build the public site model from validated sources, and say what the scrubber replaced where."""
     notices: list[PublicNotice] = []
     statuses: list[StatusEntry] = []
@@ -184,5 +186,5 @@ def anonymise(settings: Settings, guide: list[GuidePage], records: list[Complain
     statuses.sort(key=lambda s: s.number)
     masks.sort(key=lambda m: (m.path, m.line or 0, m.field))
     site = PublicSite(settings=settings, guide=tuple(guide), notices=tuple(notices), statuses=tuple(statuses),
-                      withdrawn=tuple(sorted(withdrawn)))
+                      withdrawn=tuple(sorted(withdrawn)), stats=stats)
     return site, masks

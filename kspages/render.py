@@ -23,6 +23,7 @@ from . import __version__, numbers
 from .errors import ContentError
 from .model import GuidePage
 from .public import PublicNotice, PublicSite, StatusEntry
+from .stats import bars, quotable
 
 GUIDE_EXTENSIONS = ["toc", "tables", "sane_lists", "attr_list", "fenced_code"]
 _TOC = {"toc": {"slugify": slugify_unicode, "toc_depth": "2-3", "permalink": False}}
@@ -274,6 +275,14 @@ def render_site(site: PublicSite, renderer: Renderer, assets: dict[str, bytes],
     for number in site.withdrawn:
         # The URL may be bookmarked or shared: say the notice was withdrawn, and nothing else about it.
         page(f"notices/{number}/index.html", "该公示已撤回", "tombstone.html", number=number)
+    if site.stats is not None:
+        figures = site.stats
+        charts = {kind: bars({code: float(n) for code, n in figures.count[kind].items()}, labels[kind])
+                  for kind in figures.count}
+        days = bars({code: figures.median_days[code] for code in labels["category"] if code in figures.median_days},
+                    {code: label for code, label in labels["category"].items() if code in figures.median_days})
+        page("stats/index.html", "数据统计", "stats.html", stats=figures, quoted=quotable(figures), charts=charts,
+             days=days)
     bits, shards = status_shards(site.statuses)
     out.update(shards)
     page("status/index.html", "查询投诉进度", "status.html", shard_bits=bits,
