@@ -14,7 +14,8 @@ from . import cache as caching
 from .build import Report, build, check, verify
 from .errors import BuildError, ContentError
 from .model import CODES
-from .new import new_record
+from .new import SiteExists, init_site, new_record
+from .schema import schema_json
 
 _site = click.option("--site", type=click.Path(exists=True, file_okay=False, path_type=Path), default=".",
                      show_default=True, help="Site folder (holds content/ and templates/).")
@@ -237,18 +238,70 @@ def run_serve(site: Path, port: int, livereload: bool, as_of: dt.date | None, po
         caching.save(site, previewer.cache)
 
 
+def _interactive() -> bool:
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def _ask(kind: str, title: str, default: str) -> str:
+    """Ask for a code, showing every allowed code with its Chinese label; a number or the code answers."""
+    codes = list(CODES[kind])
+    click.echo(f"{kind} ({title}):")
+    for i, code in enumerate(codes, start=1):
+        click.echo(f"  {i}. {code:<18} {CODES[kind][code]}")
+
+    def parse(answer: str) -> str:
+        answer = answer.strip()
+        if answer.isdigit() and 1 <= int(answer) <= len(codes):
+            return codes[int(answer) - 1]
+        if answer in codes:
+            return answer
+        raise click.BadParameter(f"answer 1-{len(codes)} or one of: {', '.join(codes)}")
+
+    return str(click.prompt("  choose", default=default, value_proc=parse))
+
+
 @main.command("new")
 @_site
-@click.option("--category", type=click.Choice(list(CODES["category"])), default="other", show_default=True)
-@click.option("--channel", type=click.Choice(list(CODES["channel"])), default="in_app_report", show_default=True)
-@click.option("--merchant", default="", help="The shop complained about.")
+@click.option("--category", type=click.Choice(list(CODES["category"])), default=None,
+              help="Problem type [asked in a terminal; default: other].")
+@click.option("--channel", type=click.Choice(list(CODES["channel"])), default=None,
+              help="Where it was reported [asked in a terminal; default: in_app_report].")
+@click.option("--merchant", default=None, help="The shop complained about [asked in a terminal].")
 @click.option("--date", "received", type=click.DateTime(["%Y-%m-%d"]), default=None,
               help="Date received [default: today].")
-def new_cmd(site: Path, category: str, channel: str, merchant: str, received: dt.datetime | None) -> None:
-    """Start a record with a fresh number; print its path."""
+@click.option("--no-input", is_flag=True, help="Never ask; take the options and defaults.")
+def new_cmd(site: Path, category: str | None, channel: str | None, merchant: str | None,
+            received: dt.datetime | None, no_input: bool) -> None:
+    """Start a record with a fresh number; print its path. Never overwrites."""
+    ask = not no_input and _interactive()
+    if category is None:
+        category = _ask("category", "问题类型", "other") if ask else "other"
+    if channel is None:
+        channel = _ask("channel", "举报渠道", "in_app_report") if ask else "in_app_report"
+    if merchant is None:
+        merchant = str(click.prompt("merchant (被投诉店铺)", default="", show_default=False)) if ask else ""
     day = received.date() if received else dt.date.today()
-    path = new_record(site, category, channel, merchant, day)
+    path = new_record(site, category, channel, merchant.strip(), day)
     click.echo(path)
+
+
+@main.command("init")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+def init_cmd(folder: Path) -> None:
+    """Start a new site in FOLDER (new or empty): settings, the guide, a sample record, the theme."""
+    try:
+        files = init_site(folder, dt.date.today())
+    except SiteExists:
+        raise click.ClickException(f"{folder} is not empty; choose a new or empty folder") from None
+    if _verbosity() > 0:
+        click.echo(f"started a site in {folder} ({len(files)} files). Next:\n"
+                   f"  cd {folder}\n  kspages new          # add a record\n  kspages serve        # preview it")
+
+
+@main.command("schema")
+def schema_cmd() -> None:
+    """Print the JSON Schema of a record (for editors; new files point at schema/record.schema.json)."""
+    click.echo(schema_json(), nl=False)
 
 
 @main.group("number")

@@ -144,7 +144,7 @@ class _Fields:
 
     def present(self, key: str, required: bool, hint: str = "") -> bool:
         value = self.data.get(key)
-        if value is None or value == "":
+        if value is None or (isinstance(value, str) and not value.strip()):
             if required and key not in self.misspelt:  # "unknown key 'catgory'" already says it
                 self.error(None if key not in self.data else key, f"missing required field '{self.name(key)}'",
                            hint or f"add a line '{key}: ...'")
@@ -365,6 +365,9 @@ def validate_record(source: Source, errors: list[ContentError]) -> Complaint | N
                 "remove 'outcome', or set status to resolved")
     history = _history(f, received, status)
     notice = _notice(f)
+    for section in ("complainant", "order"):
+        f.mapping(section, required=False)
+    f.text("description", required=False, hint="write the complainant's account after a 'description: |' line")
     private = tuple(_private_values(source.path, data))
     if len(errors) > before or None in (number, received, category, channel, merchant, status):
         return None
@@ -413,7 +416,7 @@ def _history(f: _Fields, received: dt.date | None, status: str | None) -> list[H
         date, st = hf.date("date"), hf.code("status", "status")
         reason = hf.code("reason", "reason", required=False)
         note = hf.text("note", required=False) or ""
-        if st == "rejected" and reason is None and "reason" not in item:
+        if st == "rejected" and reason is None and (item.get("reason") is None or not str(item["reason"]).strip()):
             hf.error(None, f"history entry {i} is 'rejected' but gives no 'reason'",
                      f"add 'reason:' with one of: {', '.join(CODES['reason'])}")
         if reason and st and st != "rejected":

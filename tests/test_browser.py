@@ -177,7 +177,7 @@ def test_an_open_page_reloads_after_an_edit_and_shows_build_errors(browser: webd
         assert browser.execute_script("return window.kspagesMarker") is None  # a real reload, not a patch
         file.write_text(good.replace("status: resolved", "status: resolvd"), "utf-8")
         overlay = wait.until(ec.visibility_of_element_located((By.ID, "kspages-overlay")))
-        assert "构建失败" in overlay.text and f"{RECORD}:6" in overlay.text and "resolvd" in overlay.text
+        assert "构建失败" in overlay.text and f"{RECORD}:7" in overlay.text and "resolvd" in overlay.text
         _shot(browser, "serve-error-overlay")
         file.write_text(good, "utf-8")
         wait.until(ec.invisibility_of_element_located((By.ID, "kspages-overlay")))

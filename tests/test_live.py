@@ -106,7 +106,7 @@ def test_a_bad_edit_keeps_the_last_output_and_the_fix_resumes(watcher: Watcher) 
     before = snapshot(watcher.out)
     file.write_text(good.replace("status: resolved", "status: resolvd"), "utf-8")
     wait_for(lambda: watcher.builds() > 0 and "unknown status 'resolvd'" in watcher.outcomes[-1])
-    assert watcher.outcomes[-1].startswith(f"{RECORD}:6 ")
+    assert watcher.outcomes[-1].startswith(f"{RECORD}:7 ")
     assert snapshot(watcher.out) == before
     file.write_text(good.replace("检测为镀银制品", "修正后为镀银制品"), "utf-8")
     wait_for(lambda: "修正后为镀银制品" in _page(watcher.root))
@@ -248,8 +248,8 @@ def test_edit_bad_edit_fix_reach_open_pages_as_events(preview: Preview) -> None:
     file.write_text(good.replace("category: product_quality", "category: quality"), "utf-8")
     state = next(stream)
     [error] = state["errors"]  # type: ignore[misc]
-    assert error["location"] == f"{RECORD}:3" and "unknown category 'quality'" in error["message"]
-    assert [3, "category: quality"] in error["excerpt"]
+    assert error["location"] == f"{RECORD}:4" and "unknown category 'quality'" in error["message"]
+    assert [4, "category: quality"] in error["excerpt"]
     assert "实时更新镀银制品".encode() in preview.get("/notices/KS-1Q5Z-Z36C-T/")[2]  # last good build served
     file.write_text(good, "utf-8")
     state = next(stream)

@@ -1,0 +1,155 @@
+"""The editor schema and kspages' validator accept and reject the same records."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+from typing import Any
+
+import jsonschema
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kspages import numbers
+from kspages.model import CODES, validate_record
+from kspages.read import parse_yaml_file
+from kspages.schema import record_schema, schema_json
+
+VALIDATOR = jsonschema.Draft202012Validator(record_schema())
+PATHS = {"pending": ["pending"], "in_progress": ["pending", "in_progress"],
+         "resolved": ["pending", "in_progress", "resolved"], "resolved_fast": ["pending", "resolved"],
+         "rejected": ["pending", "rejected"], "reopened": ["pending", "rejected", "in_progress"],
+         "withdrawn": ["pending", "withdrawn"]}
+
+
+def base_record(rng: random.Random) -> dict[str, Any]:
+    """A record kspages accepts: consistent history, valid number, real dates."""
+    received = dt.date(2025, 1, 1) + dt.timedelta(days=rng.randrange(600))
+    path = PATHS[rng.choice(list(PATHS))]
+    history: list[dict[str, Any]] = []
+    day = received
+    for status in path:
+        entry: dict[str, Any] = {"date": day.isoformat(), "status": status}
+        if status == "rejected":
+            entry["reason"] = rng.choice(list(CODES["reason"]))
+        if rng.random() < 0.3:
+            entry["note"] = rng.choice(["已转交商家核实", "补充材料", 12345])
+        history.append(entry)
+        day += dt.timedelta(days=rng.randrange(0, 9))
+    record: dict[str, Any] = {
+        "number": numbers.generate(rng), "received": received.isoformat(),
+        "category": rng.choice(list(CODES["category"])), "channel": rng.choice(list(CODES["channel"])),
+        "merchant": rng.choice(["示例旗舰店", "某某小店", 404]), "status": path[-1], "history": history}
+    if path[-1] == "resolved" and rng.random() < 0.8:
+        record["outcome"] = rng.choice(list(CODES["outcome"]))
+    if rng.random() < 0.7:
+        record["complainant"] = {"name": "张伟", "phone": "13812345678", "extra": {"any": ["shape"]}}
+    if rng.random() < 0.5:
+        record["order"] = {"id": "230912345678901", "amount": 199}
+    if rng.random() < 0.5:
+        record["description"] = "我在直播间买的。"
+    if rng.random() < 0.6:
+        publish = rng.random() < 0.7
+        notice: dict[str, Any] = {"publish": publish, "title": "关于示例旗舰店投诉的处理结果", "body": "经核查，投诉属实。"}
+        if publish or rng.random() < 0.5:
+            notice["date"] = day.isoformat()
+        record["notice"] = notice
+    return record
+
+
+def mutate(record: dict[str, Any], rng: random.Random) -> str:
+    """Break (or harmlessly change) the record in one way both the schema and the validator can judge."""
+    history = [e for e in record.get("history") or [] if isinstance(e, dict)]
+    if not history or not isinstance(record.get("history"), list):
+        return "none"  # an earlier mutation already broke the history; leave it at that
+    kind = rng.choice(["drop", "type", "code", "unknown_key", "number", "date", "reason_where_not", "outcome_where_not",
+                       "publish_without_title", "blank_text", "private_not_mapping", "empty_history",
+                       "entry_not_mapping", "first_not_pending", "publish_not_bool", "no_reason", "null_optional",
+                       "none"])
+    if kind == "drop":
+        record.pop(rng.choice(["number", "received", "category", "channel", "merchant", "status", "history"]), None)
+    elif kind == "type":
+        record[rng.choice(["merchant", "number", "received", "category"])] = rng.choice([["a"], {"a": 1}, True])
+    elif kind == "code":
+        record[rng.choice(["category", "channel", "status"])] = "nonsense"
+    elif kind == "unknown_key":
+        target = rng.choice([record, history[0], record.get("notice") or record])
+        target[rng.choice(["catgory", "remark", "publsh"])] = "x"
+    elif kind == "number":
+        number = str(record.get("number", "KS-1"))
+        record["number"] = rng.choice([number.lower(), number.replace("-", ""), "KS-123"])
+    elif kind == "date":
+        rng.choice([record, history[0]])["received" if rng.random() < 0.5 else "date"] = "2026/03/14"
+        if "date" not in history[0] or "received" not in record:
+            record["received"] = "14.03.2026"
+    elif kind == "reason_where_not":
+        entries = [e for e in history if e.get("status") != "rejected"]
+        if entries:
+            rng.choice(entries)["reason"] = rng.choice(list(CODES["reason"]))
+    elif kind == "outcome_where_not":
+        if record.get("status") != "resolved":
+            record["outcome"] = rng.choice(list(CODES["outcome"]))
+        else:
+            record["outcome"] = "nonsense"
+    elif kind == "publish_without_title":
+        record["notice"] = {"publish": True, "date": "2026-10-01", "body": "正文"}
+    elif kind == "blank_text":
+        record["merchant"] = rng.choice(["", "   "])
+    elif kind == "private_not_mapping":
+        record[rng.choice(["complainant", "order"])] = rng.choice(["张伟 13812345678", ["a", "b"]])
+    elif kind == "empty_history":
+        record["history"] = []
+    elif kind == "entry_not_mapping":
+        record["history"].append("2026-03-20 resolved")
+    elif kind == "first_not_pending":
+        history[0]["status"] = "withdrawn"
+        del record["history"][1:]
+        record["status"] = "withdrawn"
+        record.pop("outcome", None)
+    elif kind == "publish_not_bool":
+        record["notice"] = {"publish": rng.choice(["yes", 1, None])}
+    elif kind == "no_reason":
+        for entry in history:
+            if entry.get("status") == "rejected":
+                entry["reason"] = rng.choice([None, ""])
+    elif kind == "null_optional":  # harmless: an empty optional field counts as absent for both
+        record[rng.choice(["description", "complainant", "order", "notice"])] = rng.choice([None, ""])
+    return kind
+
+
+def judge(record: dict[str, Any]) -> tuple[bool, bool, list[str]]:
+    """(kspages accepts, schema accepts, kspages' messages) for the record written as YAML."""
+    text = yaml.safe_dump(record, allow_unicode=True, sort_keys=False)
+    source = parse_yaml_file("r.yaml", text.encode("utf-8"))
+    errors: list[Any] = []
+    validate_record(source, errors)
+    return not errors, VALIDATOR.is_valid(source.data), [e.message for e in errors]
+
+
+@settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.randoms(use_true_random=False), st.integers(0, 2))
+def test_schema_and_validator_agree(rng: random.Random, mutations: int) -> None:
+    record = base_record(rng)
+    kinds = [mutate(record, rng) for _ in range(mutations)]
+    ours, schema, messages = judge(record)
+    assert ours == schema, (kinds, messages, record)
+
+
+def test_generated_records_cover_both_verdicts() -> None:
+    rng = random.Random(1)
+    verdicts = set()
+    for _ in range(300):
+        record = base_record(rng)
+        mutate(record, rng)
+        verdicts.add(judge(record)[0])
+    assert verdicts == {True, False}
+
+
+def test_schema_is_valid_json_schema_with_chinese_titles() -> None:
+    jsonschema.Draft202012Validator.check_schema(record_schema())
+    schema = json.loads(schema_json())
+    assert schema["properties"]["category"]["title"] == "问题类型"
+    assert schema["properties"]["category"]["enumDescriptions"][0] == "虚假宣传"
+    assert all(p.get("title") for p in schema["properties"].values())
