@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import cache as caching
-from . import read, stats
+from . import read, search, stats
 from .cache import Cache
 from .errors import BuildError, ContentError
 from .model import (
@@ -22,7 +22,7 @@ from .model import (
     validate_settings,
 )
 from .privacy import TOKENS, KnownGate, gate_forms, scan_patterns
-from .public import Mask, PublicSite, anonymise
+from .public import Mask, PublicSite, anonymise, shop_url
 from .render import Rendered, Renderer, Reuse, check_links, page_links, render_site
 from .write import WriteReport, check_target, read_manifest, snapshot, sync
 
@@ -247,9 +247,41 @@ def prepare(root: Path, as_of: dt.date | None = None, cache: Cache | None = None
     return report, rendered
 
 
-def check(root: Path, as_of: dt.date | None = None) -> Report:
-    """Validate and render everything in memory, including the privacy checks; write nothing."""
-    return prepare(root, as_of, caching.load(root))[0]
+def check(root: Path, as_of: dt.date | None = None, search_fixture: Path | None = None) -> Report:
+    """Validate and render everything in memory, including the privacy checks; write nothing.
+
+    With `search_fixture`, also run its queries against the search index; a miss is an error at the query's line.
+    """
+    report, rendered = prepare(root, as_of, caching.load(root))
+    if search_fixture is not None:
+        errors = check_queries(root, search_fixture, rendered.outputs)
+        if errors:
+            raise BuildError(errors)
+    return report
+
+
+def check_queries(root: Path, fixture: Path, outputs: dict[str, bytes]) -> list[ContentError]:
+    """Every query of the fixture whose expected pages are not all in its top 5 results."""
+    rel = fixture.relative_to(root).as_posix() if fixture.is_relative_to(root) else str(fixture)
+    source = read.read_yaml(fixture.parent, fixture)
+    errors = [ContentError(rel, e.line, e.message, e.hint) for e in source.errors]
+    if not isinstance(source.data, read.Sequence):
+        return errors or [ContentError(rel, 1, "a search fixture is a list of {query: ..., top5: [...]}",
+                                       "see tests/search_queries.yaml")]
+    index = search.load_index(outputs)
+    for item, line in zip(source.data, source.data.lines, strict=True):
+        if not isinstance(item, dict) or item.get("query") in (None, "") or not isinstance(item.get("top5"), list):
+            errors.append(ContentError(rel, line, "each entry needs 'query' (text) and 'top5' (a list of pages)",
+                                       "e.g. - {query: 退货, top5: [guide/prevention/]}"))
+            continue
+        query = str(item["query"])  # 12315 is a query too, though YAML reads it as a number
+        found = search.search(index, query, limit=5)
+        wanted = [shop_url(p[5:]) if str(p).startswith("shop:") else str(p) for p in item["top5"]]
+        missing = [p for p in wanted if p not in found]
+        if missing:
+            errors.append(ContentError(rel, line, f"search '{query}': {', '.join(missing)} not in the top 5",
+                                       f"got: {', '.join(found) or 'nothing'}"))
+    return errors
 
 
 def build(root: Path, out: Path | None = None, as_of: dt.date | None = None, cache: Cache | None = None) -> Report:

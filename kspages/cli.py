@@ -124,10 +124,17 @@ def _masks(report: Report, show: bool) -> None:
 @_site
 @_as_of
 @click.option("--show", is_flag=True, help="Also print the personal data the scrubber will hide (never in CI logs).")
-def check_cmd(site: Path, as_of: dt.datetime | None, show: bool) -> None:
+@click.option("--search", "search_fixture", is_flag=False, flag_value="tests/search_queries.yaml", default=None,
+              type=click.Path(dir_okay=False, path_type=Path),
+              help="Also run the search queries of FILE (alone: tests/search_queries.yaml in the site).")
+def check_cmd(site: Path, as_of: dt.datetime | None, show: bool, search_fixture: Path | None) -> None:
     """Validate everything, including the privacy checks, and list what will be masked; write nothing."""
+    fixture = None if search_fixture is None else (
+        search_fixture if search_fixture.is_absolute() else site / search_fixture)
+    if fixture is not None and not fixture.is_file():
+        raise click.BadParameter(f"{fixture} does not exist", param_hint="--search")
     try:
-        report = check(site, as_of.date() if as_of else None)
+        report = check(site, as_of.date() if as_of else None, fixture)
     except BuildError as exc:
         _fail(exc, None)
     _warnings(report)

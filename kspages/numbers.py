@@ -73,15 +73,17 @@ def check(text: str) -> NumberCheck:
     return NumberCheck("ok", format_number(compact))
 
 
-def shard_hash(number: str) -> int:
-    """32-bit FNV-1a of the canonical number's ASCII bytes; lookup.js computes the same in the browser.
-
-    A hash the page computes itself, because `crypto.subtle` exists only in secure contexts.
-    """
+def fnv1a(data: bytes) -> int:
+    """32-bit FNV-1a: a hash a page can compute itself (`crypto.subtle` exists only in secure contexts)."""
     h = 0x811C9DC5
-    for byte in number.encode("ascii"):
+    for byte in data:
         h = ((h ^ byte) * 0x01000193) & 0xFFFFFFFF
     return h
+
+
+def shard_hash(number: str) -> int:
+    """FNV-1a of the canonical number's ASCII bytes; lookup.js computes the same in the browser."""
+    return fnv1a(number.encode("ascii"))
 
 
 def shard_bits(records: int, per_shard: int = 64) -> int:

@@ -78,6 +78,44 @@ class Mask:
     hits: tuple[Hit, ...]
 
 
+@dataclass(frozen=True)
+class Shop:
+    """A merchant with published notices: its page lists them, with counts by category and outcome."""
+
+    name: str  # as published (scrubbed)
+    url: str
+    notices: tuple[PublicNotice, ...]  # newest first
+    by_category: tuple[tuple[str, int], ...]
+    by_outcome: tuple[tuple[str, int], ...]
+
+
+def shop_url(name: str) -> str:
+    """Site-relative URL of a merchant's page: a digest of its name (Chinese names make poor URLs)."""
+    return f"shops/{hashlib.sha256(name.encode('utf-8')).hexdigest()[:10]}/"
+
+
+def shops(notices: tuple[PublicNotice, ...]) -> tuple[Shop, ...]:
+    """One Shop per merchant with at least one published notice, sorted by number of notices, then name.
+
+    Complaints that were never published do not count: a shop page must not reveal them.
+    """
+    by_name: dict[str, list[PublicNotice]] = {}
+    for n in notices:
+        by_name.setdefault(n.status.merchant, []).append(n)
+
+    def counts(values: list[str]) -> tuple[tuple[str, int], ...]:
+        found: dict[str, int] = {}
+        for v in values:
+            found[v] = found.get(v, 0) + 1
+        return tuple(sorted(found.items(), key=lambda kv: (-kv[1], kv[0])))
+
+    result = [Shop(name=name, url=shop_url(name), notices=tuple(items),
+                   by_category=counts([n.status.category for n in items]),
+                   by_outcome=counts([n.status.outcome or "" for n in items if n.status.status == "resolved"]))
+              for name, items in by_name.items()]
+    return tuple(sorted(result, key=lambda shop: (-len(shop.notices), shop.name)))
+
+
 def notice_url(number: str) -> str:
     """Site-relative URL of a record's notice page."""
     return f"notices/{number}/"

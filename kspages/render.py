@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
 import hashlib
 import html
+import io
 import json
 import posixpath
 import re
@@ -22,7 +25,8 @@ from markdown.extensions.toc import slugify_unicode
 from . import __version__, numbers
 from .errors import ContentError
 from .model import GuidePage
-from .public import PublicNotice, PublicSite, StatusEntry
+from .public import PublicNotice, PublicSite, Shop, StatusEntry, shop_url, shops
+from .search import Document, Index, build_index, plain
 from .stats import bars, quotable
 
 GUIDE_EXTENSIONS = ["toc", "tables", "sane_lists", "attr_list", "fenced_code"]
@@ -199,6 +203,13 @@ def archive_pages(notices: tuple[PublicNotice, ...], per_page: int) -> list[list
     return [oldest_first[i:i + per_page] for i in range(0, len(oldest_first), per_page)]
 
 
+def hashed_name(name: str, data: bytes) -> str:
+    """Output path of an asset with a digest of its bytes: style.css -> assets/style.1a2b3c4d5e.css."""
+    stem, dot, suffix = name.rpartition(".")
+    digest = hashlib.sha256(data).hexdigest()[:10]
+    return f"assets/{stem}.{digest}.{suffix}" if dot and "/" not in suffix else f"assets/{name}.{digest}"
+
+
 Reuse = Callable[[str, str], bytes | None]  # (output path, key) -> the bytes of the last build, if still valid
 
 
@@ -224,8 +235,11 @@ def render_site(site: PublicSite, renderer: Renderer, assets: dict[str, bytes],
     """
     s = site.settings
     labels = s.labels
-    common: dict[str, Any] = {"settings": s, "labels": labels}
-    result = Rendered({f"assets/{name}": data for name, data in assets.items()}, {})
+    # Assets carry a digest of their bytes in their names: a redeploy uploads only what changed, and browsers may
+    # cache them for ever. Pages name them through `assets`, so a changed stylesheet changes every page's key.
+    hashed = {name: hashed_name(name, data) for name, data in assets.items()}
+    common: dict[str, Any] = {"settings": s, "labels": labels, "assets": hashed}
+    result = Rendered({hashed[name]: data for name, data in assets.items()}, {})
     out = result.outputs
     guide = list(site.guide)
 
@@ -271,7 +285,25 @@ def render_site(site: PublicSite, renderer: Renderer, assets: dict[str, bytes],
         def notice_parts(n: PublicNotice = n) -> dict[str, Any]:
             return {"content": renderer.notice_html(n.body)}
 
-        page(f"notices/{n.number}/index.html", n.title, "notice.html", notice=n, lazy=notice_parts)
+        page(f"notices/{n.number}/index.html", n.title, "notice.html", notice=n, lazy=notice_parts,
+             shop_url=shop_url(n.status.merchant))
+    all_shops = shops(site.notices)
+    page("shops/index.html", "店铺查询", "shops.html", shops=[(x.name, x.url, len(x.notices)) for x in all_shops])
+    for shop in all_shops:
+        page(f"{shop.url}index.html", shop.name, "shop.html", description=f"{shop.name}的投诉处理结果公示",
+             shop=shop)
+    feed = site.notices[:FEED_SIZE]
+
+    def feed_parts() -> dict[str, Any]:
+        return {"entries": [{"notice": n, "updated": _atom_time(n.date), "content": renderer.notice_html(n.body)}
+                            for n in feed]}
+
+    page("notices/feed.xml", "feed", "feed.xml", lazy=feed_parts,
+         updated=_atom_time(feed[0].date) if feed else "1970-01-01T00:00:00Z", notices=feed)
+    page("data/index.html", "开放数据", "data.html", fields=OPEN_DATA_FIELDS, feed_size=FEED_SIZE)
+    out.update(open_data(site))
+    out.update(search_index(site, all_shops).files)
+    page("search/index.html", "搜索", "search.html")
     for number in site.withdrawn:
         # The URL may be bookmarked or shared: say the notice was withdrawn, and nothing else about it.
         page(f"notices/{number}/index.html", "该公示已撤回", "tombstone.html", number=number)
@@ -290,7 +322,97 @@ def render_site(site: PublicSite, renderer: Renderer, assets: dict[str, bytes],
     root404 = re.sub(r"^https?://[^/]+", "", s.base_url)
     p404 = Page(path="404.html", title="页面未找到", root=root404)
     out["404.html"] = renderer.render("404.html", p404, nav=nav(None), **common)
+    out["sitemap.xml"] = sitemap(s.base_url, sorted(out), site)
+    out["robots.txt"] = (f"User-agent: *\nAllow: /\nDisallow: /status/shards/\n"
+                         f"Sitemap: {s.base_url}sitemap.xml\n").encode()
     return result
+
+
+GUIDE_BOOST = 2.0
+
+
+def search_documents(site: PublicSite, all_shops: tuple[Shop, ...]) -> list[Document]:
+    """What search finds: guide pages, published notices and shop pages, from the public types only."""
+    labels = site.settings.labels
+    docs = [Document(f"guide/{g.slug}/", g.title, "指南", plain(g.body), plain(" ".join(
+        [g.summary, *(line for line in g.body.splitlines() if line.startswith("#"))])), GUIDE_BOOST)
+        for g in site.guide]
+    docs += [Document(n.url, n.title, "公示", plain(f"{n.status.merchant} {labels['category'][n.status.category]} "
+                                                    f"{n.body}")) for n in site.notices]
+    docs += [Document(x.url, x.name, "店铺", plain(f"{len(x.notices)} 条公示 " + " ".join(
+        labels["category"][c] for c, _ in x.by_category))) for x in all_shops]
+    return docs
+
+
+def search_index(site: PublicSite, all_shops: tuple[Shop, ...]) -> Index:
+    """The search index of the site."""
+    return build_index(search_documents(site, all_shops))
+
+
+FEED_SIZE = 50
+CHINA = dt.timezone(dt.timedelta(hours=8))
+
+
+def _atom_time(day: dt.date) -> str:
+    # Notices carry a date; the feed needs an instant: midnight in China, where the site publishes.
+    return dt.datetime.combine(day, dt.time(0, 0), CHINA).isoformat()
+
+
+def sitemap(base_url: str, paths: list[str], site: PublicSite) -> bytes:
+    """sitemap.xml: every public HTML page (not the 404, not withdrawn notices), with notice dates as lastmod."""
+    withdrawn = {f"notices/{n}/index.html" for n in site.withdrawn}
+    dates = {f"{n.url}index.html": n.date.isoformat() for n in site.notices}
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
+             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    for path in paths:
+        if not path.endswith(".html") or path == "404.html" or path in withdrawn:
+            continue
+        url = base_url + path.removesuffix("index.html")
+        lastmod = f"<lastmod>{dates[path]}</lastmod>" if path in dates else ""
+        lines.append(f"  <url><loc>{html.escape(url)}</loc>{lastmod}</url>")
+    lines.append("</urlset>")
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+# The open-data export: (field, meaning in Chinese). Built from PublicNotice and StatusEntry only.
+OPEN_DATA_FIELDS = [
+    ("number", "投诉编号"), ("url", "公示页面地址"), ("date", "公示日期"), ("title", "公示标题"),
+    ("merchant", "被投诉店铺"), ("category", "问题类型代码"), ("category_label", "问题类型"),
+    ("channel", "举报渠道代码"), ("channel_label", "举报渠道"), ("received", "受理日期"),
+    ("decided", "作出处理结论的日期"), ("status", "处理状态代码"), ("status_label", "处理状态"),
+    ("outcome", "处理结果代码（仅已处理）"), ("outcome_label", "处理结果"),
+    ("reason", "未通过原因代码（仅未通过）"), ("reason_label", "未通过原因"),
+    ("hidden", "公示中隐去的个人信息处数"), ("body", "公示正文，Markdown（仅 JSON）"),
+]
+
+
+def open_data(site: PublicSite) -> dict[str, bytes]:
+    """data/notices.json and data/notices.csv: every published notice, newest first."""
+    labels = site.settings.labels
+    rows: list[dict[str, Any]] = []
+    for n in site.notices:
+        st = n.status
+        last = st.timeline[-1] if st.timeline else None
+        reason = last.reason if last and st.status == "rejected" else None
+        rows.append({
+            "number": n.number, "url": site.settings.base_url + n.url, "date": n.date.isoformat(),
+            "title": n.title, "merchant": st.merchant, "category": st.category,
+            "category_label": labels["category"][st.category], "channel": st.channel,
+            "channel_label": labels["channel"][st.channel], "received": st.received.isoformat(),
+            "decided": last.date.isoformat() if last else None, "status": st.status,
+            "status_label": labels["status"][st.status], "outcome": st.outcome,
+            "outcome_label": labels["outcome"][st.outcome] if st.outcome else None,
+            "reason": reason, "reason_label": labels["reason"][reason] if reason else None,
+            "hidden": n.hidden, "body": n.body})
+    fields = [name for name, _ in OPEN_DATA_FIELDS]
+    data = {"version": 1, "fields": dict(OPEN_DATA_FIELDS), "labels": labels, "notices": rows}
+    text = io.StringIO()
+    writer = csv.writer(text, lineterminator="\r\n")
+    writer.writerow([f for f in fields if f != "body"])
+    for row in rows:
+        writer.writerow(["" if row[f] is None else row[f] for f in fields if f != "body"])
+    # A byte-order mark: Excel opens UTF-8 CSV as Chinese only with one.
+    return {"data/notices.json": _json_bytes(data), "data/notices.csv": ("\ufeff" + text.getvalue()).encode("utf-8")}
 
 
 _HREF = re.compile(rb'(?:href|src)="([^"]*)"')

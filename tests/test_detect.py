@@ -78,6 +78,9 @@ def test_detector_finds(text: str, kind: str, found: str) -> None:
     "微信支付退款，vx 联系商家",
     "南山区市场监管局已受理",
     "商品 SKU 100023456789",
+    "请投诉人补充直播截图，投诉人未在期限内补充材料。",
+    "投诉人向平台反映后，收件人签收时发现破损，联系人变更请告知。",
+    "投诉人表示同意，买家确认收货。",
 ])
 def test_detectors_leave_alone(text: str) -> None:
     assert kinds(text) == []

@@ -67,7 +67,7 @@ def test_no_private_field_reaches_any_output(tmp_path: Path) -> None:
 def test_templates_never_see_private_fields_even_without_the_gate(tmp_path: Path) -> None:
     root, sentinels = _sentinel_site(tmp_path)
     loaded = load(root, [], [], dt.date(2026, 11, 1))
-    outputs = render_site(loaded.public, Renderer(root, root / "templates"), {}).outputs
+    outputs = render_site(loaded.public, Renderer(root, root / "templates"), {"style.css": b"", "lookup.js": b"", "search.js": b""}).outputs
     blob = b"\n".join(outputs.values())
     assert [s for s in sentinels if s.encode() in blob] == []
     # The sentinels really were read: the private values of every record hold them.

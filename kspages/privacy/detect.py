@@ -295,11 +295,15 @@ _NICKNAME = re.compile(f"(?P<role>{'|'.join(_ROLE_WORDS)})(?P<name>[小老阿]{_
 # After a word that introduces a name, two or three characters are a name whatever the surname; after a weaker one
 # ("本人", "用户") only when it starts with a common surname.
 _NAMED = re.compile(f"(?:(?P<strong>姓名|联系人|收件人|收货人|投诉人|举报人|我叫|名叫|户名|持卡人)|"
-                    f"(?:本人|买家|消费者|用户))\\s*[:：]?\\s*(?:是|为)?\\s*"
+                    f"(?:本人|买家|消费者|用户))\\s*(?P<sep>[:：]|是|为)?\\s*"
                     f"(?P<name>[{_CJK}]{{2,3}})")
 _SURNAME_AT_START = re.compile(_SURNAME)
 # Characters that end a name in running text ("本人王明电话..." is 王明, not 王明电).
 _AFTER_NAME = set("电手联的在是于说称表反投购买已了和与及向从到地先女小")
+# Characters of the verbs and words that follow 投诉人/收件人 in a sentence ("请投诉人补充截图", "投诉人向平台反映",
+# "投诉人未在期限内"): a name does not hold them, so without a colon such a run is no name.
+_NOT_IN_NAME = set("补充表示提供反映联系要求申请已经没有未称说的了在是于和与及向从到把被给对等也都还就再并因所可应需将无不自本"
+                   "方台商家客服店铺签收货件材料证据截图期限内外重新核实回复确认同意表明声称认为希望")
 
 
 @finder("person")
@@ -311,7 +315,9 @@ def _person(v: View) -> Iterator[Span]:
         yield Span(match.start(), match.end(), _ROLE_WORDS[match["role"]])
     for match in _NAMED.finditer(v.text):
         start, end = match.start("name"), match.end("name")
-        if not match["strong"] and not _SURNAME_AT_START.match(v.text, start):
+        if not (match["strong"] and match["sep"]) and not _SURNAME_AT_START.match(v.text, start):
+            continue  # only "投诉人：冀桂兰" may name someone whose surname is not a common one
+        if not match["sep"] and any(c in _NOT_IN_NAME for c in v.text[start + 1:end]):
             continue
         while end - start > 2 and v.text[end - 1] in _AFTER_NAME:
             end -= 1

@@ -1,0 +1,103 @@
+"""Chinese search: tokens, the build-time query fixture, and the browser script agreeing with Python."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from kspages import search
+from kspages.build import check_queries, prepare
+from kspages.cli import main
+
+from .conftest import REPO
+
+NODE = shutil.which("node")
+FIXTURE = REPO / "tests/search_queries.yaml"
+
+
+@pytest.fixture(scope="module")
+def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
+    root = tmp_path_factory.mktemp("search")
+    shutil.copytree(REPO / "content", root / "content")
+    shutil.copytree(REPO / "templates", root / "templates")
+    return prepare(root, dt.date(2026, 11, 1))[1].outputs
+
+
+def test_tokens_are_bigrams_and_words() -> None:
+    assert search.tokens("七日无理由退货") == ["七日", "日无", "无理", "理由", "由退", "退货"]
+    assert search.tokens("ＡＰＰ内举报，iPhone 15 Pro") == ["app", "内举", "举报", "iphone", "15", "pro"]
+    assert search.tokens("货 ") == ["货"]
+
+
+def test_the_fixture_has_forty_queries_and_passes_at_build_time() -> None:
+    queries = yaml.safe_load(FIXTURE.read_text("utf-8"))
+    assert len(queries) >= 40
+    assert {"退货", "虚假", "证据不足", "第三方"} <= {str(q["query"]) for q in queries}
+    assert any(str(p).startswith("shop:") for q in queries for p in q["top5"])
+    result = CliRunner().invoke(main, ["-q", "check", "--site", str(REPO), "--search"])
+    assert result.exit_code == 0, result.output
+
+
+def test_breaking_segmentation_fails_the_fixture(monkeypatch: pytest.MonkeyPatch,
+                                                 outputs: dict[str, bytes]) -> None:
+    # Queries cut into single characters while the index holds bigrams: the silent mismatch the fixture guards.
+    monkeypatch.setattr(search, "query_terms", lambda q: list(dict.fromkeys(q.replace(" ", ""))))
+    errors = check_queries(REPO, FIXTURE, outputs)
+    assert len(errors) > 30 and "not in the top 5" in errors[0].message
+
+
+def test_a_wrong_expectation_is_reported_at_its_line(tmp_path: Path, outputs: dict[str, bytes]) -> None:
+    fixture = tmp_path / "q.yaml"
+    fixture.write_text("- {query: 退货, top5: [guide/prevention/]}\n- {query: 退货, top5: [guide/evidence/]}\n",
+                       "utf-8")
+    [error] = check_queries(tmp_path, fixture, outputs)
+    assert (error.path, error.line) == ("q.yaml", 2)
+    assert error.message == "search '退货': guide/evidence/ not in the top 5"
+
+
+HARNESS = r"""
+const api = require(process.argv[1]);
+const input = JSON.parse(require("fs").readFileSync(0, "utf8"));
+const out = {
+  tokens: input.texts.map(t => api.tokens(t)),
+  shards: input.terms.map(t => api.shardName(t, input.bits)),
+  ranks: input.queries.map(q => {
+    const terms = api.queryTerms(q);
+    const postings = {};
+    terms.forEach(t => { if (input.postings[t]) postings[t] = input.postings[t]; });
+    return api.rank(terms, postings, input.docs).slice(0, 5);
+  }),
+};
+process.stdout.write(JSON.stringify(out));
+"""
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not installed")
+def test_the_browser_script_tokenizes_and_ranks_as_python(outputs: dict[str, bytes]) -> None:
+    index = search.load_index(outputs)
+    queries = [str(q["query"]) for q in yaml.safe_load(FIXTURE.read_text("utf-8"))]
+    rng = random.Random(5)
+    alphabet = "退货证据不足第三方虚假宣传ＡＢＣabc123１２３ 　，。！?-・㈠①"
+    texts = [d["excerpt"] for d in index.docs] + ["".join(rng.choice(alphabet) for _ in range(20)) for _ in range(500)]
+    terms = sorted(index.postings)[:2000]
+    meta = json.loads(outputs["search/meta.json"])
+    payload = {"texts": texts, "terms": terms, "bits": 9, "queries": queries, "postings": index.postings,
+               "docs": meta["docs"]}
+    script = str(REPO / "templates/assets/search.js")
+    assert NODE is not None
+    done = subprocess.run([NODE, "-e", HARNESS, script], input=json.dumps(payload, ensure_ascii=False),
+                          capture_output=True, text=True, check=True)
+    js = json.loads(done.stdout)
+    assert js["tokens"] == [search.tokens(t) for t in texts]
+    assert js["shards"] == [search.shard_name(t, 9) for t in terms]
+    python = [[index.docs.index(next(d for d in index.docs if d["url"] == url)) for url in search.search(index, q, 5)]
+              for q in queries]
+    assert js["ranks"] == python
