@@ -9,9 +9,13 @@ STAMP := $(VENV)/.installed
 site: $(STAMP)
 	$(VENV)/bin/kspages build
 
-test: lint
+test: lint node_modules/.package-lock.json
 	sh scripts/system-deps.sh
 	$(VENV)/bin/python -m pytest
+
+# axe-core for the accessibility tests, pinned by package-lock.json.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check kspages tests benchmarks
@@ -27,4 +31,4 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 clean:
-	rm -rf $(VENV) output .kspages-cache tests/artifacts
+	rm -rf $(VENV) output .kspages-cache node_modules tests/artifacts

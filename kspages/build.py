@@ -95,9 +95,9 @@ def load(root: Path, errors: list[ContentError], warnings: list[ContentError], a
                                          "withdrawn"))
         elif not r.notice.publish and dated:
             warnings.append(ContentError(r.path, r.notice.lines.get("date"),
-                                         f"notice dated {r.notice.date} is not approved: its page says it was "
-                                         "withdrawn", "while a notice is a draft leave out 'date'; keep the date "
-                                                      "to withdraw a published notice"))
+                                         f"notice dated {r.notice.date} is withdrawn: its page says only that",
+                                         "that is how a published notice is taken down; if this is a draft that "
+                                         "was never published, leave out 'date' instead"))
     return Loaded(records=records, public=public, masks=masks)
 
 

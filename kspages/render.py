@@ -335,7 +335,7 @@ def search_documents(site: PublicSite, all_shops: tuple[Shop, ...]) -> list[Docu
     """What search finds: guide pages, published notices and shop pages, from the public types only."""
     labels = site.settings.labels
     docs = [Document(f"guide/{g.slug}/", g.title, "指南", plain(g.body), plain(" ".join(
-        [g.summary, *(line for line in g.body.splitlines() if line.startswith("#"))])), GUIDE_BOOST)
+        [g.summary, *(line for line in g.body.splitlines() if line.startswith("#"))])), GUIDE_BOOST, g.summary)
         for g in site.guide]
     docs += [Document(n.url, n.title, "公示", plain(f"{n.status.merchant} {labels['category'][n.status.category]} "
                                                     f"{n.body}")) for n in site.notices]

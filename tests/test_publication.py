@@ -67,7 +67,7 @@ def test_withdrawing_a_notice_leaves_a_tombstone_that_says_only_that(make_site: 
     assert "notices/" + N1 not in (root / "output/notices/index.html").read_text("utf-8")
     assert _status(root, N1)["notice"] is None
     assert [w.message for w in report.warnings] == [
-        "notice dated 2026-03-21 is not approved: its page says it was withdrawn"]
+        "notice dated 2026-03-21 is withdrawn: its page says only that"]
 
 
 def test_a_reopened_complaint_takes_its_notice_down(make_site: MakeSite) -> None:

@@ -1,0 +1,128 @@
+"""The public site's extras: Atom feed, sitemap, robots.txt, open data, shop pages, hashed assets, page weight."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import re
+import shutil
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import feedparser
+import pytest
+
+from kspages.build import build
+from kspages.public import shop_url
+
+from .conftest import N1, N2, REPO, SITE_YAML, MakeSite, record, snapshot
+
+DAY = dt.date(2026, 11, 1)
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+@pytest.fixture(scope="module")
+def output(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
+    root = tmp_path_factory.mktemp("public")
+    shutil.copytree(REPO / "content", root / "content")
+    shutil.copytree(REPO / "templates", root / "templates")
+    build(root, as_of=DAY)
+    return snapshot(root / "output")
+
+
+def test_the_atom_feed_parses_and_has_what_the_rfc_requires(output: dict[str, bytes]) -> None:
+    feed = feedparser.parse(output["notices/feed.xml"])
+    assert not feed.bozo, feed.get("bozo_exception")
+    assert feed.version == "atom10" and len(feed.entries) == 17
+    assert feed.feed.title and feed.feed.id == "https://example.org/notices/" and feed.feed.updated
+    newest = feed.entries[0]
+    assert newest.link.startswith("https://example.org/notices/KS-") and newest.updated.startswith("2026-")
+    assert "处理结果" in newest.content[0].value
+    # RFC 4287 4.1.1/4.1.2: feed and every entry have exactly one id, title and updated, and an author somewhere.
+    root = ET.fromstring(output["notices/feed.xml"])
+    for element in [root, *root.findall(f"{ATOM}entry")]:
+        for name in ("id", "title", "updated"):
+            assert len(element.findall(f"{ATOM}{name}")) == 1, (element.tag, name)
+    assert root.find(f"{ATOM}author/{ATOM}name") is not None
+    assert root.find(f"{ATOM}link[@rel='self']").get("href") == "https://example.org/notices/feed.xml"
+
+
+def test_the_sitemap_lists_public_pages_only(output: dict[str, bytes]) -> None:
+    root = ET.fromstring(output["sitemap.xml"])
+    urls = [u.findtext("{http://www.sitemaps.org/schemas/sitemap/0.9}loc") for u in root]
+    pages = [p for p in output if p.endswith(".html") and p != "404.html"]
+    assert len(urls) == len(pages) - 1  # all but the withdrawn notice
+    assert "https://example.org/" in urls and "https://example.org/guide/evidence/" in urls
+    assert not any("shards" in u or "404" in u or "KS-852M-YZVQ-1" in u for u in urls)
+    assert output["robots.txt"].decode() == ("User-agent: *\nAllow: /\nDisallow: /status/shards/\n"
+                                             "Sitemap: https://example.org/sitemap.xml\n")
+
+
+def test_open_data_holds_the_published_notices_and_documents_its_fields(output: dict[str, bytes]) -> None:
+    data = json.loads(output["data/notices.json"])
+    rows = data["notices"]
+    assert len(rows) == 17 and set(rows[0]) == set(data["fields"])
+    assert data["labels"]["category"]["false_advertising"] == "虚假宣传"
+    text = output["data/notices.csv"].decode("utf-8")
+    assert text.startswith("\ufeff")
+    table = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+    assert [r["number"] for r in table] == [r["number"] for r in rows] and "body" not in table[0]
+    page = output["data/index.html"].decode()
+    for field in data["fields"]:
+        assert f"<code>{field}</code>" in page
+    assert not any(r["number"] == "KS-852M-YZVQ-1" for r in rows)  # withdrawn
+
+
+def test_shop_pages_list_published_notices_only(make_site: MakeSite) -> None:
+    draft = record(N2).replace("publish: true", "publish: false").replace("  date: 2026-03-21\n", "")
+    root = make_site({f"content/records/2026/{N2}.yaml": draft})
+    build(root, as_of=DAY)
+    page = (root / "output" / shop_url("示例旗舰店") / "index.html").read_text("utf-8")
+    assert "本站公示了这家店铺的 1 条投诉处理结果" in page and N1 in page and N2 not in page
+    assert "虚假宣传：1 条" in page and "退款：1 条" in page
+    notice = (root / f"output/notices/{N1}/index.html").read_text("utf-8")
+    assert f'href="../../{shop_url("示例旗舰店")}"' in notice
+
+
+def test_a_shop_with_no_published_notice_has_no_page(make_site: MakeSite) -> None:
+    root = make_site({f"content/records/2026/{N1}.yaml": record(status="pending", notice=False),
+                      "content/site.yaml": SITE_YAML})
+    build(root, as_of=DAY)
+    assert not (root / "output" / shop_url("示例旗舰店")).exists()
+    assert "暂无公示" in (root / "output/shops/index.html").read_text("utf-8")
+
+
+def test_assets_carry_content_hashes_and_pages_name_them(output: dict[str, bytes]) -> None:
+    assets = sorted(p for p in output if p.startswith("assets/"))
+    assert len(assets) == 3 and all(re.fullmatch(r"assets/\w+\.[0-9a-f]{10}\.(css|js)", p) for p in assets)
+    users = {"style": ("guide/evidence/index.html", 'href="../../'), "lookup": ("status/index.html", 'src="../'),
+             "search": ("search/index.html", 'src="../')}
+    for path in assets:
+        page, prefix = users[path.split("/")[1].split(".")[0]]
+        assert f"{prefix}{path}\"".encode() in output[page]
+
+
+def _weight(output: dict[str, bytes], page: str) -> int:
+    html = output[page]
+    folder = page.rsplit("/", 1)[0] + "/" if "/" in page else ""
+    linked = re.findall(rb'(?:href|src)="([^"]+\.(?:css|js))"', html)
+    total = len(html)
+    for ref in linked:
+        target = Path(folder + ref.decode()).as_posix()
+        parts: list[str] = []
+        for part in target.split("/"):
+            if part == "..":
+                parts.pop()
+            elif part and part != ".":
+                parts.append(part)
+        total += len(output["/".join(parts)])
+    return total
+
+
+def test_guide_and_notice_pages_weigh_under_50_kb(output: dict[str, bytes]) -> None:
+    pages = [p for p in output if re.fullmatch(r"(guide/[\w-]+|notices/KS-[\w-]+)/index.html", p)]
+    assert len(pages) > 25
+    heaviest = max(pages, key=lambda p: _weight(output, p))
+    assert _weight(output, heaviest) <= 50 * 1024, (heaviest, _weight(output, heaviest))
