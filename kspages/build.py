@@ -16,12 +16,14 @@ from .errors import BuildError, ContentError
 from .model import (
     FINAL_STATUSES,
     Complaint,
+    GuidePage,
+    Settings,
     check_unique_numbers,
     validate_guide,
     validate_record,
     validate_settings,
 )
-from .privacy import TOKENS, KnownGate, gate_forms, scan_patterns
+from .privacy import TOKENS, KnownGate, Vocabulary, gate_forms, scan_patterns
 from .public import Mask, PublicSite, anonymise, shop_url
 from .render import Rendered, Renderer, Reuse, check_links, page_links, render_site
 from .write import WriteReport, check_target, read_manifest, snapshot, sync
@@ -58,6 +60,7 @@ class Loaded:
     records: list[Complaint]
     public: PublicSite
     masks: list[Mask]
+    vocabulary: Vocabulary
 
 
 def load(root: Path, errors: list[ContentError], warnings: list[ContentError], as_of: dt.date,
@@ -82,7 +85,8 @@ def load(root: Path, errors: list[ContentError], warnings: list[ContentError], a
     records = check_unique_numbers(records, errors)
     figures = stats.compute(records)
     guide = stats.fill_guide(guide, figures, errors)
-    public, masks = anonymise(settings, guide, records, as_of, cache.scrub, figures)
+    vocabulary = _vocabulary(root, settings, guide)
+    public, masks = anonymise(settings, guide, records, as_of, cache.scrub, figures, vocabulary)
     for r in records:
         if r.notice is None:
             continue
@@ -98,7 +102,17 @@ def load(root: Path, errors: list[ContentError], warnings: list[ContentError], a
                                          f"notice dated {r.notice.date} is withdrawn: its page says only that",
                                          "that is how a published notice is taken down; if this is a draft that "
                                          "was never published, leave out 'date' instead"))
-    return Loaded(records=records, public=public, masks=masks)
+    return Loaded(records=records, public=public, masks=masks, vocabulary=vocabulary)
+
+
+def _vocabulary(root: Path, settings: Settings, guide: list[GuidePage]) -> Vocabulary:
+    """The site's own words (labels, guide, templates), which a short name inside them does not turn into a name."""
+    texts = [settings.title, settings.description, *(v for group in settings.labels.values() for v in group.values())]
+    texts += [f"{g.title} {g.summary} {g.body}" for g in guide]
+    for file in read.find_files(root, TEMPLATES, "*.html"):
+        _, data, _ = read.read_bytes(root, file)
+        texts.append(data.decode("utf-8", "replace") if data else "")
+    return Vocabulary.of(texts)
 
 
 def _assets(root: Path, errors: list[ContentError]) -> dict[str, bytes]:
@@ -134,11 +148,11 @@ def render_all(root: Path, loaded: Loaded, errors: list[ContentError], reuse: Re
     values = {id(r): caching.digest("gate", repr(r.private)) for r in loaded.records}
     gate = KnownGate(loaded.records, lambda r: cache.memo(values[id(r)], lambda: gate_forms(r)),
                      lambda key, make: cache.memo("~" + caching.digest("automaton", key), make),
-                     caching.digest(*sorted(values.values())))
-    known_key = {path: caching.digest("known", sha[path], gate.digest) for path in outputs}
+                     caching.digest(*sorted(values.values())), loaded.vocabulary)
+    known_key = {path: caching.digest("known", sha[path], gate.digest, loaded.vocabulary.digest) for path in outputs}
     unscanned = {path: data for path, data in outputs.items() if not cache.is_clean(known_key[path])}
     leaks: dict[tuple[str, str, int], list[str]] = {}
-    for leak in gate.scan(unscanned):
+    for leak in gate.scan(unscanned, lambda path: path.startswith("search/terms/")):
         leaks.setdefault((leak.record_path, leak.field, leak.line), []).append(leak.output)
     for path in unscanned.keys() - {o for where in leaks.values() for o in where}:
         cache.mark_clean(known_key[path])

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from . import __version__
 from .model import FINAL_STATUSES, Complaint, GuidePage, Settings
-from .privacy import Hit, Scrubbed, Scrubber
+from .privacy import Hit, Scrubbed, Scrubber, Vocabulary
 from .stats import Stats
 
 
@@ -166,16 +166,19 @@ def _no_memo(key: str, compute: Callable[[], Scrubbed]) -> Scrubbed:
 class _FieldScrubber:
     """Scrubs one record's public fields and notes every replacement, with its line, in `masks`."""
 
-    def __init__(self, record: Complaint, settings: Settings, masks: list[Mask], memo: Memo) -> None:
+    def __init__(self, record: Complaint, settings: Settings, masks: list[Mask], memo: Memo,
+                 vocabulary: Vocabulary) -> None:
         self.record, self.settings, self.masks, self.memo = record, settings, masks, memo
+        self.vocabulary = vocabulary
         self._scrubber: Scrubber | None = None
-        # Everything a scrubbed text depends on besides the text: the record's private values, the privacy settings.
-        self.key = hashlib.sha256(repr((__version__, settings.people, settings.allow,
+        # Everything a scrubbed text depends on besides the text: the record's private values, the privacy settings
+        # and the site's own words.
+        self.key = hashlib.sha256(repr((__version__, settings.people, settings.allow, vocabulary.digest,
                                         [(p.field, p.value) for p in record.private])).encode()).hexdigest()
 
     def _scrub(self, text: str) -> Scrubbed:
         if self._scrubber is None:
-            self._scrubber = Scrubber(self.record.private, self.settings.people, self.settings.allow)
+            self._scrubber = Scrubber(self.record.private, self.settings.people, self.settings.allow, self.vocabulary)
         return self._scrubber.scrub(text)
 
     def __call__(self, text: str, field: str, key_line: int | None) -> Scrubbed:
@@ -188,15 +191,16 @@ class _FieldScrubber:
         return result
 
 
-def anonymise(settings: Settings, guide: list[GuidePage], records: list[Complaint],
-              as_of: dt.date, memo: Memo = _no_memo, stats: Stats | None = None) -> tuple[PublicSite, list[Mask]]:
+def anonymise(settings: Settings, guide: list[GuidePage], records: list[Complaint], as_of: dt.date,
+              memo: Memo = _no_memo, stats: Stats | None = None,
+              vocabulary: Vocabulary | None = None) -> tuple[PublicSite, list[Mask]]:
     """Build the public site model from validated sources, and say what the scrubber replaced where."""
     notices: list[PublicNotice] = []
     statuses: list[StatusEntry] = []
     withdrawn: list[str] = []
     masks: list[Mask] = []
     for record in records:
-        scrub = _FieldScrubber(record, settings, masks, memo)
+        scrub = _FieldScrubber(record, settings, masks, memo, vocabulary or Vocabulary())
         state = publication(record, settings, as_of)
         notes = [scrub(h.note, f"history[{i}].note", h.line) for i, h in enumerate(record.history, start=1)]
         merchant = scrub(record.merchant, "merchant", record.lines.get("merchant"))

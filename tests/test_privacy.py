@@ -172,3 +172,24 @@ def test_allowed_contacts_pass_the_gate(make_site: MakeSite) -> None:
     root = make_site({"content/guide/01-first.md": guide, "content/site.yaml": site})
     build(root)
     assert "13912345678" in (root / "output/guide/first/index.html").read_text("utf-8")
+
+
+def test_a_short_name_inside_the_site_s_own_words_is_neither_scrubbed_nor_a_leak(make_site: MakeSite) -> None:
+    # 方平 is a name and also the middle of 第三方平台, a reason label every rejected notice shows.
+    rejected = record(N2, status="rejected").replace("name: 张伟", "name: 方平").replace(
+        "reason: insufficient_evidence", "reason: third_party_platform").replace(
+        "经核查，投诉属实。商家已退款。", "问题发生在第三方平台，已告知方平本人。")
+    root = make_site({f"content/records/2026/{N2}.yaml": rejected})
+    build(root, as_of=dt.date(2026, 11, 1))
+    page = (root / f"output/notices/{N2}/index.html").read_text("utf-8")
+    assert "问题发生在第三方平台，已告知消费者本人。" in page  # the phrase stays, the name goes
+    assert "涉及第三方平台" in page
+
+
+def test_the_same_short_name_outside_a_site_phrase_still_fails_the_gate(make_site: MakeSite) -> None:
+    other = record(N2, notice=False).replace("name: 张伟", "name: 方平")
+    leaking = record().replace("note: 已转交商家核实", "note: 已转交方平核实")
+    root = make_site({f"content/records/2026/{N1}.yaml": leaking, f"content/records/2026/{N2}.yaml": other})
+    with pytest.raises(BuildError) as info:
+        build(root, as_of=dt.date(2026, 11, 1))
+    assert [e.message.split(" would")[0] for e in info.value.errors] == ["private field 'complainant.name'"]

@@ -8,6 +8,7 @@ from .detect import Span, detect
 from .gate import GATE_KINDS, KnownGate, Leak, PatternLeak, gate_forms, scan_output, scan_patterns
 from .known import KnownValues, is_sensitive, kind_for
 from .scrub import PEOPLE_FORMS, TOKENS, Hit, Scrubbed, Scrubber
+from .vocabulary import Vocabulary
 
 __all__ = ["GATE_KINDS", "PEOPLE_FORMS", "TOKENS", "Hit", "KnownGate", "KnownValues", "Leak", "PatternLeak", "Scrubbed",
-           "Scrubber", "Span", "detect", "gate_forms", "is_sensitive", "kind_for", "scan_output", "scan_patterns"]
+           "Scrubber", "Span", "Vocabulary", "detect", "gate_forms", "is_sensitive", "kind_for", "scan_output", "scan_patterns"]

@@ -17,6 +17,7 @@ from ..model import Complaint, PrivateValue
 from .detect import detect
 from .known import fold, is_sensitive
 from .view import view
+from .vocabulary import Vocabulary, is_short_name
 
 # The gate joins digit runs across the same separators the scrubber accepts: "138 1234—5678" -> "13812345678".
 _JOIN_DIGITS = re.compile(r"(?<=\d)(?:\s|[.\-·\u2010-\u2015\u2212])+(?=\d)")
@@ -88,7 +89,8 @@ class KnownGate:
     def __init__(self, records: Iterable[Complaint],
                  forms: Callable[[Complaint], list[tuple[PrivateValue, str]]] = gate_forms,
                  automaton: Callable[[str, Callable[[], Any]], Any] | None = None,
-                 digest: str | None = None) -> None:
+                 digest: str | None = None, vocabulary: Vocabulary | None = None) -> None:
+        self.vocabulary = vocabulary or Vocabulary()
         self.records = [(record, forms(record)) for record in records]
         # `digest` may come from the caller (a digest of the records' private values); otherwise, of the forms.
         self.digest = digest or hashlib.sha256("\n".join(
@@ -115,16 +117,25 @@ class KnownGate:
                     self._owners.setdefault(form, []).append((record, value))
         return self._owners
 
-    def scan(self, outputs: dict[str, bytes]) -> list[Leak]:
-        """Every place a record's private value appears, in normalised form, in any of `outputs`."""
+    def scan(self, outputs: dict[str, bytes], fragments: Callable[[str], bool] = lambda path: False) -> list[Leak]:
+        """Every place a record's private value appears, in normalised form, in any of `outputs`.
+
+        Outputs for which `fragments(path)` holds are made of pieces of other outputs' text (a search index's
+        bigrams): a short name equal to a piece says nothing the pages did not, and the pages are scanned whole.
+        """
         if not len(self.automaton):
             return []
         leaks: list[Leak] = []
         seen: set[tuple[str, str, str]] = set()
         for out_path in sorted(outputs):
             text = readable(outputs[out_path])
+            pieces = fragments(out_path)
             for haystack in (text, _JOIN_DIGITS.sub("", text)):
-                for _, form in self.automaton.iter(haystack):
+                for last, form in self.automaton.iter(haystack):
+                    # A short name inside a phrase the site itself publishes is that phrase, not the name.
+                    if is_short_name(form) and (pieces or self.vocabulary.covers(haystack, last + 1 - len(form),
+                                                                                 last + 1)):
+                        continue
                     for record, value in self.owners[form]:
                         key = (record.path, value.field, out_path)
                         if key not in seen:

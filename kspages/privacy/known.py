@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from ..model import PrivateValue
 from .detect import COMPOUND_SURNAMES, HONORIFICS, Span
 from .view import SEPARATORS, View
+from .vocabulary import Vocabulary, is_short_name
 
 # Fields under order/complainant that describe the purchase or a region, not the person; the public needs them
 # (a notice says which product and how much was refunded). Everything else under the private sections is personal.
@@ -91,7 +92,8 @@ class _Word:
 class KnownValues:
     """Finds one record's own private values, and their variants, in that record's public text."""
 
-    def __init__(self, values: Iterable[PrivateValue]) -> None:
+    def __init__(self, values: Iterable[PrivateValue], vocabulary: Vocabulary | None = None) -> None:
+        self.vocabulary = vocabulary or Vocabulary()
         self.digits: list[tuple[str, str]] = []  # (joined digits, kind), longest first
         words: dict[str, str] = {}
         for value in values:
@@ -139,8 +141,11 @@ class KnownValues:
             start = v.lower.find(word.text)
             while start >= 0:
                 end = start + len(word.text)
-                # An ASCII value inside a longer ASCII word is a different value ("abc12" in "abc123").
-                if not word.ascii or not (_alnum(v.lower, start - 1) or _alnum(v.lower, end)):
+                # An ASCII value inside a longer ASCII word is a different value ("abc12" in "abc123"); a short
+                # Chinese name inside a phrase of the site's own text is that phrase (方平 in 第三方平台).
+                inside = (_alnum(v.lower, start - 1) or _alnum(v.lower, end)) if word.ascii else (
+                    is_short_name(word.text) and self.vocabulary.covers(v.lower, start, end))
+                if not inside:
                     spans.append(Span(start, end, word.kind))
                 start = v.lower.find(word.text, start + 1)
         return spans

@@ -10,6 +10,7 @@ from ..model import PrivateValue
 from .detect import HONORIFICS, Span, detect
 from .known import KnownValues, fold, kind_for, name_parts
 from .view import view
+from .vocabulary import Vocabulary
 
 # Fixed tokens: never a partial mask that keeps digits, never a hash (both stay personal information under PIPL).
 TOKENS = {
@@ -65,9 +66,9 @@ class Scrubber:
     """Removes personal data from one record's public text: its own known values, then anyone's by pattern."""
 
     def __init__(self, private: Iterable[PrivateValue] = (), people: str = "role",
-                 allow: Iterable[str] = ()) -> None:
+                 allow: Iterable[str] = (), vocabulary: Vocabulary | None = None) -> None:
         private = tuple(private)
-        self.known = KnownValues(private)
+        self.known = KnownValues(private, vocabulary)
         self.people = people
         self.allow = tuple(fold(a) for a in allow if a.strip())
         names = [fold(p.value) for p in private if kind_for(p.field) == "person"]
