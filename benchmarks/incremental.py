@@ -31,7 +31,8 @@ def _line(what: str, report: Report, seconds: float) -> None:
 
 
 def _edit(file: Path, marker: str) -> None:
-    file.write_text(file.read_text("utf-8").replace("merchant: ", f"merchant: {marker}", 1), "utf-8")
+    """The everyday edit: a sentence added to a notice's text."""
+    file.write_text(file.read_text("utf-8").replace("经核查，", f"经核查（{marker}），", 1), "utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -13,6 +13,7 @@ from kspages import numbers
 from .privacy.corpus import Providers
 
 REPO = Path(__file__).resolve().parent.parent
+SHOP_KINDS = ("数码", "服饰", "美妆", "食品", "家居", "母婴", "运动")  # 7 x 97 merchants, like a real spread
 
 
 def bundled_copy(root: Path) -> Path:
@@ -40,7 +41,8 @@ def synthetic_records(root: Path, count: int, seed: int) -> list[str]:
             notice["date"] = "2026-03-06"  # every fourth is a draft: no date
         data = {
             "number": numbers.generate(rng), "received": "2026-03-01", "category": "false_advertising",
-            "channel": "in_app_report", "merchant": "测试旗舰店", "status": "resolved", "outcome": "refund",
+            "channel": "in_app_report", "merchant": f"测试{SHOP_KINDS[i % len(SHOP_KINDS)]}{i % 97:02d}号店",
+            "status": "resolved", "outcome": "refund",
             "history": [{"date": "2026-03-01", "status": "pending"},
                         {"date": "2026-03-02", "status": "in_progress", "note": f"已致电+86 {phone}联系{name}"},
                         {"date": "2026-03-05", "status": "resolved", "note": f"{surname}先生确认收到退款"}],

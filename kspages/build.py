@@ -25,7 +25,7 @@ from .model import (
 )
 from .privacy import TOKENS, KnownGate, Vocabulary, gate_forms, scan_patterns
 from .public import Mask, PublicSite, anonymise, shop_url
-from .render import Rendered, Renderer, Reuse, check_links, page_links, render_site
+from .render import Rendered, Renderer, Reuse, _no_reuse, check_links, page_links, render_site
 from .write import WriteReport, check_target, read_manifest, snapshot, sync
 
 SETTINGS = "content/site.yaml"
@@ -136,8 +136,7 @@ def render_all(root: Path, loaded: Loaded, errors: list[ContentError], reuse: Re
         return Rendered({}, {})
     assets = _assets(root, errors)
     try:
-        rendered = render_site(loaded.public, renderer, assets, reuse) if reuse else render_site(
-            loaded.public, renderer, assets)
+        rendered = render_site(loaded.public, renderer, assets, reuse or _no_reuse, cache.memo)
     except ContentError as exc:
         errors.append(exc)
         return Rendered({}, {})
@@ -163,7 +162,9 @@ def render_all(root: Path, loaded: Loaded, errors: list[ContentError], reuse: Re
     found: dict[tuple[str, int | None, str], list[str]] = {}
     allow = repr(loaded.public.settings.allow)
     clean = {path: caching.digest("patterns", sha[path], allow) for path in outputs}
-    unknown = {path: data for path, data in outputs.items() if not cache.is_clean(clean[path])}
+    # The search index's term shards hold bigrams and words cut from the pages, which this gate reads whole.
+    unknown = {path: data for path, data in outputs.items()
+               if not cache.is_clean(clean[path]) and not path.startswith("search/terms/")}
     hits = scan_patterns(unknown, loaded.public.settings.allow)
     for path in unknown.keys() - {hit.output for hit in hits}:
         cache.mark_clean(clean[path])

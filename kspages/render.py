@@ -226,8 +226,12 @@ class Rendered:
     rendered: int = 0
 
 
+def _no_memo(key: str, compute: Callable[[], Any]) -> Any:
+    return compute()
+
+
 def render_site(site: PublicSite, renderer: Renderer, assets: dict[str, bytes],
-                reuse: Reuse = _no_reuse) -> Rendered:
+                reuse: Reuse = _no_reuse, memo: Callable[[str, Callable[[], Any]], Any] = _no_memo) -> Rendered:
     """Every output file of the site, in memory; a page whose key is unchanged is taken from the last build.
 
     A page's key is a digest of all that goes into it: the kspages version, its template closure and its whole
@@ -302,7 +306,7 @@ def render_site(site: PublicSite, renderer: Renderer, assets: dict[str, bytes],
          updated=_atom_time(feed[0].date) if feed else "1970-01-01T00:00:00Z", notices=feed)
     page("data/index.html", "开放数据", "data.html", fields=OPEN_DATA_FIELDS, feed_size=FEED_SIZE)
     out.update(open_data(site))
-    out.update(search_index(site, all_shops).files)
+    out.update(build_index(search_documents(site, all_shops), memo).files)
     page("search/index.html", "搜索", "search.html")
     for number in site.withdrawn:
         # The URL may be bookmarked or shared: say the notice was withdrawn, and nothing else about it.

@@ -7,12 +7,16 @@ find partial words (退货 in 七日无理由退货, 证据不足 as 证据 + �
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import html
 import json
 import math
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from . import numbers
 
@@ -91,15 +95,29 @@ def _json(data: object) -> bytes:
     return (json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True) + "\n").encode("utf-8")
 
 
-def build_index(documents: list[Document]) -> Index:
-    """BM25-weighted postings for every term, sharded by FNV-1a of the term; docs in fixed-size chunks."""
+def term_counts(doc: Document) -> dict[str, int]:
+    """Weighted term frequencies of one document."""
+    tf: dict[str, int] = {}
+    for text, weight in ((doc.title, TITLE_WEIGHT), (doc.headings, HEADING_WEIGHT), (doc.text, 1)):
+        for term in tokens(text):
+            tf[term] = tf.get(term, 0) + weight
+    return tf
+
+
+def _direct(key: str, compute: Callable[[], Any]) -> Any:
+    return compute()
+
+
+def build_index(documents: list[Document], memo: Callable[[str, Callable[[], Any]], Any] = _direct) -> Index:
+    """BM25-weighted postings for every term, sharded by FNV-1a of the term; docs in fixed-size chunks.
+
+    `memo` may hand back a document's term counts from an earlier build (keyed by a digest of its text).
+    """
     counts: list[dict[str, int]] = []
     lengths: list[int] = []  # weighted term counts
     for doc in documents:
-        tf: dict[str, int] = {}
-        for text, weight in ((doc.title, TITLE_WEIGHT), (doc.headings, HEADING_WEIGHT), (doc.text, 1)):
-            for term in tokens(text):
-                tf[term] = tf.get(term, 0) + weight
+        key = hashlib.sha256(repr(("terms", doc.title, doc.headings, doc.text)).encode()).hexdigest()
+        tf: dict[str, int] = memo(key, functools.partial(term_counts, doc))
         counts.append(tf)
         lengths.append(sum(tf.values()))
     postings: dict[str, list[list[float]]] = {}

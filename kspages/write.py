@@ -95,12 +95,15 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 
 def _prune(out: Path, keep: set[str]) -> int:
     removed = 0
-    for path in sorted(out.rglob("*"), reverse=True):  # children before their folders
-        rel = path.relative_to(out).as_posix()
-        if path.is_file() or path.is_symlink():
-            if rel not in keep:
-                path.unlink()
+    for dirpath, dirnames, filenames in os.walk(out, topdown=False):  # children before their folders
+        folder = Path(dirpath)
+        rel = folder.relative_to(out).as_posix()
+        prefix = "" if rel == "." else rel + "/"
+        links = [d for d in dirnames if (folder / d).is_symlink()]  # os.walk lists them as folders, never enters
+        for name in [*filenames, *links]:
+            if prefix + name not in keep:
+                (folder / name).unlink()
                 removed += 1
-        elif path.is_dir() and not any(path.iterdir()):
-            path.rmdir()
+        if folder != out and not any(folder.iterdir()):
+            folder.rmdir()
     return removed
