@@ -25,7 +25,7 @@ from .model import (
 )
 from .privacy import TOKENS, KnownGate, Vocabulary, gate_forms, scan_patterns
 from .public import Mask, PublicSite, anonymise, shop_url
-from .render import Rendered, Renderer, Reuse, _no_reuse, check_links, page_links, render_site
+from .render import Progress, Rendered, Renderer, Reuse, _no_reuse, check_links, page_links, render_site
 from .write import WriteReport, check_target, read_manifest, snapshot, sync
 
 SETTINGS = "content/site.yaml"
@@ -49,6 +49,7 @@ class Report:
     parsed: int = 0  # source files parsed anew (the others were unchanged and reused)
     rendered: int = 0  # pages rendered anew (the others had the same key as in the last build)
     seconds: float = 0.0
+    stages: dict[str, float] = field(default_factory=dict)  # seconds per stage: load, render, check, write
     warnings: list[ContentError] = field(default_factory=list)
     masks: list[Mask] = field(default_factory=list)
 
@@ -126,9 +127,12 @@ def _assets(root: Path, errors: list[ContentError]) -> dict[str, bytes]:
 
 
 def render_all(root: Path, loaded: Loaded, errors: list[ContentError], reuse: Reuse | None = None,
-               cache: Cache | None = None) -> Rendered:
+               cache: Cache | None = None, progress: Progress | None = None,
+               stages: dict[str, float] | None = None) -> Rendered:
     """Render the site and check the result: leak gate and internal links. No outputs on any problem."""
     cache = cache or Cache()
+    stages = {} if stages is None else stages
+    start = time.perf_counter()
     renderer = Renderer(root, root / TEMPLATES)
     template_errors = renderer.check_templates()
     if template_errors:
@@ -136,10 +140,12 @@ def render_all(root: Path, loaded: Loaded, errors: list[ContentError], reuse: Re
         return Rendered({}, {})
     assets = _assets(root, errors)
     try:
-        rendered = render_site(loaded.public, renderer, assets, reuse or _no_reuse, cache.memo)
+        rendered = render_site(loaded.public, renderer, assets, reuse or _no_reuse, cache.memo, progress)
     except ContentError as exc:
         errors.append(exc)
         return Rendered({}, {})
+    stages["render"] = time.perf_counter() - start
+    start = time.perf_counter()
     outputs = rendered.outputs
     # Both gates depend only on an output's bytes and on what they look for (every record's private values; the
     # allow list): an output that passed the same gate before passes again, so unchanged outputs are not rescanned.
@@ -192,6 +198,7 @@ def render_all(root: Path, loaded: Loaded, errors: list[ContentError], reuse: Re
                 "link to guide pages as ../<slug>/ and to other pages relative to this one, e.g. ../../status/")
         in_page = "" if path != TEMPLATES else f" in {page}"
         errors.append(ContentError(path, line, f"{problem} '{href}'{in_page}", hint))
+    stages["check"] = time.perf_counter() - start
     return Rendered({}, {}) if errors else rendered
 
 
@@ -240,16 +247,21 @@ def _reuse_from(out: Path) -> Reuse:
 
 
 def prepare(root: Path, as_of: dt.date | None = None, cache: Cache | None = None, reuse: Reuse | None = None,
-            errors: list[ContentError] | None = None) -> tuple[Report, Rendered]:
-    """Every stage but writing; raises BuildError with all problems, including any already in `errors`."""
+            errors: list[ContentError] | None = None, progress: Progress | None = None) -> tuple[Report, Rendered]:
+    """Every stage but writing; raises BuildError with all problems, including any already in `errors`.
+
+    `progress(done, total)` is called after each page is rendered (or reused).
+    """
     start = time.perf_counter()
     errors = list(errors or [])
     cache = cache or Cache()
     cache.start()
     report = Report()
     loaded = load(root, errors, report.warnings, as_of or dt.date.today(), cache)
+    report.stages["load"] = time.perf_counter() - start
     report.masks = loaded.masks
-    rendered = render_all(root, loaded, errors, reuse, cache) if not errors else Rendered({}, {})
+    rendered = render_all(root, loaded, errors, reuse, cache, progress, report.stages) if not errors else Rendered(
+        {}, {})
     if errors:
         raise BuildError(errors)
     report.records = len(loaded.records)
@@ -299,7 +311,8 @@ def check_queries(root: Path, fixture: Path, outputs: dict[str, bytes]) -> list[
     return errors
 
 
-def build(root: Path, out: Path | None = None, as_of: dt.date | None = None, cache: Cache | None = None) -> Report:
+def build(root: Path, out: Path | None = None, as_of: dt.date | None = None, cache: Cache | None = None,
+          progress: Progress | None = None) -> Report:
     """Build the site as of a date (default today) into `out` (default `<root>/output`).
 
     Only pages whose inputs changed are rendered, only files whose bytes changed are written. Without a `cache`
@@ -310,10 +323,12 @@ def build(root: Path, out: Path | None = None, as_of: dt.date | None = None, cac
     out = out or root / "output"
     persistent = cache is None
     cache = caching.load(root) if cache is None else cache
-    report, rendered = prepare(root, as_of, cache, _reuse_from(out), check_target(out))
+    report, rendered = prepare(root, as_of, cache, _reuse_from(out), check_target(out), progress)
+    started = time.perf_counter()
     written: WriteReport = sync(rendered.outputs, out, rendered.keys)
     if persistent:
         caching.save(root, cache)
+    report.stages["write"] = time.perf_counter() - started
     report.written, report.unchanged, report.removed = written.written, written.unchanged, written.removed
     report.seconds = time.perf_counter() - start
     return report

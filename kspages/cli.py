@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import sys
 import threading
+import time
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -72,12 +74,16 @@ def build_cmd(site: Path, out: Path | None, as_of: dt.datetime | None, verify: b
     """Build the site into the output folder."""
     out = out or site / "output"
     day = as_of.date() if as_of else None
+    bar = _ProgressBar()
     try:
-        report = build(site, out, day)
+        report = build(site, out, day, progress=bar)
     except BuildError as exc:
+        bar.close()
         _fail(exc, out)
     except OSError as exc:
         raise click.ClickException(f"could not write {exc.filename or out}: {exc.strerror}") from None
+    finally:
+        bar.close()
     _warnings(report)
     _summary(report, out)
     if verify:
@@ -90,10 +96,38 @@ def build_cmd(site: Path, out: Path | None, as_of: dt.datetime | None, verify: b
         _masks(report, show=False)
 
 
+class _ProgressBar:
+    """A bar for builds that take more than a second: only on a terminal, never with -q."""
+
+    def __init__(self) -> None:
+        self.start = time.monotonic()
+        self.bar: Any = None
+        self.shown = 0
+        self.enabled = _verbosity() > 0 and sys.stderr.isatty()
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        if self.bar is None:
+            if time.monotonic() - self.start < 1.0:
+                return
+            self.bar = click.progressbar(length=total, label="rendering", file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(done - self.shown)
+        self.shown = done
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+
 def _summary(report: Report, out: Path) -> None:
     if _verbosity() > 0:
         click.echo(f"built {report.outputs} files into {out}: {report.written} written, {report.unchanged} unchanged, "
                    f"{report.removed} removed ({report.rendered} pages rendered) in {report.seconds:.2f} s")
+    if _verbosity() > 1 and report.stages:
+        click.echo("stages: " + ", ".join(f"{name} {seconds:.2f} s" for name, seconds in report.stages.items()))
 
 
 def _verify_or_exit(site: Path, out: Path, day: dt.date | None) -> list[str]:

@@ -230,8 +230,12 @@ def _no_memo(key: str, compute: Callable[[], Any]) -> Any:
     return compute()
 
 
+Progress = Callable[[int, int], None]  # (pages done, pages in all)
+
+
 def render_site(site: PublicSite, renderer: Renderer, assets: dict[str, bytes],
-                reuse: Reuse = _no_reuse, memo: Callable[[str, Callable[[], Any]], Any] = _no_memo) -> Rendered:
+                reuse: Reuse = _no_reuse, memo: Callable[[str, Callable[[], Any]], Any] = _no_memo,
+                progress: Progress | None = None) -> Rendered:
     """Every output file of the site, in memory; a page whose key is unchanged is taken from the last build.
 
     A page's key is a digest of all that goes into it: the kspages version, its template closure and its whole
@@ -250,6 +254,11 @@ def render_site(site: PublicSite, renderer: Renderer, assets: dict[str, bytes],
     def nav(current: str | None) -> list[NavLink]:
         return [NavLink(g.title, f"guide/{g.slug}/", g.part, g.slug == current) for g in guide]
 
+    all_shops = shops(site.notices)
+    pages = archive_pages(site.notices, s.notices_per_page)
+    # Home, guide index, notice list, shop list, feed, data, search, status (and stats) besides these.
+    planned = 8 + (site.stats is not None) + len(guide) + len(pages) + len(site.notices) + len(site.withdrawn) + len(all_shops)
+
     def page(path: str, title: str, template: str, description: str = "",
              lazy: Callable[[], dict[str, Any]] | None = None, **context: Any) -> None:
         p = Page(path=path, title=title, root=_root(path), description=description or s.description)
@@ -261,6 +270,8 @@ def render_site(site: PublicSite, renderer: Renderer, assets: dict[str, bytes],
             data = renderer.render(template, p, **common, **context, **(lazy() if lazy else {}))
             result.rendered += 1
         out[path] = data
+        if progress is not None:
+            progress(len(result.keys), planned)
 
     latest = site.notices[: s.home_notices]
     page("index.html", s.title, "home.html", notices=latest, total_notices=len(site.notices))
@@ -275,7 +286,6 @@ def render_site(site: PublicSite, renderer: Renderer, assets: dict[str, bytes],
 
         page(f"guide/{g.slug}/index.html", g.title, "guide.html", description=g.summary, current=g.slug,
              guide_page=g, prev=prev, next=nxt, lazy=guide_parts)
-    pages = archive_pages(site.notices, s.notices_per_page)
     page("notices/index.html", "处理结果公示", "notice_list.html", notices=site.notices[: s.notices_per_page],
          archive=[(k, len(items), items[0].date, items[-1].date) for k, items in enumerate(pages, start=1)],
          archive_page=None)
@@ -291,7 +301,6 @@ def render_site(site: PublicSite, renderer: Renderer, assets: dict[str, bytes],
 
         page(f"notices/{n.number}/index.html", n.title, "notice.html", notice=n, lazy=notice_parts,
              shop_url=shop_url(n.status.merchant))
-    all_shops = shops(site.notices)
     page("shops/index.html", "店铺查询", "shops.html", shops=[(x.name, x.url, len(x.notices)) for x in all_shops])
     for shop in all_shops:
         page(f"{shop.url}index.html", shop.name, "shop.html", description=f"{shop.name}的投诉处理结果公示",

@@ -105,3 +105,19 @@ def test_new_starts_a_record_that_checks_clean(make_site: MakeSite) -> None:
     check = runner.invoke(main, ["check", "--site", str(root)])
     assert check.exit_code == 0, check.output
     assert "2 records" in check.output
+
+
+def test_verbose_build_prints_stage_timings_and_no_bar_off_a_terminal(make_site: MakeSite) -> None:
+    result = runner.invoke(main, ["-v", "build", "--site", str(make_site())])
+    assert result.exit_code == 0
+    assert re.search(r"^stages: load [\d.]+ s, render [\d.]+ s, check [\d.]+ s, write [\d.]+ s$", result.output, re.M)
+    assert "rendering" not in result.output  # the progress bar is for terminals only
+
+
+def test_progress_counts_every_page_up_to_the_total(make_site: MakeSite) -> None:
+    from kspages.build import build
+    calls: list[tuple[int, int]] = []
+    report = build(make_site(), progress=lambda done, total: calls.append((done, total)))
+    totals = {total for _, total in calls}
+    assert len(totals) == 1 and [done for done, _ in calls] == list(range(1, len(calls) + 1))
+    assert calls[-1][0] == calls[-1][1] == report.rendered

@@ -96,7 +96,7 @@ def _page(root: Path) -> str:
 def test_an_edit_changes_the_output(watcher: Watcher) -> None:
     file = watcher.root / RECORD
     file.write_text(file.read_text("utf-8").replace("检测为镀银制品", "检测确认为镀银制品"), "utf-8")
-    wait_for(lambda: "检测确认为镀银制品" in _page(watcher.root) and watcher.outcomes[-1] == "ok")
+    wait_for(lambda: "检测确认为镀银制品" in _page(watcher.root) and watcher.outcomes[-1:] == ["ok"])
 
 
 def test_a_bad_edit_keeps_the_last_output_and_the_fix_resumes(watcher: Watcher) -> None:
@@ -108,7 +108,7 @@ def test_a_bad_edit_keeps_the_last_output_and_the_fix_resumes(watcher: Watcher) 
     assert watcher.outcomes[-1].startswith(f"{RECORD}:7 ")
     assert snapshot(watcher.out) == before
     file.write_text(good.replace("检测为镀银制品", "修正后为镀银制品"), "utf-8")
-    wait_for(lambda: "修正后为镀银制品" in _page(watcher.root) and watcher.outcomes[-1] == "ok")
+    wait_for(lambda: "修正后为镀银制品" in _page(watcher.root) and watcher.outcomes[-1:] == ["ok"])
 
 
 def test_a_burst_of_saves_ends_equal_to_a_clean_build(watcher: Watcher) -> None:
