@@ -5,26 +5,23 @@ from __future__ import annotations
 import datetime as dt
 import os
 import random
-import shutil
 from pathlib import Path
 
 import pytest
 
+from benchmarks.sites import bundled_copy
 from kspages import cache as caching
 from kspages import numbers
 from kspages.build import build, verify
 from kspages.errors import BuildError
 
-from .conftest import N2, N3, REPO, MakeSite, record, snapshot
+from .conftest import N2, N3, MakeSite, record, snapshot
 
 DAY = dt.date(2026, 11, 1)
 
 
 def _bundled(tmp_path: Path) -> Path:
-    root = tmp_path / "site"
-    shutil.copytree(REPO / "content", root / "content")
-    shutil.copytree(REPO / "templates", root / "templates")
-    return root
+    return bundled_copy(tmp_path / "site")
 
 
 def test_a_second_build_parses_renders_and_writes_nothing(tmp_path: Path) -> None:

@@ -10,20 +10,18 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.sites import bundled_copy
 from kspages import numbers
 from kspages.build import build, load
 from kspages.model import CODES
 
-from .conftest import REPO, MakeSite, record, snapshot
+from .conftest import MakeSite, record, snapshot
 
 GOLDEN = Path(__file__).parent / "golden"
 
 
 def _bundled(tmp_path: Path) -> Path:
-    root = tmp_path / "bundled"
-    shutil.copytree(REPO / "content", root / "content")
-    shutil.copytree(REPO / "templates", root / "templates")
-    return root
+    return bundled_copy(tmp_path / "bundled")
 
 
 def test_bundled_site_builds_deterministically(tmp_path: Path) -> None:
