@@ -4,14 +4,16 @@ PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed
 
-.PHONY: site test lint preview clean
+.PHONY: site test lint system-deps preview clean
 
 site: $(STAMP)
 	$(VENV)/bin/kspages build
 
-test: lint node_modules/.package-lock.json
-	sh scripts/system-deps.sh
+test: lint system-deps node_modules/.package-lock.json
 	$(VENV)/bin/python -m pytest
+
+system-deps:
+	sh scripts/system-deps.sh
 
 # axe-core for the accessibility tests, pinned by package-lock.json.
 node_modules/.package-lock.json: package.json package-lock.json

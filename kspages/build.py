@@ -25,7 +25,7 @@ from .model import (
 )
 from .privacy import TOKENS, KnownGate, Vocabulary, gate_forms, scan_patterns
 from .public import Mask, PublicSite, anonymise, shop_url
-from .render import Progress, Rendered, Renderer, Reuse, _no_reuse, check_links, page_links, render_site
+from .render import Progress, Rendered, Renderer, Reuse, check_links, page_links, render_site
 from .write import WriteReport, check_target, read_manifest, snapshot, sync
 
 SETTINGS = "content/site.yaml"
@@ -140,7 +140,7 @@ def render_all(root: Path, loaded: Loaded, errors: list[ContentError], reuse: Re
         return Rendered({}, {})
     assets = _assets(root, errors)
     try:
-        rendered = render_site(loaded.public, renderer, assets, reuse or _no_reuse, cache.memo, progress)
+        rendered = render_site(loaded.public, renderer, assets, reuse, cache.memo, progress)
     except ContentError as exc:
         errors.append(exc)
         return Rendered({}, {})

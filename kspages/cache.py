@@ -21,6 +21,12 @@ from .privacy import Scrubbed
 
 FOLDER = ".kspages-cache"
 T = TypeVar("T")
+Memo = Callable[[str, Callable[[], Any]], Any]  # (digest of the inputs, compute) -> result, as Cache.memo
+
+
+def no_memo(key: str, compute: Callable[[], T]) -> T:
+    """The Memo of a one-off build: compute every time."""
+    return compute()
 
 
 def digest(*parts: str) -> str:

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from . import __version__
+from .cache import Memo, no_memo
 from .model import FINAL_STATUSES, Complaint, GuidePage, Settings
 from .privacy import Hit, Scrubbed, Scrubber, Vocabulary
 from .stats import Stats
@@ -144,23 +144,11 @@ def publication(record: Complaint, settings: Settings, as_of: dt.date) -> str | 
     return "withdrawn"
 
 
-def is_published(record: Complaint, settings: Settings, as_of: dt.date) -> bool:
-    """Whether the record's notice is on the site on `as_of`."""
-    return publication(record, settings, as_of) == "published"
-
-
 def _line(key_line: int | None, text: str, start: int) -> int | None:
     # A block scalar ("body: |") starts on the line after its key; a one-line value sits on it.
     if key_line is None or "\n" not in text:
         return key_line
     return key_line + 1 + text.count("\n", 0, start)
-
-
-Memo = Callable[[str, Callable[[], Scrubbed]], Scrubbed]  # (key, compute) -> result; see cache.Cache.scrub
-
-
-def _no_memo(key: str, compute: Callable[[], Scrubbed]) -> Scrubbed:
-    return compute()
 
 
 class _FieldScrubber:
@@ -183,7 +171,7 @@ class _FieldScrubber:
 
     def __call__(self, text: str, field: str, key_line: int | None) -> Scrubbed:
         key = hashlib.sha256(f"{self.key}\n{text}".encode()).hexdigest()
-        result = self.memo(key, lambda: self._scrub(text))
+        result: Scrubbed = self.memo(key, lambda: self._scrub(text))
         lines: dict[int | None, list[Hit]] = {}
         for hit in result.hits:
             lines.setdefault(_line(key_line, text, hit.start), []).append(hit)
@@ -192,7 +180,7 @@ class _FieldScrubber:
 
 
 def anonymise(settings: Settings, guide: list[GuidePage], records: list[Complaint], as_of: dt.date,
-              memo: Memo = _no_memo, stats: Stats | None = None,
+              memo: Memo = no_memo, stats: Stats | None = None,
               vocabulary: Vocabulary | None = None) -> tuple[PublicSite, list[Mask]]:
     """Build the public site model from validated sources, and say what the scrubber replaced where."""
     notices: list[PublicNotice] = []

@@ -23,10 +23,11 @@ import markdown
 from markdown.extensions.toc import slugify_unicode
 
 from . import __version__, numbers
+from .cache import Memo, no_memo
 from .errors import ContentError
 from .model import GuidePage
 from .public import PublicNotice, PublicSite, Shop, StatusEntry, shop_url, shops
-from .search import Document, Index, build_index, plain
+from .search import Document, build_index, plain
 from .stats import bars, quotable
 
 GUIDE_EXTENSIONS = ["toc", "tables", "sane_lists", "attr_list", "fenced_code"]
@@ -213,10 +214,6 @@ def hashed_name(name: str, data: bytes) -> str:
 Reuse = Callable[[str, str], bytes | None]  # (output path, key) -> the bytes of the last build, if still valid
 
 
-def _no_reuse(path: str, key: str) -> bytes | None:
-    return None
-
-
 @dataclass
 class Rendered:
     """Every output of the site, the key each rendered page was made from, and how many were rendered anew."""
@@ -226,15 +223,11 @@ class Rendered:
     rendered: int = 0
 
 
-def _no_memo(key: str, compute: Callable[[], Any]) -> Any:
-    return compute()
-
-
 Progress = Callable[[int, int], None]  # (pages done, pages in all)
 
 
 def render_site(site: PublicSite, renderer: Renderer, assets: dict[str, bytes],
-                reuse: Reuse = _no_reuse, memo: Callable[[str, Callable[[], Any]], Any] = _no_memo,
+                reuse: Reuse | None = None, memo: Memo = no_memo,
                 progress: Progress | None = None) -> Rendered:
     """Every output file of the site, in memory; a page whose key is unchanged is taken from the last build.
 
@@ -265,7 +258,7 @@ def render_site(site: PublicSite, renderer: Renderer, assets: dict[str, bytes],
         context["nav"] = nav(context.pop("current", None))
         key = hashlib.sha256(repr((__version__, renderer.closure(template), p, common, context)).encode()).hexdigest()
         result.keys[path] = key
-        data = reuse(path, key)
+        data = reuse(path, key) if reuse else None
         if data is None:
             data = renderer.render(template, p, **common, **context, **(lazy() if lazy else {}))
             result.rendered += 1
@@ -355,11 +348,6 @@ def search_documents(site: PublicSite, all_shops: tuple[Shop, ...]) -> list[Docu
     docs += [Document(x.url, x.name, "店铺", plain(f"{len(x.notices)} 条公示 " + " ".join(
         labels["category"][c] for c, _ in x.by_category))) for x in all_shops]
     return docs
-
-
-def search_index(site: PublicSite, all_shops: tuple[Shop, ...]) -> Index:
-    """The search index of the site."""
-    return build_index(search_documents(site, all_shops))
 
 
 FEED_SIZE = 50

@@ -14,11 +14,10 @@ import json
 import math
 import re
 import unicodedata
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from . import numbers
+from .cache import Memo, no_memo
 
 K1, B = 1.2, 0.75
 TITLE_WEIGHT = 3  # a term in the title counts as three in the body
@@ -104,11 +103,7 @@ def term_counts(doc: Document) -> dict[str, int]:
     return tf
 
 
-def _direct(key: str, compute: Callable[[], Any]) -> Any:
-    return compute()
-
-
-def build_index(documents: list[Document], memo: Callable[[str, Callable[[], Any]], Any] = _direct) -> Index:
+def build_index(documents: list[Document], memo: Memo = no_memo) -> Index:
     """BM25-weighted postings for every term, sharded by FNV-1a of the term; docs in fixed-size chunks.
 
     `memo` may hand back a document's term counts from an earlier build (keyed by a digest of its text).

@@ -162,18 +162,6 @@ def test_number_from_url(browser: webdriver.Chrome, site: str) -> None:
     assert f"投诉编号 {number}" in browser.find_element(By.ID, "result").text
 
 
-def test_no_console_errors_and_no_horizontal_scroll(browser: webdriver.Chrome, site: str) -> None:
-    browser.get_log("browser")  # drop earlier entries
-    for path in ("", "guide/", "guide/how-to-report/", "notices/", "status/"):
-        browser.get(site + path)
-        inner, width = browser.execute_script(
-            "return [window.innerWidth, document.documentElement.scrollWidth]")
-        assert inner == 375 and width <= 375, (path, inner, width)
-    _shot(browser, "guide-375")
-    severe = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
-    assert severe == []
-
-
 def test_an_open_page_reloads_after_an_edit_and_shows_build_errors(browser: webdriver.Chrome,
                                                                    tmp_path_factory: pytest.TempPathFactory) -> None:
     from .test_live import RECORD, Preview
