@@ -159,7 +159,7 @@ def render_all(root: Path, loaded: Loaded, errors: list[ContentError], reuse: Re
     unscanned = {path: data for path, data in outputs.items() if not cache.is_clean(known_key[path])}
     leaks: dict[tuple[str, str, int], list[str]] = {}
     # What each piece of output text held is kept in memory (a watch session, or pages sharing their navigation).
-    pieces = cache.memo("~" + caching.digest("pieces", gate.digest, loaded.vocabulary.digest), dict)
+    pieces: dict[bytes, list[tuple[str, bool]]] = cache.memo("~" + caching.digest("pieces", gate.digest, loaded.vocabulary.digest), dict)
     for leak in gate.scan(unscanned, lambda path: path.startswith("search/terms/"), pieces):
         leaks.setdefault((leak.record_path, leak.field, leak.line), []).append(leak.output)
     for path in unscanned.keys() - {o for where in leaks.values() for o in where}:
