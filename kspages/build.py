@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
 from . import cache as caching
-from . import read, search, stats
+from . import parallel, read, search, stamp, stats
 from .cache import Cache
 from .errors import BuildError, ContentError
 from .model import (
@@ -24,7 +26,7 @@ from .model import (
     validate_settings,
 )
 from .privacy import TOKENS, KnownGate, Vocabulary, gate_forms, scan_patterns
-from .public import Mask, PublicSite, anonymise, shop_url
+from .public import Mask, PublicSite, anonymise, scrub_jobs, shop_url
 from .render import Progress, Rendered, Renderer, Reuse, check_links, page_links, render_site
 from .write import WriteReport, check_target, read_manifest, snapshot, sync
 
@@ -32,6 +34,7 @@ SETTINGS = "content/site.yaml"
 GUIDE = "content/guide"
 RECORDS = "content/records"
 TEMPLATES = "templates"
+T = TypeVar("T")
 
 
 @dataclass
@@ -52,6 +55,7 @@ class Report:
     stages: dict[str, float] = field(default_factory=dict)  # seconds per stage: load, render, search, check, write
     warnings: list[ContentError] = field(default_factory=list)
     masks: list[Mask] = field(default_factory=list)
+    up_to_date: bool = False  # nothing changed since the last build: nothing was read, rendered or written
 
 
 @dataclass(frozen=True)
@@ -77,16 +81,20 @@ def load(root: Path, errors: list[ContentError], warnings: list[ContentError], a
     guide = validate_guide([cache.source(root, f, read.parse_markdown_file)
                             for f in read.find_files(root, GUIDE, "*.md")], errors)
     records: list[Complaint] = []
-    for file in read.find_files(root, RECORDS, "*.y*ml"):
-        if file.suffix not in (".yaml", ".yml"):
-            continue
-        record = validate_record(cache.source(root, file, read.parse_yaml_file), errors)
+    files = [f for f in read.find_files(root, RECORDS, "*.y*ml") if f.suffix in (".yaml", ".yml")]
+    for source in cache.sources_of(root, files, read.parse_yaml_file):
+        record = validate_record(source, errors)
         if record is not None:
             records.append(record)
     records = check_unique_numbers(records, errors)
     figures = stats.compute(records)
     guide = stats.fill_guide(guide, figures, errors)
     vocabulary = _vocabulary(root, settings, guide)
+    if cache.parsed >= parallel.MINIMUM:
+        # Many new records (a first build): scrub their texts on every core first, then assemble as usual.
+        jobs = scrub_jobs(settings, guide, records, as_of, cache.scrub, vocabulary)
+        for key, result in zip(jobs, parallel.run_all(list(jobs.values())), strict=True):
+            cache.scrub(key, functools.partial(_same, result))
     public, masks = anonymise(settings, guide, records, as_of, cache.scrub, figures, vocabulary)
     for r in records:
         if r.notice is None:
@@ -104,6 +112,10 @@ def load(root: Path, errors: list[ContentError], warnings: list[ContentError], a
                                          "that is how a published notice is taken down; if this is a draft that "
                                          "was never published, leave out 'date' instead"))
     return Loaded(records=records, public=public, masks=masks, vocabulary=vocabulary)
+
+
+def _same(value: T) -> T:
+    return value
 
 
 def _vocabulary(root: Path, settings: Settings, guide: list[GuidePage]) -> Vocabulary:
@@ -316,18 +328,24 @@ def check_queries(root: Path, fixture: Path, outputs: dict[str, bytes]) -> list[
 
 
 def build(root: Path, out: Path | None = None, as_of: dt.date | None = None, cache: Cache | None = None,
-          progress: Progress | None = None) -> Report:
+          progress: Progress | None = None, shortcut: bool = True) -> Report:
     """Build the site as of a date (default today) into `out` (default `<root>/output`).
 
     Only pages whose inputs changed are rendered, only files whose bytes changed are written. Without a `cache`
-    the one saved in the site by the last build is used, and saved again. On any error raise BuildError and write
-    nothing.
+    the one saved in the site by the last build is used, and saved again; and with `shortcut`, when no file of the
+    site or its output changed since that build, its report is returned at once (it holds no `masks`). On any error
+    raise BuildError and write nothing.
     """
     start = time.perf_counter()
     out = out or root / "output"
+    day = as_of or dt.date.today()
     persistent = cache is None
+    state = stamp.inputs(root) if persistent else {}
+    saved = stamp.unchanged(root, out, day.isoformat(), state) if persistent and shortcut else None
+    if saved is not None:
+        return _unchanged_report(saved, time.perf_counter() - start)
     cache = caching.load(root) if cache is None else cache
-    report, rendered = prepare(root, as_of, cache, _reuse_from(out), check_target(out), progress)
+    report, rendered = prepare(root, day, cache, _reuse_from(out), check_target(out), progress)
     started = time.perf_counter()
     written: WriteReport = sync(rendered.outputs, out, rendered.keys)
     if persistent:
@@ -335,6 +353,18 @@ def build(root: Path, out: Path | None = None, as_of: dt.date | None = None, cac
     report.stages["write"] = time.perf_counter() - started
     report.written, report.unchanged, report.removed = written.written, written.unchanged, written.removed
     report.seconds = time.perf_counter() - start
+    if persistent:
+        stamp.save(root, out, day.isoformat(), state, {
+            "counts": [report.records, report.notices, report.guide_pages, report.outputs, report.withdrawn],
+            "warnings": [[w.path, w.line, w.message, w.hint] for w in report.warnings]})
+    return report
+
+
+def _unchanged_report(saved: dict[str, Any], seconds: float) -> Report:
+    report = Report(up_to_date=True, seconds=seconds, stages={"up to date": seconds})
+    report.records, report.notices, report.guide_pages, report.outputs, report.withdrawn = saved["counts"]
+    report.unchanged = report.outputs
+    report.warnings = [ContentError(*w) for w in saved["warnings"]]
     return report
 
 

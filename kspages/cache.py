@@ -7,6 +7,7 @@ privacy settings and the text itself. Entries not used by a build are dropped wh
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import pickle
@@ -16,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
-from . import __version__, read
+from . import __version__, parallel, read
 from .privacy import Scrubbed
 
 FOLDER = ".kspages-cache"
@@ -50,6 +51,7 @@ class Cache:
     used_sources: set[str] = field(default_factory=set)
     used_memos: set[str] = field(default_factory=set)
     parsed: int = 0  # files parsed by this build (not reused)
+    changed: bool = False  # anything added or dropped since loaded: worth saving
 
     def source(self, root: Path, file: Path, parse: Callable[[str, bytes], read.Source]) -> read.Source:
         """The parsed file, reused when its bytes are unchanged."""
@@ -62,9 +64,36 @@ class Cache:
         if cached is not None and cached[0] == key:
             return cached[1]
         self.parsed += 1
+        self.changed = True
         parsed = parse(rel, raw)
         self.sources[rel] = (key, parsed)
         return parsed
+
+    def sources_of(self, root: Path, files: list[Path], parse: Callable[[str, bytes], read.Source]
+                   ) -> list[read.Source]:
+        """`source` for many files; those parsed anew are parsed on every core when there are many."""
+        found: list[read.Source | None] = []
+        todo: list[tuple[int, str, str, bytes]] = []
+        for file in files:
+            rel, raw, errors = read.read_bytes(root, file)
+            if raw is None:
+                found.append(read.Source(rel, None, errors))
+                continue
+            key = digest(parse.__name__, hashlib.sha256(raw).hexdigest())
+            self.used_sources.add(rel)
+            cached = self.sources.get(rel)
+            if cached is not None and cached[0] == key:
+                found.append(cached[1])
+            else:
+                todo.append((len(found), rel, key, raw))
+                found.append(None)
+        self.parsed += len(todo)
+        self.changed = self.changed or bool(todo)
+        parsed = parallel.run_all([functools.partial(parse, rel, raw) for _, rel, _, raw in todo])
+        for (index, rel, key, _), source in zip(todo, parsed, strict=True):
+            self.sources[rel] = (key, source)
+            found[index] = source
+        return cast(list[read.Source], found)
 
     def __getstate__(self) -> dict[str, Any]:
         # Keys starting with "~" are kept in memory only (an Aho-Corasick automaton: quicker to rebuild than to load).
@@ -77,6 +106,7 @@ class Cache:
         self.used_memos.add(key)
         if key not in self.memos:
             self.memos[key] = compute()
+            self.changed = self.changed or not key.startswith("~")
         return cast(T, self.memos[key])
 
     def scrub(self, key: str, compute: Callable[[], Scrubbed]) -> Scrubbed:
@@ -90,6 +120,7 @@ class Cache:
 
     def mark_clean(self, key: str) -> None:
         """Remember that an output passed the pattern gate."""
+        self.changed = self.changed or key not in self.clean
         self.clean.add(key)
 
     def start(self) -> None:
@@ -98,12 +129,14 @@ class Cache:
 
     def prune(self) -> None:
         """Forget what the last build did not use (deleted files, edited text)."""
+        sizes = len(self.sources), len(self.memos), len(self.clean)
         self.sources = {k: v for k, v in self.sources.items() if k in self.used_sources}
         self.memos = {k: v for k, v in self.memos.items() if k in self.used_memos}
         self.clean &= self.used_clean
+        self.changed = self.changed or sizes != (len(self.sources), len(self.memos), len(self.clean))
 
 
-FORMAT = 2  # bump when the shape of Cache changes
+FORMAT = 3  # bump when the shape of Cache changes
 
 
 def _file(root: Path) -> Path:
@@ -119,13 +152,18 @@ def load(root: Path) -> Cache:
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
         return Cache()
     # A cache of another shape (an older kspages of the same version number) is as good as none.
-    return cache if isinstance(cache, Cache) and vars(cache).keys() == vars(Cache()).keys() else Cache()
+    if not isinstance(cache, Cache) or vars(cache).keys() != vars(Cache()).keys():
+        return Cache()
+    cache.changed = False
+    return cache
 
 
 def save(root: Path, cache: Cache) -> None:
     """Keep what this build used, atomically; a cache that cannot be written is only a slower next build."""
     cache.prune()
     target = _file(root)
+    if not cache.changed and target.exists():
+        return
     tmp = None
     try:
         target.parent.mkdir(exist_ok=True)
@@ -133,6 +171,7 @@ def save(root: Path, cache: Cache) -> None:
         with os.fdopen(fd, "wb") as fh:
             pickle.dump(cache, fh, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, target)
+        cache.changed = False
         for old in target.parent.glob("cache-*.pickle"):
             if old != target:
                 old.unlink(missing_ok=True)

@@ -76,7 +76,8 @@ def build_cmd(site: Path, out: Path | None, as_of: dt.datetime | None, verify: b
     day = as_of.date() if as_of else None
     bar = _ProgressBar()
     try:
-        report = build(site, out, day, progress=bar)
+        # -v lists what each record will hide, which only a build that reads the records knows.
+        report = build(site, out, day, progress=bar, shortcut=_verbosity() < 2)
     except BuildError as exc:
         bar.close()
         _fail(exc, out)
@@ -123,7 +124,10 @@ class _ProgressBar:
 
 
 def _summary(report: Report, out: Path) -> None:
-    if _verbosity() > 0:
+    if _verbosity() > 0 and report.up_to_date:
+        click.echo(f"{out} is up to date: no file changed since the last build ({report.outputs} files checked in "
+                   f"{report.seconds:.2f} s)")
+    elif _verbosity() > 0:
         click.echo(f"built {report.outputs} files into {out}: {report.written} written, {report.unchanged} unchanged, "
                    f"{report.removed} removed ({report.rendered} pages rendered) in {report.seconds:.2f} s")
     if _verbosity() > 1 and report.stages:

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import cast
 
 from . import __version__
 from .cache import Memo, no_memo
@@ -177,6 +179,29 @@ class _FieldScrubber:
             lines.setdefault(_line(key_line, text, hit.start), []).append(hit)
         self.masks.extend(Mask(self.record.path, line, field, tuple(hits)) for line, hits in lines.items())
         return result
+
+
+class _Unknown(Exception):
+    """Raised by a dry run's memo: this text has not been scrubbed yet."""
+
+
+def _unknown() -> Scrubbed:
+    raise _Unknown
+
+
+def scrub_jobs(settings: Settings, guide: list[GuidePage], records: list[Complaint], as_of: dt.date,
+               memo: Memo, vocabulary: Vocabulary | None = None) -> dict[str, Callable[[], Scrubbed]]:
+    """The scrubbing `anonymise` would do that `memo` does not hold yet, by memo key: to run in parallel first."""
+    jobs: dict[str, Callable[[], Scrubbed]] = {}
+
+    def collect(key: str, compute: Callable[[], Scrubbed]) -> Scrubbed:
+        try:
+            return cast(Scrubbed, memo(key, _unknown))
+        except _Unknown:
+            jobs[key] = compute
+            return Scrubbed("", ())
+    anonymise(settings, guide, records, as_of, collect, None, vocabulary)
+    return jobs
 
 
 def anonymise(settings: Settings, guide: list[GuidePage], records: list[Complaint], as_of: dt.date,

@@ -110,7 +110,7 @@ def test_new_starts_a_record_that_checks_clean(make_site: MakeSite) -> None:
 def test_verbose_build_prints_stage_timings_and_no_bar_off_a_terminal(make_site: MakeSite) -> None:
     result = runner.invoke(main, ["-v", "build", "--site", str(make_site())])
     assert result.exit_code == 0
-    assert re.search(r"^stages: load [\d.]+ s, render [\d.]+ s, check [\d.]+ s, write [\d.]+ s$", result.output, re.M)
+    assert re.search(r"^stages: load [\d.]+ s, render [\d.]+ s, search [\d.]+ s, check [\d.]+ s, write [\d.]+ s$", result.output, re.M)
     assert "rendering" not in result.output  # the progress bar is for terminals only
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import re
@@ -14,6 +15,7 @@ from typing import Any
 
 import ahocorasick
 
+from .. import parallel
 from ..model import Complaint, PrivateValue
 from .detect import detect
 from .known import fold, is_sensitive
@@ -28,26 +30,52 @@ GATE_KINDS = frozenset({"mobile", "id_card", "bank_card", "email"})
 # Outputs are scanned piece by piece, and a piece seen before (the header and navigation of every page, an unchanged
 # row of the open data) is not scanned again. Pieces are runs of lines (or of JSON objects) cut where a line's
 # checksum says so, so the cuts fall at the same places in every page that shares the text.
-_LINES = re.compile(rb"(?<=\n)|(?<=\},)(?=\{)")
+_LONG = 4096  # a line longer than this is JSON's one line, cut between objects
 _CUT_EVERY = 2  # lines per piece on average (measured: 2 leaves the least text to scan)
 # Each piece is read after the end of the one before, from a delimiter on: digits never run across a line end (the
 # separators between digits exclude it), but an e-mail split at "@" or a context word ("卡号") a line above can.
 _CONTEXT = 96
-_DELIMITER = re.compile(rb"[\s<>\"',;{}\[\]]")
+# It starts at a character no detection runs across (not a space: "+86 138..." is one phone), so nothing found in
+# it is a cut-off part of something longer.
+_DELIMITER = re.compile(rb"[\n<>\"',;{}\[\]]")
 
 
 def pieces(raw: bytes) -> Iterator[bytes]:
     """An output in overlapping pieces: each piece is the tail of the text before it plus a run of lines."""
     tail = b""
     run: list[bytes] = []
-    for line in _LINES.split(raw):
+    for line in _lines(raw):
         run.append(line)
         if zlib.crc32(line) % _CUT_EVERY == 0:
-            chunk = b"".join(run)
-            yield tail + chunk
-            tail, run = _tail(chunk), []
+            piece = tail + b"".join(run)
+            yield piece
+            tail, run = _tail(piece), []
     if run:
         yield tail + b"".join(run)
+
+
+def _lines(raw: bytes) -> Iterator[bytes]:
+    """Lines with their line ends; a long line (JSON) also cut between objects, after "},"."""
+    lines = raw.split(b"\n")
+    last = len(lines) - 1
+    for i, line in enumerate(lines):
+        end = b"\n" if i < last else b""
+        if len(line) > _LONG:
+            objects = line.split(b"},{")
+            for j, part in enumerate(objects[:-1]):
+                yield (b"{" if j else b"") + part + b"},"
+            yield (b"{" if len(objects) > 1 else b"") + objects[-1] + end
+        elif line or end:
+            yield line + end
+
+
+def _fill(memo: dict[bytes, Any], outputs: dict[str, bytes], find: Callable[[bytes], Any]) -> dict[str, list[bytes]]:
+    """Every output in pieces; each piece not yet in `memo` is scanned, on every core, and its result kept there."""
+    split = {path: list(pieces(data)) for path, data in outputs.items()}
+    new = list(dict.fromkeys(piece for parts in split.values() for piece in parts if piece not in memo))
+    for piece, found in zip(new, parallel.run_all([functools.partial(find, piece) for piece in new]), strict=True):
+        memo[piece] = found
+    return split
 
 
 def _tail(chunk: bytes) -> bytes:
@@ -158,15 +186,13 @@ class KnownGate:
         if not len(self.automaton):
             return []
         memo = {} if memo is None else memo
+        split = _fill(memo, outputs, self._find)
         leaks: list[Leak] = []
         seen: set[tuple[str, str, str]] = set()
         for out_path in sorted(outputs):
             short_names_too = fragments(out_path)
-            for piece in pieces(outputs[out_path]):
-                found = memo.get(piece)
-                if found is None:
-                    found = memo[piece] = self._find(piece)
-                for form, covered in found:
+            for piece in split[out_path]:
+                for form, covered in memo[piece]:
                     # A short name inside a phrase the site itself publishes is that phrase, not the name.
                     if covered or short_names_too and is_short_name(form):
                         continue
@@ -202,12 +228,10 @@ def scan_patterns(outputs: dict[str, bytes], allow: Iterable[str] = (),
     allowed = tuple(fold(a) for a in allow if a.strip())
     memo = {} if memo is None else memo
     found: dict[tuple[str, str, str], None] = {}
+    split = _fill(memo, outputs, _patterns)
     for out_path in sorted(outputs):
-        for piece in pieces(outputs[out_path]):
-            hits = memo.get(piece)
-            if hits is None:
-                hits = memo[piece] = _patterns(piece)
-            for kind, hit in hits:
+        for piece in split[out_path]:
+            for kind, hit in memo[piece]:
                 if not any(a in fold(hit) for a in allowed):
                     found[(out_path, kind, hit)] = None  # a hit in a piece's lead-in was found in the piece before
     return [PatternLeak(out_path, kind, hit) for out_path, kind, hit in found]

@@ -1,0 +1,38 @@
+"""Run independent pure computations on every core, results in the order of the jobs."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+MINIMUM = 256  # below this many jobs, starting workers costs more than it saves
+
+_jobs: list[Callable[[], Any]] = []
+
+
+def _run(index: int) -> Any:
+    return _jobs[index]()
+
+
+def run_all(jobs: list[Callable[[], T]]) -> list[T]:
+    """`[job() for job in jobs]`, in forked worker processes when there are enough jobs and cores.
+
+    Workers are forked, so jobs need not be picklable (they are inherited); their results must be. A process that
+    runs other threads (watch, serve) never forks: a fork copies locks held by those threads. The same jobs give the
+    same results either way, so the output never depends on the number of cores.
+    """
+    global _jobs
+    workers = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1, 8)
+    if (len(jobs) < MINIMUM or workers < 2 or threading.active_count() > 1
+            or "fork" not in multiprocessing.get_all_start_methods()):
+        return [job() for job in jobs]
+    _jobs = list(jobs)
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            return pool.map(_run, range(len(jobs)), chunksize=max(1, len(jobs) // (workers * 16)))
+    finally:
+        _jobs = []

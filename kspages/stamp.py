@@ -1,0 +1,92 @@
+"""The shortest build: nothing changed since the last one, so the output stands.
+
+A stamp lists every file of the site's content/ and templates/ and of the output folder with its size, inode,
+modification and change times (`st_ctime` changes on every write and cannot be set back by hand, unlike mtime), and
+the date the build applied. When all of it is the same, the last build's report is the answer: no source is read.
+Anything else, a touched file included, falls through to the full build, which still decides by content hashes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+
+FOLDER = ".kspages-cache"
+RACY_NS = 2_000_000_000  # a file changed this close to the build may change again within the clock's resolution
+
+
+def _stat(path: str) -> list[int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return [st.st_size, st.st_ino, st.st_mtime_ns, st.st_ctime_ns]
+
+
+def _tree(folder: Path, skip: str | None = None) -> dict[str, list[int] | None]:
+    found: dict[str, list[int] | None] = {}
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames.sort()
+        for name in filenames:
+            path = os.path.join(dirpath, name)
+            rel = os.path.relpath(path, folder)
+            if rel != skip:
+                found[rel] = _stat(path)
+    return found
+
+
+def inputs(root: Path) -> dict[str, Any]:
+    """The state of every source (taken before the build reads them, so a change during the build is noticed)."""
+    return {"content": _tree(root / "content"), "templates": _tree(root / "templates"), "started": time.time_ns()}
+
+
+def _file(root: Path) -> Path:
+    return root / FOLDER / f"stamp-{__version__}.json"
+
+
+def _key(out: Path, as_of: str) -> dict[str, str]:
+    return {"version": __version__, "out": str(out.resolve()), "as_of": as_of}
+
+
+def unchanged(root: Path, out: Path, as_of: str, state: dict[str, Any]) -> dict[str, Any] | None:
+    """The report saved by the last build when sources, output and date are as it left them, else None."""
+    try:
+        saved = json.loads(_file(root).read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(saved, dict) or saved.get("key") != _key(out, as_of):
+        return None
+    if saved.get("content") != state["content"] or saved.get("templates") != state["templates"]:
+        return None
+    if saved.get("output") != _tree(out):
+        return None
+    report = saved.get("report")
+    return report if isinstance(report, dict) else None
+
+
+def save(root: Path, out: Path, as_of: str, state: dict[str, Any], report: dict[str, Any]) -> None:
+    """Record what this build saw and did; a stamp that cannot be written only costs the next build its shortcut."""
+    def trusted(tree: dict[str, list[int] | None]) -> dict[str, list[int] | None]:
+        # A file changed right before the build could change again with the same times: never trust it.
+        return {rel: st if st is not None and st[3] < state["started"] - RACY_NS else None
+                for rel, st in tree.items()}
+    data = {"key": _key(out, as_of), "content": trusted(state["content"]),
+            "templates": trusted(state["templates"]), "output": _tree(out), "report": report}
+    target = _file(root)
+    try:
+        target.parent.mkdir(exist_ok=True)
+        tmp = target.with_suffix(".tmp")
+        tmp.write_text(json.dumps(data, ensure_ascii=False, sort_keys=True), "utf-8")
+        os.replace(tmp, target)
+    except OSError:
+        pass
+
+
+def forget(root: Path) -> None:
+    """Drop the stamp (a failed build: the next one must look at everything)."""
+    _file(root).unlink(missing_ok=True)

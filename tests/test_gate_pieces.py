@@ -1,0 +1,59 @@
+"""The leak gates read outputs piece by piece and skip pieces seen before: they must find what a whole read finds."""
+
+from __future__ import annotations
+
+import random
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from benchmarks.privacy.corpus import Providers
+from kspages.privacy.gate import _lines, _patterns, pieces, scan_patterns
+
+# A page's boilerplate, as the theme writes it: many short lines that every page shares.
+NAV = "".join(f'<li><a href="../guide/{i}/">第 {i} 章 如何举报</a></li>\n' for i in range(40))
+FILLER = ["<p>平台受理后 3 至 7 个工作日内答复。</p>", "<div>", "</div>", "<dt>联系方式</dt>", "  <dd>见下</dd>",
+          '{"number":"KS-852M-YZVQ-1","note":"已退款"},{"number":"KS-2PA5-T7NH-X","note":"已核实"}']
+
+
+def _page(rng: random.Random, p: Providers) -> tuple[str, set[tuple[str, str]]]:
+    """A page with boilerplate and personal data at random places, sometimes split across a line end."""
+    lines = [rng.choice(FILLER) for _ in range(60)]
+    for _ in range(4):
+        piece = rng.choice([p.mobile, p.id_card, p.email, p.bank_card])()
+        text = piece.text
+        if piece.kind == "bank_card":
+            text = rng.choice(["卡号：", "银行卡\n", "<dt>退款到</dt>\n<dd>"]) + text  # context a line above, too
+        elif piece.kind == "email" and rng.random() < 0.5 and "@" in text:
+            text = text.replace("@", "\n@", 1)  # an address split where a line may break
+        lines.insert(rng.randrange(len(lines)), text)
+    page = "<html><body><ul>\n" + NAV + "</ul>\n" + "\n".join(lines) + "\n" + NAV + "</body></html>\n"
+    return page, set(_patterns(page.encode()))
+
+
+def test_pieces_find_what_a_whole_read_finds() -> None:
+    rng, p = random.Random(7), Providers(7)
+    memo: dict[bytes, list[tuple[str, str]]] = {}  # shared across pages, as in a build
+    total = 0
+    for n in range(150):
+        page, whole = _page(rng, p)
+        found = {(leak.kind, leak.text) for leak in scan_patterns({f"p{n}.html": page.encode()}, memo=memo)}
+        assert found == whole, page
+        total += len(whole)
+    assert total > 400  # the pages did hold personal data to find
+    assert len(memo) < 150 * 40  # the shared navigation was read once, not on every page
+
+
+def test_a_leak_in_text_seen_before_elsewhere_is_still_found() -> None:
+    memo: dict[bytes, list[tuple[str, str]]] = {}
+    clean = ("<main>\n" + NAV + "<p>正文</p>\n" + NAV + "</main>\n").encode()
+    assert scan_patterns({"a.html": clean}, memo=memo) == []
+    leaky = clean.replace(b"<p>\xe6\xad\xa3\xe6\x96\x87</p>", "<p>电话 138 0013 8000</p>".encode())
+    assert [(leak.output, leak.kind) for leak in scan_patterns({"b.html": leaky}, memo=memo)] == [("b.html", "mobile")]
+
+
+@given(st.lists(st.sampled_from([b"a", b"\n", b"},{", b"}", b"{", b"x" * 3000, "号".encode()]), max_size=40))
+def test_lines_put_back_together_are_the_file(parts: list[bytes]) -> None:
+    raw = b"".join(parts)
+    assert b"".join(_lines(raw)) == raw
+    assert all(raw.endswith(piece) or piece in raw or b"\n" in piece or b"}," in piece for piece in pieces(raw))
