@@ -83,7 +83,11 @@ def load(root: Path, errors: list[ContentError], warnings: list[ContentError], a
     records: list[Complaint] = []
     files = [f for f in read.find_files(root, RECORDS, "*.y*ml") if f.suffix in (".yaml", ".yml")]
     for source in cache.sources_of(root, files, read.parse_yaml_file):
-        record = validate_record(source, errors)
+        # Validation depends on the parsed file alone: an unchanged file gives the same record and the same errors.
+        entry = cache.sources.get(source.path)
+        record, problems = (cache.memo(caching.digest("record", source.path, entry[0]),
+                                       functools.partial(_validated, source)) if entry else _validated(source))
+        errors.extend(problems)
         if record is not None:
             records.append(record)
     records = check_unique_numbers(records, errors)
@@ -112,6 +116,11 @@ def load(root: Path, errors: list[ContentError], warnings: list[ContentError], a
                                          "that is how a published notice is taken down; if this is a draft that "
                                          "was never published, leave out 'date' instead"))
     return Loaded(records=records, public=public, masks=masks, vocabulary=vocabulary)
+
+
+def _validated(source: read.Source) -> tuple[Complaint | None, list[ContentError]]:
+    problems: list[ContentError] = []
+    return validate_record(source, problems), problems
 
 
 def _same(value: T) -> T:
