@@ -16,8 +16,7 @@ import threading
 import time
 from pathlib import Path
 
-from kspages import cache as caching
-from kspages.build import Report, build, verify
+from kspages.build import Report, Session, build, verify
 from kspages.live import watch
 
 from .sites import bundled_copy, synthetic_records
@@ -59,11 +58,12 @@ def main(argv: list[str] | None = None) -> int:
         _line("one record edited (kspages build)", build(root, as_of=DAY), time.perf_counter() - start)
 
         # Under watch: the cache stays in memory; time from the save to the changed notice on disk.
-        cache = caching.load(root)
+        session = Session(root, as_of=DAY)
+        session.build()
         reports: list[Report] = []
         stop = threading.Event()
         thread = threading.Thread(target=watch, daemon=True, args=(
-            root, lambda: reports.append(build(root, as_of=DAY, cache=cache)), stop))
+            root, lambda: reports.append(session.build()), stop))
         thread.start()
         time.sleep(1.0)
         latencies = []

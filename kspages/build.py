@@ -171,7 +171,15 @@ def render_all(root: Path, loaded: Loaded, errors: list[ContentError], reuse: Re
     outputs = rendered.outputs
     # Both gates depend only on an output's bytes and on what they look for (every record's private values; the
     # allow list): an output that passed the same gate before passes again, so unchanged outputs are not rescanned.
-    sha = {path: hashlib.sha256(data).hexdigest() for path, data in outputs.items()}
+    # In a session most outputs are the very objects of the last build: their digests are known.
+    digests: dict[str, tuple[bytes, str]] = cache.memo("~sha256", dict)
+    for path, data in outputs.items():
+        known = digests.get(path)
+        if known is None or known[0] is not data:
+            digests[path] = (data, hashlib.sha256(data).hexdigest())
+    for path in digests.keys() - outputs.keys():
+        del digests[path]
+    sha = rendered.sha = {path: digests[path][1] for path in outputs}
     values = {id(r): caching.digest("gate", repr(r.private)) for r in loaded.records}
     gate = KnownGate(loaded.records, lambda r: cache.memo(values[id(r)], lambda: gate_forms(r)),
                      lambda key, make: cache.memo("~" + caching.digest("automaton", key), make),
@@ -354,19 +362,57 @@ def build(root: Path, out: Path | None = None, as_of: dt.date | None = None, cac
     if saved is not None:
         return _unchanged_report(saved, time.perf_counter() - start)
     cache = caching.load(root) if cache is None else cache
-    report, rendered = prepare(root, day, cache, _reuse_from(out), check_target(out), progress)
-    started = time.perf_counter()
-    written: WriteReport = sync(rendered.outputs, out, rendered.keys)
+    report, _ = _build(root, out, day, cache, _reuse_from(out), progress, start)
     if persistent:
+        started = time.perf_counter()
         caching.save(root, cache)
-    report.stages["write"] = time.perf_counter() - started
-    report.written, report.unchanged, report.removed = written.written, written.unchanged, written.removed
-    report.seconds = time.perf_counter() - start
-    if persistent:
+        report.stages["write"] += time.perf_counter() - started
+        report.seconds = time.perf_counter() - start
         stamp.save(root, out, day.isoformat(), state, {
             "counts": [report.records, report.notices, report.guide_pages, report.outputs, report.withdrawn],
             "warnings": [[w.path, w.line, w.message, w.hint] for w in report.warnings]})
     return report
+
+
+def _build(root: Path, out: Path, day: dt.date, cache: Cache, reuse: Reuse, progress: Progress | None,
+           start: float, last: Rendered | None = None) -> tuple[Report, Rendered]:
+    report, rendered = prepare(root, day, cache, reuse, check_target(out), progress)
+    started = time.perf_counter()
+    # Pages taken from the last build were checked against the disk (or, in a session, written by it), and so were
+    # files with the same bytes as the session's last build: only their presence and size need checking.
+    known = rendered.reused if last is None else {path for path, data in rendered.outputs.items()
+                                                  if last.outputs.get(path) == data}
+    written: WriteReport = sync(rendered.outputs, out, rendered.keys, known, rendered.sha)
+    report.stages["write"] = time.perf_counter() - started
+    report.written, report.unchanged, report.removed = written.written, written.unchanged, written.removed
+    report.seconds = time.perf_counter() - start
+    return report, rendered
+
+
+class Session:
+    """Repeated builds of one site into one folder (watch): the cache and the last build's pages stay in memory."""
+
+    def __init__(self, root: Path, out: Path | None = None, as_of: dt.date | None = None) -> None:
+        self.root, self.out, self.as_of = root, out or root / "output", as_of
+        self.cache = caching.load(root)
+        self.last: Rendered | None = None
+
+    def build(self, progress: Progress | None = None) -> Report:
+        """Build as `build` does, reusing pages from memory rather than from the output folder."""
+        start = time.perf_counter()
+        # The first build of a session checks what is on disk; later ones trust what they wrote themselves.
+        last = self.last
+        reuse = _reuse_from(self.out) if last is None else (
+            lambda path, key: last.outputs.get(path) if last.keys.get(path) == key else None)
+        self.last = None  # a failed build may have written part of its files: the next one starts from disk
+        report, rendered = _build(self.root, self.out, self.as_of or dt.date.today(), self.cache, reuse, progress,
+                                  start, last)
+        self.last = rendered
+        return report
+
+    def save(self) -> None:
+        """Keep the cache for the next process."""
+        caching.save(self.root, self.cache)
 
 
 def _unchanged_report(saved: dict[str, Any], seconds: float) -> Report:

@@ -13,7 +13,7 @@ import click
 
 from . import __version__, numbers
 from . import cache as caching
-from .build import Report, build, check, verify
+from .build import Report, Session, build, check, verify
 from .errors import BuildError, ContentError
 from .model import CODES
 from .new import SiteExists, init_site, new_record
@@ -199,11 +199,11 @@ def watch_cmd(site: Path, out: Path | None, as_of: dt.datetime | None, poll: boo
 
     out = out or site / "output"
     day = as_of.date() if as_of else None
-    cache = caching.load(site)
+    session = Session(site, out, day)
 
     def rebuild() -> None:
         try:
-            report = build(site, out, day, cache)
+            report = session.build()
         except BuildError as exc:
             _echo_problems(exc.errors)
             n = len(exc.errors)
@@ -231,7 +231,7 @@ def watch_cmd(site: Path, out: Path | None, as_of: dt.datetime | None, poll: boo
         pass
     finally:
         stop.set()
-        caching.save(site, cache)
+        session.save()
 
 
 @main.command("serve")

@@ -223,6 +223,8 @@ class Rendered:
     keys: dict[str, str]
     rendered: int = 0
     search_seconds: float = 0.0  # of the rendering time, what the search index took
+    reused: set[str] = field(default_factory=set)  # pages taken from the last build as they were
+    sha: dict[str, str] = field(default_factory=dict)  # SHA-256 of every output, once the leak gate has them
 
 
 Progress = Callable[[int, int], None]  # (pages done, pages in all)
@@ -261,7 +263,9 @@ def render_site(site: PublicSite, renderer: Renderer, assets: dict[str, bytes],
         key = hashlib.sha256(repr((__version__, renderer.closure(template), p, common, context)).encode()).hexdigest()
         result.keys[path] = key
         data = reuse(path, key) if reuse else None
-        if data is None:
+        if data is not None:
+            result.reused.add(path)
+        else:
             data = renderer.render(template, p, **common, **context, **(lazy() if lazy else {}))
             result.rendered += 1
         out[path] = data

@@ -46,6 +46,13 @@ def _write_atomic(target: Path, data: bytes) -> None:
         raise
 
 
+def _size(target: Path) -> int:
+    try:
+        return target.stat().st_size
+    except OSError:
+        return -1
+
+
 def _same(target: Path, data: bytes) -> bool:
     try:
         return target.stat().st_size == len(data) and target.read_bytes() == data
@@ -53,25 +60,30 @@ def _same(target: Path, data: bytes) -> bool:
         return False
 
 
-def sync(outputs: dict[str, bytes], out: Path, keys: dict[str, str] | None = None) -> WriteReport:
-    """Make `out` hold exactly `outputs` plus the manifest (with each page's key); call after check_target passed."""
+def sync(outputs: dict[str, bytes], out: Path, keys: dict[str, str] | None = None,
+         known: set[str] | frozenset[str] = frozenset(), sha: dict[str, str] | None = None) -> WriteReport:
+    """Make `out` hold exactly `outputs` plus the manifest (with each page's key); call after check_target passed.
+
+    Files in `known` are known to hold these bytes already if they are there with that size (they were read and
+    checked, or written by this process): they are not read again. `sha` may give the outputs' SHA-256.
+    """
     written = unchanged = 0
     for rel in sorted(outputs):
         target = out / rel
-        if _same(target, outputs[rel]):
+        if rel in known and _size(target) == len(outputs[rel]) or _same(target, outputs[rel]):
             unchanged += 1
         else:
             _write_atomic(target, outputs[rel])
             written += 1
-    manifest = _json_manifest(outputs, keys or {})
+    manifest = _json_manifest(outputs, keys or {}, sha or {})
     if not _same(out / MANIFEST, manifest):
         _write_atomic(out / MANIFEST, manifest)
     removed = _prune(out, {*outputs, MANIFEST})
     return WriteReport(written=written, unchanged=unchanged, removed=removed)
 
 
-def _json_manifest(outputs: dict[str, bytes], keys: dict[str, str]) -> bytes:
-    digests = {rel: hashlib.sha256(data).hexdigest() for rel, data in sorted(outputs.items())}
+def _json_manifest(outputs: dict[str, bytes], keys: dict[str, str], sha: dict[str, str]) -> bytes:
+    digests = {rel: sha.get(rel) or hashlib.sha256(data).hexdigest() for rel, data in sorted(outputs.items())}
     manifest = {"files": digests, "keys": {rel: keys[rel] for rel in sorted(keys) if rel in outputs}}
     return (json.dumps(manifest, indent=0, sort_keys=True) + "\n").encode("utf-8")
 

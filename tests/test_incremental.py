@@ -12,7 +12,7 @@ import pytest
 from benchmarks.sites import bundled_copy
 from kspages import cache as caching
 from kspages import numbers
-from kspages.build import build, verify
+from kspages.build import Session, build, verify
 from kspages.errors import BuildError
 
 from .conftest import N2, N3, MakeSite, record, snapshot
@@ -136,23 +136,42 @@ def _edit(root: Path, rng: random.Random, step: int) -> str:
     return choice
 
 
-@pytest.mark.parametrize("seed", range(4))
-def test_random_edit_sequences_end_equal_to_a_clean_build(tmp_path: Path, seed: int) -> None:
+@pytest.mark.parametrize(("seed", "session"), [(0, False), (1, False), (2, True), (3, True)])
+def test_random_edit_sequences_end_equal_to_a_clean_build(tmp_path: Path, seed: int, session: bool) -> None:
     root = _bundled(tmp_path)
     rng = random.Random(seed)
-    build(root, as_of=DAY)
+    # `kspages build` each time (cache on disk, pages reused from output/), or one watch session (all in memory).
+    one = Session(root, as_of=DAY)
+    again = one.build if session else lambda: build(root, as_of=DAY)
+    again()
     for step in range(10):
         done = _edit(root, rng, step)
         last_good = snapshot(root / "output")
         try:
-            build(root, as_of=DAY)
+            again()
         except BuildError:
             assert done == "break" and snapshot(root / "output") == last_good  # nothing written
             broken = [p for p in (root / "content/records").rglob("*.yaml") if p.read_text("utf-8").endswith("[\n")]
             for file in broken:
                 file.write_text(file.read_text("utf-8").removesuffix("status: [\n"), "utf-8")
-            build(root, as_of=DAY)
+            again()
         assert verify(root, as_of=DAY) == [], f"seed {seed}, step {step}: {done}"
+
+
+def test_a_session_reuses_pages_from_memory_and_puts_back_deleted_output(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    root = _bundled(tmp_path)
+    session = Session(root, as_of=DAY)
+    first = session.build()
+    compared: list[Path] = []
+    monkeypatch.setattr("kspages.write._same", lambda target, data: compared.append(target))
+    again = session.build()
+    assert [p.name for p in compared] == [".kspages-manifest.json"]  # no output file was read
+    assert (again.rendered, again.written) == (0, 0) and again.unchanged == first.outputs
+    monkeypatch.undo()
+    (root / "output/guide/index.html").unlink()
+    (root / "output/notices/index.html").write_text("x", "utf-8")  # another size
+    assert session.build().written == 2 and verify(root, as_of=DAY) == []
 
 
 def test_verify_reports_a_difference(make_site: MakeSite) -> None:
