@@ -28,7 +28,7 @@ from .cache import Memo, no_memo
 from .errors import ContentError
 from .model import GuidePage
 from .public import PublicNotice, PublicSite, Shop, StatusEntry, shop_url, shops
-from .search import Document, build_index, plain
+from .search import Document, IndexBuilder, plain
 from .stats import bars, quotable
 
 GUIDE_EXTENSIONS = ["toc", "tables", "sane_lists", "attr_list", "fenced_code"]
@@ -315,7 +315,8 @@ def render_site(site: PublicSite, renderer: Renderer, assets: dict[str, bytes],
     page("data/index.html", "开放数据", "data.html", fields=OPEN_DATA_FIELDS, feed_size=FEED_SIZE)
     out.update(open_data(site))
     started = time.perf_counter()
-    out.update(build_index(search_documents(site, all_shops), memo).files)
+    # The index builder of the last build, kept in memory, re-weights only the pages that changed since.
+    out.update(memo("~search-index", IndexBuilder).update(search_documents(site, all_shops), memo))
     result.search_seconds = time.perf_counter() - started
     page("search/index.html", "搜索", "search.html")
     for number in site.withdrawn:

@@ -103,37 +103,131 @@ def term_counts(doc: Document) -> dict[str, int]:
     return tf
 
 
+def weights(doc: Document) -> tuple[tuple[str, float], ...]:
+    """A document's BM25 weight for each of its terms, by term (its length is set against a fixed average)."""
+    tf = term_counts(doc)
+    norm = K1 * (1 - B + B * sum(tf.values()) / AVERAGE_LENGTH)
+    return tuple((term, round(doc.boost * n * (K1 + 1) / (n + norm), 3)) for term, n in sorted(tf.items()))
+
+
+def _entry(term: str, postings: dict[int, float]) -> bytes:
+    # One "term":[[doc,weight],...] member of a shard, exactly as json.dumps writes it inside the object.
+    return (json.dumps(term, ensure_ascii=False) + ":" + json.dumps([[d, w] for d, w in postings.items()],
+                                                                    separators=(",", ":"))).encode("utf-8")
+
+
+CHUNK = 500  # documents per file of result titles and excerpts
+
+
+class IndexBuilder:
+    """The index of the last documents it was given; the next call re-weights only the documents that changed.
+
+    Postings list documents by position, so an edited page changes the shards of its own terms; a page added at the
+    front moves every later one, and then everything is redone. The files are those a fresh builder would write.
+    """
+
+    def __init__(self) -> None:
+        self._reset()
+
+    def _reset(self) -> None:
+        self.keys: list[str] = []
+        self.weights: list[tuple[tuple[str, float], ...]] = []
+        self.postings: dict[str, dict[int, float]] = {}  # term -> {doc position: weight}, by position
+        self.entries: dict[str, bytes] = {}  # term -> its JSON member
+        self.size = 0  # bytes of every member, with the commas between them
+        self.bits = -1
+        self.shards: dict[str, bytes] = {}
+        self.chunks: list[bytes] = []
+
+    def update(self, documents: list[Document], memo: Memo = no_memo) -> dict[str, bytes]:
+        """Every file of the index of `documents` (search/meta.json, search/terms/*, search/docs/*)."""
+        keys = [hashlib.sha256(repr(("terms", d.title, d.headings, d.text, d.boost, d.url, d.kind, d.excerpt)
+                                    ).encode()).hexdigest() for d in documents]
+        changed = {i for i in range(max(len(keys), len(self.keys)))
+                   if i >= len(keys) or i >= len(self.keys) or keys[i] != self.keys[i]}
+        if len(changed) > len(keys) // 2:  # a page added at the front, or a first build: start afresh
+            self._reset()
+            changed = set(range(len(keys)))
+        dirty: set[str] = set()
+        unordered: set[str] = set()
+        for i in sorted(changed):
+            found = memo(keys[i], functools.partial(weights, documents[i])) if i < len(documents) else ()
+            new = dict(found)
+            if i < len(self.weights):
+                for term, _ in self.weights[i]:
+                    if term not in new:
+                        self.postings[term].pop(i)
+                        dirty.add(term)
+            for term, weight in found:
+                postings = self.postings.setdefault(term, {})
+                # A new weight for a listed page keeps its place; a page new to the term may land out of order.
+                if i not in postings and postings and next(reversed(postings)) > i:
+                    unordered.add(term)
+                postings[i] = weight
+                dirty.add(term)
+            if i < len(self.weights):
+                self.weights[i] = found
+            elif i < len(documents):
+                self.weights.append(found)
+        del self.weights[len(documents):]
+        self.keys = keys
+        for term in dirty:
+            old = self.entries.pop(term, None)
+            if old is not None:
+                self.size -= len(old) + 1
+            postings = self.postings[term]
+            if not postings:
+                del self.postings[term]
+                continue
+            if term in unordered:  # the file lists pages in order, as a fresh build does
+                postings = self.postings[term] = dict(sorted(postings.items()))
+            entry = self.entries[term] = _entry(term, postings)
+            self.size += len(entry) + 1
+        # Size of the whole postings object as one JSON file decides how many shards there are.
+        size = max(self.size - 1, 0) + 3
+        bits = next((b for b in range(0, 17) if size / (1 << b) <= SHARD_TARGET), 16)
+        if bits != self.bits:
+            self.bits, dirty, self.shards = bits, set(self.postings), {}
+        touched = {shard_name(term, bits) for term in dirty}
+        members: dict[str, list[str]] = {name: [] for name in touched}
+        if touched:
+            for term in self.postings:
+                name = shard_name(term, bits)
+                if name in members:
+                    members[name].append(term)
+        for name in touched:
+            if members[name]:
+                self.shards[name] = b"{" + b",".join(self.entries[t] for t in sorted(members[name])) + b"}\n"
+            else:
+                self.shards.pop(name, None)
+        self._chunks(documents, changed)
+        files = {f"search/terms/{name}.json": data for name, data in self.shards.items()}
+        files.update({f"search/docs/{k}.json": data for k, data in enumerate(self.chunks)})
+        files["search/meta.json"] = _json({"v": 1, "docs": len(documents), "bits": bits, "chunk": CHUNK})
+        return files
+
+    def _chunks(self, documents: list[Document], changed: set[int]) -> None:
+        count = max((len(documents) + CHUNK - 1) // CHUNK, 1)
+        redo = {i // CHUNK for i in changed} | set(range(len(self.chunks), count))
+        del self.chunks[count:]
+        for k in sorted(redo):
+            if k >= count:
+                continue
+            data = _json([{"url": d.url, "title": d.title, "kind": d.kind, "excerpt": (d.excerpt or d.text)[:EXCERPT]}
+                          for d in documents[k * CHUNK:(k + 1) * CHUNK]])
+            if k < len(self.chunks):
+                self.chunks[k] = data
+            else:
+                self.chunks.append(data)
+
+
 def build_index(documents: list[Document], memo: Memo = no_memo) -> Index:
     """BM25-weighted postings for every term, sharded by FNV-1a of the term; docs in fixed-size chunks.
 
-    `memo` may hand back a document's term counts from an earlier build (keyed by a digest of its text).
+    `memo` may hand back a document's weights from an earlier build (keyed by a digest of its text).
     """
-    counts: list[dict[str, int]] = []
-    lengths: list[int] = []  # weighted term counts
-    for doc in documents:
-        key = hashlib.sha256(repr(("terms", doc.title, doc.headings, doc.text)).encode()).hexdigest()
-        tf: dict[str, int] = memo(key, functools.partial(term_counts, doc))
-        counts.append(tf)
-        lengths.append(sum(tf.values()))
-    postings: dict[str, list[list[float]]] = {}
-    for doc_id, tf in enumerate(counts):
-        norm = K1 * (1 - B + B * lengths[doc_id] / AVERAGE_LENGTH)
-        for term, n in sorted(tf.items()):
-            bm25 = documents[doc_id].boost * n * (K1 + 1) / (n + norm)
-            postings.setdefault(term, []).append([doc_id, round(bm25, 3)])
-    size = len(_json(postings))
-    bits = next((b for b in range(0, 17) if size / (1 << b) <= SHARD_TARGET), 16)
-    shards: dict[str, dict[str, list[list[float]]]] = {shard_name(t, bits): {} for t in postings}
-    for term in sorted(postings):
-        shards[shard_name(term, bits)][term] = postings[term]
-    docs = [{"url": d.url, "title": d.title, "kind": d.kind, "excerpt": (d.excerpt or d.text)[:EXCERPT]}
-            for d in documents]
-    files = {f"search/terms/{name}.json": _json(terms) for name, terms in shards.items()}
-    chunk = 500
-    for k in range(0, max(len(docs), 1), chunk):
-        files[f"search/docs/{k // chunk}.json"] = _json(docs[k:k + chunk])
-    files["search/meta.json"] = _json({"v": 1, "docs": len(docs), "bits": bits, "chunk": chunk})
-    return Index(files, docs, postings)
+    files = IndexBuilder().update(documents, memo)
+    return load_index(files)
 
 
 def shard_name(term: str, bits: int) -> str:

@@ -52,7 +52,7 @@ def test_a_leak_in_text_seen_before_elsewhere_is_still_found() -> None:
     assert [(leak.output, leak.kind) for leak in scan_patterns({"b.html": leaky}, memo=memo)] == [("b.html", "mobile")]
 
 
-@given(st.lists(st.sampled_from([b"a", b"\n", b"},{", b"}", b"{", b"x" * 3000, "号".encode()]), max_size=40))
+@given(st.lists(st.sampled_from([b"a", b"\n", b"},{", b"]],\"", b"}", b"{", b"x" * 3000, "号".encode()]), max_size=40))
 def test_lines_put_back_together_are_the_file(parts: list[bytes]) -> None:
     raw = b"".join(parts)
     assert b"".join(_lines(raw)) == raw

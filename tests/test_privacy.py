@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import random
 import shutil
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ import pytest
 import yaml
 
 from benchmarks.sites import synthetic_records
+from kspages import numbers
 from kspages.build import build, load
 from kspages.errors import BuildError
 from kspages.model import PrivateValue
@@ -193,3 +195,19 @@ def test_the_same_short_name_outside_a_site_phrase_still_fails_the_gate(make_sit
     with pytest.raises(BuildError) as info:
         build(root, as_of=dt.date(2026, 11, 1))
     assert [e.message.split(" would")[0] for e in info.value.errors] == ["private field 'complainant.name'"]
+
+
+def test_a_private_value_found_only_inside_a_public_complaint_number_is_no_leak(make_site: MakeSite) -> None:
+    # Found at 100,000 records: with its dashes joined, KS-G5NA-1619-K holds another complainant's WeChat ID.
+    rng = random.Random(3)
+    number = next(n for n in iter(lambda: numbers.generate(rng), None) if n[6].isdigit() and n[8].isdigit())
+    wechat = (number[5:7] + number[8:12]).lower()  # across the dash, as the gate joins digit runs
+    other = record(N2).replace("phone: \"13812345678\"", f"phone: \"13812345678\"\n  wechat: {wechat}")
+    root = make_site({f"content/records/2026/{number}.yaml": record(number),
+                      f"content/records/2026/{N2}.yaml": other})
+    build(root, as_of=dt.date(2026, 11, 1))  # the number is published; the ID is not
+    leaking = record(number).replace("经核查，投诉属实。", f"经核查，投诉属实。联系 {wechat} 无果。")
+    (root / f"content/records/2026/{number}.yaml").write_text(leaking, "utf-8")
+    with pytest.raises(BuildError) as info:
+        build(root, as_of=dt.date(2026, 11, 1))
+    assert any("'complainant.wechat'" in e.message and e.path.endswith(f"{N2}.yaml") for e in info.value.errors)

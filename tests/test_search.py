@@ -16,6 +16,7 @@ from click.testing import CliRunner
 from kspages import search
 from kspages.build import check_queries, prepare
 from kspages.cli import main
+from kspages.search import Document, IndexBuilder
 
 from .conftest import REPO
 
@@ -101,3 +102,29 @@ def test_the_browser_script_tokenizes_and_ranks_as_python(outputs: dict[str, byt
     python = [[index.docs.index(next(d for d in index.docs if d["url"] == url)) for url in search.search(index, q, 5)]
               for q in queries]
     assert js["ranks"] == python
+
+
+def test_an_index_kept_up_to_date_equals_one_built_afresh() -> None:
+    """The builder a session keeps re-weights only edited pages; its files must be those of a fresh build."""
+    rng = random.Random(5)
+    words = ["退货", "虚假宣传", "价格不符", "证据不足", "第三方平台", "客服", "直播间", "保温杯", "refund", "12315"]
+
+    def doc(n: int) -> Document:
+        text = " ".join(rng.choice(words) + rng.choice(words) for _ in range(rng.randint(1, 60)))
+        return Document(f"notices/{n}/", f"第{n}号 {rng.choice(words)}", "公示", text)
+
+    docs = [doc(n) for n in range(700)]  # two chunks of titles; enough terms for several shards
+    builder = IndexBuilder()
+    for step in range(40):
+        action = rng.choice(["edit", "edit", "edit", "append", "drop-last", "insert-front", "none"])
+        if action == "edit":
+            i = rng.randrange(len(docs))
+            docs[i] = doc(i)
+        elif action == "append":
+            docs.append(doc(len(docs)))
+        elif action == "drop-last":
+            docs.pop()
+        elif action == "insert-front":
+            docs.insert(0, doc(-step))
+        assert builder.update(docs) == IndexBuilder().update(docs), f"step {step}: {action}"
+    assert len(IndexBuilder().update(docs)) > 5  # shards, chunks and meta: the comparison covered several files

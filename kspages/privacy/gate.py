@@ -15,9 +15,9 @@ from typing import Any
 
 import ahocorasick
 
-from .. import parallel
+from .. import numbers, parallel
 from ..model import Complaint, PrivateValue
-from .detect import detect
+from .detect import _COMPLAINT_NUMBER, detect
 from .known import fold, is_sensitive
 from .view import view
 from .vocabulary import Vocabulary, is_short_name
@@ -30,7 +30,8 @@ GATE_KINDS = frozenset({"mobile", "id_card", "bank_card", "email"})
 # Outputs are scanned piece by piece, and a piece seen before (the header and navigation of every page, an unchanged
 # row of the open data) is not scanned again. Pieces are runs of lines (or of JSON objects) cut where a line's
 # checksum says so, so the cuts fall at the same places in every page that shares the text.
-_LONG = 4096  # a line longer than this is JSON's one line, cut between objects
+_LONG = 4096  # a line longer than this is JSON's one line, cut between objects and between lists of numbers
+_MEMBERS = re.compile(rb'(?<=\},)(?=\{)|(?<=\]\],)(?=")')
 _CUT_EVERY = 2  # lines per piece on average (measured: 2 leaves the least text to scan)
 # Each piece is read after the end of the one before, from a delimiter on: digits never run across a line end (the
 # separators between digits exclude it), but an e-mail split at "@" or a context word ("卡号") a line above can.
@@ -55,16 +56,15 @@ def pieces(raw: bytes) -> Iterator[bytes]:
 
 
 def _lines(raw: bytes) -> Iterator[bytes]:
-    """Lines with their line ends; a long line (JSON) also cut between objects, after "},"."""
+    """Lines with their line ends; a long line (JSON) also cut after "}," and "]],", where no detection runs across."""
     lines = raw.split(b"\n")
     last = len(lines) - 1
     for i, line in enumerate(lines):
         end = b"\n" if i < last else b""
         if len(line) > _LONG:
-            objects = line.split(b"},{")
-            for j, part in enumerate(objects[:-1]):
-                yield (b"{" if j else b"") + part + b"},"
-            yield (b"{" if len(objects) > 1 else b"") + objects[-1] + end
+            parts = _MEMBERS.split(line)
+            yield from parts[:-1]
+            yield parts[-1] + end
         elif line or end:
             yield line + end
 
@@ -126,6 +126,10 @@ class PatternLeak:
     output: str
     kind: str
     text: str  # for locating its source; printed only on request
+
+
+def _blank_number(match: re.Match[str]) -> str:
+    return " " * len(match[0]) if numbers.check(match[0]).verdict == "ok" else match[0]
 
 
 def readable(raw: bytes) -> str:
@@ -205,7 +209,9 @@ class KnownGate:
 
     def _find(self, piece: bytes) -> list[tuple[str, bool]]:
         """The forms in a piece of output, each with whether it is a short name inside the site's own words."""
-        text = readable(piece)
+        # Complaint numbers are public, and with their dashes joined a short value can hide inside one:
+        # "KS-G5NA-1619-K" holds the WeChat ID "na1619". Blank them first.
+        text = _COMPLAINT_NUMBER.sub(_blank_number, readable(piece))
         found: list[tuple[str, bool]] = []
         for haystack in (text, _JOIN_DIGITS.sub("", text)):
             for last, form in self.automaton.iter(haystack):
