@@ -99,7 +99,7 @@ def load(root: Path, errors: list[ContentError], warnings: list[ContentError], a
         jobs = scrub_jobs(settings, guide, records, as_of, cache.scrub, vocabulary)
         for key, result in zip(jobs, parallel.run_all(list(jobs.values())), strict=True):
             cache.scrub(key, functools.partial(_same, result))
-    public, masks = anonymise(settings, guide, records, as_of, cache.scrub, figures, vocabulary)
+    public, masks = anonymise(settings, guide, records, as_of, cache.scrub, figures, vocabulary, cache.keep)
     for r in records:
         if r.notice is None:
             continue
@@ -116,6 +116,10 @@ def load(root: Path, errors: list[ContentError], warnings: list[ContentError], a
                                          "that is how a published notice is taken down; if this is a draft that "
                                          "was never published, leave out 'date' instead"))
     return Loaded(records=records, public=public, masks=masks, vocabulary=vocabulary)
+
+
+def _private_digest(record: Complaint) -> str:
+    return caching.digest("gate", repr(record.private))
 
 
 def _validated(source: read.Source) -> tuple[Complaint | None, list[ContentError]]:
@@ -161,7 +165,7 @@ def render_all(root: Path, loaded: Loaded, errors: list[ContentError], reuse: Re
         return Rendered({}, {})
     assets = _assets(root, errors)
     try:
-        rendered = render_site(loaded.public, renderer, assets, reuse, cache.memo, progress)
+        rendered = render_site(loaded.public, renderer, assets, reuse, cache.memo, progress, cache.keep)
     except ContentError as exc:
         errors.append(exc)
         return Rendered({}, {})
@@ -180,7 +184,7 @@ def render_all(root: Path, loaded: Loaded, errors: list[ContentError], reuse: Re
     for path in digests.keys() - outputs.keys():
         del digests[path]
     sha = rendered.sha = {path: digests[path][1] for path in outputs}
-    values = {id(r): caching.digest("gate", repr(r.private)) for r in loaded.records}
+    values = {id(r): cache.keep(r, "gate", functools.partial(_private_digest, r)) for r in loaded.records}
     gate = KnownGate(loaded.records, lambda r: cache.memo(values[id(r)], lambda: gate_forms(r)),
                      lambda key, make: cache.memo("~" + caching.digest("automaton", key), make),
                      caching.digest(*sorted(values.values())), loaded.vocabulary)

@@ -23,10 +23,16 @@ from .privacy import Scrubbed
 FOLDER = ".kspages-cache"
 T = TypeVar("T")
 Memo = Callable[[str, Callable[[], Any]], Any]  # (digest of the inputs, compute) -> result, as Cache.memo
+Keep = Callable[[object, str, Callable[[], Any]], Any]  # (object, what, compute) -> result, as Cache.keep
 
 
 def no_memo(key: str, compute: Callable[[], T]) -> T:
     """The Memo of a one-off build: compute every time."""
+    return compute()
+
+
+def no_keep(obj: object, what: str, compute: Callable[[], T]) -> T:
+    """The Keep of a one-off build: compute every time."""
     return compute()
 
 
@@ -52,6 +58,10 @@ class Cache:
     used_memos: set[str] = field(default_factory=set)
     parsed: int = 0  # files parsed by this build (not reused)
     changed: bool = False  # anything added or dropped since loaded: worth saving
+    # Results computed from one object in this build or the last, by (id, what): memory only (see `keep`).
+    kept: dict[tuple[int, str], tuple[Any, Any, frozenset[str]]] = field(default_factory=dict, repr=False)
+    kept_last: dict[tuple[int, str], tuple[Any, Any, frozenset[str]]] = field(default_factory=dict, repr=False)
+    _recording: list[set[str]] = field(default_factory=list, repr=False)
 
     def source(self, root: Path, file: Path, parse: Callable[[str, bytes], read.Source]) -> read.Source:
         """The parsed file, reused when its bytes are unchanged."""
@@ -99,11 +109,34 @@ class Cache:
         # Keys starting with "~" are kept in memory only (an Aho-Corasick automaton: quicker to rebuild than to load).
         state = dict(self.__dict__)
         state["memos"] = {k: v for k, v in self.memos.items() if not k.startswith("~")}
+        state["kept"], state["kept_last"], state["_recording"] = {}, {}, []
         return state
+
+    def keep(self, obj: object, what: str, compute: Callable[[], T]) -> T:
+        """What `compute` gave for this very object in this build or the last (a session's unchanged records are
+        the same objects from one build to the next). `what` names the computation and all it depends on besides
+        the object. Memos the computation used count as used again."""
+        key = (id(obj), what)
+        entry = self.kept.get(key) or self.kept_last.get(key)
+        if entry is not None and entry[0] is obj:
+            self.used_memos.update(entry[2])
+        else:
+            self._recording.append(set())
+            try:
+                value = compute()
+            finally:
+                used = frozenset(self._recording.pop())
+            if self._recording:
+                self._recording[-1].update(used)
+            entry = (obj, value, used)
+        self.kept[key] = entry
+        return cast(T, entry[1])
 
     def memo(self, key: str, compute: Callable[[], T]) -> T:
         """The result of a pure computation, computed once per distinct input (`key` is a digest of it)."""
         self.used_memos.add(key)
+        if self._recording:
+            self._recording[-1].add(key)
         if key not in self.memos:
             self.memos[key] = compute()
             self.changed = self.changed or not key.startswith("~")
@@ -126,6 +159,8 @@ class Cache:
     def start(self) -> None:
         """Begin a build: nothing used yet."""
         self.used_sources, self.used_memos, self.used_clean, self.parsed = set(), set(), set(), 0
+        # What the last build kept stays available for one more build; what this one does not use then goes.
+        self.kept_last, self.kept = self.kept or self.kept_last, {}
 
     def prune(self) -> None:
         """Forget what the last build did not use (deleted files, edited text)."""
@@ -136,7 +171,7 @@ class Cache:
         self.changed = self.changed or sizes != (len(self.sources), len(self.memos), len(self.clean))
 
 
-FORMAT = 3  # bump when the shape of Cache changes
+FORMAT = 4  # bump when the shape of Cache changes
 
 
 def _file(root: Path) -> Path:

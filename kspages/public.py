@@ -8,13 +8,14 @@ the scrubber first, and every replacement is reported so staff can fix the sourc
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import cast
 
 from . import __version__
-from .cache import Memo, no_memo
+from .cache import Keep, Memo, no_keep, no_memo
 from .model import FINAL_STATUSES, Complaint, GuidePage, Settings
 from .privacy import Hit, Scrubbed, Scrubber, Vocabulary
 from .stats import Stats
@@ -206,40 +207,57 @@ def scrub_jobs(settings: Settings, guide: list[GuidePage], records: list[Complai
 
 def anonymise(settings: Settings, guide: list[GuidePage], records: list[Complaint], as_of: dt.date,
               memo: Memo = no_memo, stats: Stats | None = None,
-              vocabulary: Vocabulary | None = None) -> tuple[PublicSite, list[Mask]]:
-    """Build the public site model from validated sources, and say what the scrubber replaced where."""
+              vocabulary: Vocabulary | None = None, keep: Keep = no_keep) -> tuple[PublicSite, list[Mask]]:
+    """Build the public site model from validated sources, and say what the scrubber replaced where.
+
+    `keep` may hand back a record's public parts from the last build when the record is the same object and the
+    settings, vocabulary and date are the same.
+    """
     notices: list[PublicNotice] = []
     statuses: list[StatusEntry] = []
     withdrawn: list[str] = []
     masks: list[Mask] = []
+    vocabulary = vocabulary or Vocabulary()
+    context = hashlib.sha256(repr((__version__, settings, vocabulary.digest, as_of)).encode()).hexdigest()
     for record in records:
-        scrub = _FieldScrubber(record, settings, masks, memo, vocabulary or Vocabulary())
-        state = publication(record, settings, as_of)
-        notes = [scrub(h.note, f"history[{i}].note", h.line) for i, h in enumerate(record.history, start=1)]
-        merchant = scrub(record.merchant, "merchant", record.lines.get("merchant"))
-        timeline = tuple(TimelineEntry(date=h.date, status=h.status, reason=h.reason, note=n.text)
-                         for h, n in zip(record.history, notes, strict=True))
-        entry = StatusEntry(number=record.number, category=record.category, channel=record.channel,
-                            received=record.received, status=record.status, outcome=record.outcome,
-                            merchant=merchant.text, timeline=timeline,
-                            notice_url=notice_url(record.number) if state == "published" else None)
+        entry, notice, state, found = keep(record, "public:" + context, functools.partial(
+            _public, record, settings, as_of, memo, vocabulary))
         statuses.append(entry)
+        masks.extend(found)
         if state == "withdrawn":
             withdrawn.append(record.number)
-        if record.notice is None:
-            continue
-        # Drafts are scrubbed too, so `kspages check` shows staff what would go before they approve a notice.
-        lines = record.notice.lines
-        title = scrub(record.notice.title, "notice.title", lines.get("title"))
-        body = scrub(record.notice.body, "notice.body", lines.get("body"))
-        if state == "published" and record.notice.date:
-            hidden = title.hidden + body.hidden + merchant.hidden + sum(n.hidden for n in notes)
-            notices.append(PublicNotice(number=record.number, url=notice_url(record.number),
-                                        date=record.notice.date, title=title.text, body=body.text,
-                                        hidden=hidden, status=entry))
+        if notice is not None:
+            notices.append(notice)
     notices.sort(key=lambda n: (n.date, n.number), reverse=True)
     statuses.sort(key=lambda s: s.number)
     masks.sort(key=lambda m: (m.path, m.line or 0, m.field))
     site = PublicSite(settings=settings, guide=tuple(guide), notices=tuple(notices), statuses=tuple(statuses),
                       withdrawn=tuple(sorted(withdrawn)), stats=stats)
     return site, masks
+
+
+def _public(record: Complaint, settings: Settings, as_of: dt.date, memo: Memo, vocabulary: Vocabulary
+            ) -> tuple[StatusEntry, PublicNotice | None, str | None, list[Mask]]:
+    """One record's status entry, published notice (if any), publication state and what was hidden where."""
+    masks: list[Mask] = []
+    scrub = _FieldScrubber(record, settings, masks, memo, vocabulary)
+    state = publication(record, settings, as_of)
+    notes = [scrub(h.note, f"history[{i}].note", h.line) for i, h in enumerate(record.history, start=1)]
+    merchant = scrub(record.merchant, "merchant", record.lines.get("merchant"))
+    timeline = tuple(TimelineEntry(date=h.date, status=h.status, reason=h.reason, note=n.text)
+                     for h, n in zip(record.history, notes, strict=True))
+    entry = StatusEntry(number=record.number, category=record.category, channel=record.channel,
+                        received=record.received, status=record.status, outcome=record.outcome,
+                        merchant=merchant.text, timeline=timeline,
+                        notice_url=notice_url(record.number) if state == "published" else None)
+    if record.notice is None:
+        return entry, None, state, masks
+    # Drafts are scrubbed too, so `kspages check` shows staff what would go before they approve a notice.
+    lines = record.notice.lines
+    title = scrub(record.notice.title, "notice.title", lines.get("title"))
+    body = scrub(record.notice.body, "notice.body", lines.get("body"))
+    if state != "published" or not record.notice.date:
+        return entry, None, state, masks
+    hidden = title.hidden + body.hidden + merchant.hidden + sum(n.hidden for n in notes)
+    return entry, PublicNotice(number=record.number, url=notice_url(record.number), date=record.notice.date,
+                               title=title.text, body=body.text, hidden=hidden, status=entry), state, masks

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import html
 import io
@@ -24,7 +26,7 @@ import markdown
 from markdown.extensions.toc import slugify_unicode
 
 from . import __version__, numbers
-from .cache import Memo, no_memo
+from .cache import Keep, Memo, no_keep, no_memo
 from .errors import ContentError
 from .model import GuidePage
 from .public import PublicNotice, PublicSite, Shop, StatusEntry, shop_url, shops
@@ -232,7 +234,7 @@ Progress = Callable[[int, int], None]  # (pages done, pages in all)
 
 def render_site(site: PublicSite, renderer: Renderer, assets: dict[str, bytes],
                 reuse: Reuse | None = None, memo: Memo = no_memo,
-                progress: Progress | None = None) -> Rendered:
+                progress: Progress | None = None, keep: Keep = no_keep) -> Rendered:
     """Every output file of the site, in memory; a page whose key is unchanged is taken from the last build.
 
     A page's key is a digest of all that goes into it: the kspages version, its template closure and its whole
@@ -256,11 +258,27 @@ def render_site(site: PublicSite, renderer: Renderer, assets: dict[str, bytes],
     # Home, guide index, notice list, shop list, feed, data, search, status (and stats) besides these.
     planned = 8 + (site.stats is not None) + len(guide) + len(pages) + len(site.notices) + len(site.withdrawn) + len(all_shops)
 
+    # Everything a page shows comes from its context, so a digest of it is the page's key. The parts every page
+    # shares are digested once, and a notice (an unchanged record's is the same object as in the last build of a
+    # session) once per build or session.
+    shared = hashlib.sha256(repr((__version__, common)).encode()).hexdigest()
+
+    def fingerprint(value: Any) -> str:
+        if isinstance(value, PublicNotice):
+            return str(keep(value, "repr", functools.partial(_digest_repr, value)))
+        if isinstance(value, (list, tuple)):
+            return f"{type(value).__name__}[{','.join(map(fingerprint, value))}]"
+        if isinstance(value, Shop):
+            return f"Shop({','.join(fingerprint(getattr(value, f.name)) for f in dataclasses.fields(value))})"
+        return repr(value)
+
     def page(path: str, title: str, template: str, description: str = "",
              lazy: Callable[[], dict[str, Any]] | None = None, **context: Any) -> None:
         p = Page(path=path, title=title, root=_root(path), description=description or s.description)
         context["nav"] = nav(context.pop("current", None))
-        key = hashlib.sha256(repr((__version__, renderer.closure(template), p, common, context)).encode()).hexdigest()
+        parts = [shared, renderer.closure(template), repr(p)]
+        parts += [f"{name}={fingerprint(value)}" for name, value in sorted(context.items())]
+        key = hashlib.sha256("\n".join(parts).encode()).hexdigest()
         result.keys[path] = key
         data = reuse(path, key) if reuse else None
         if data is not None:
@@ -341,6 +359,10 @@ def render_site(site: PublicSite, renderer: Renderer, assets: dict[str, bytes],
     out["robots.txt"] = (f"User-agent: *\nAllow: /\nDisallow: /status/shards/\n"
                          f"Sitemap: {s.base_url}sitemap.xml\n").encode()
     return result
+
+
+def _digest_repr(value: Any) -> str:
+    return hashlib.sha256(repr(value).encode()).hexdigest()
 
 
 GUIDE_BOOST = 2.0
