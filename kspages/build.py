@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import re
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -35,6 +36,7 @@ GUIDE = "content/guide"
 RECORDS = "content/records"
 TEMPLATES = "templates"
 T = TypeVar("T")
+_POSTINGS = re.compile(rb":\[\[[0-9.,e\-\[\]]*\]\]")
 
 
 @dataclass
@@ -189,7 +191,10 @@ def render_all(root: Path, loaded: Loaded, errors: list[ContentError], reuse: Re
                      lambda key, make: cache.memo("~" + caching.digest("automaton", key), make),
                      caching.digest(*sorted(values.values())), loaded.vocabulary)
     known_key = {path: caching.digest("known", sha[path], gate.digest, loaded.vocabulary.digest) for path in outputs}
-    unscanned = {path: data for path, data in outputs.items() if not cache.is_clean(known_key[path])}
+    # The term shards of the search index are terms and, beside each, page positions and weights that kspages
+    # computes: the terms are what could hold a value.
+    unscanned = {path: _POSTINGS.sub(b":0", data) if path.startswith("search/terms/") else data
+                 for path, data in outputs.items() if not cache.is_clean(known_key[path])}
     leaks: dict[tuple[str, str, int], list[str]] = {}
     # What each piece of output text held is kept in memory (a watch session, or pages sharing their navigation).
     pieces: dict[bytes, list[tuple[str, bool]]] = cache.memo("~" + caching.digest("pieces", gate.digest, loaded.vocabulary.digest), dict)

@@ -263,21 +263,32 @@ def render_site(site: PublicSite, renderer: Renderer, assets: dict[str, bytes],
     # session) once per build or session.
     shared = hashlib.sha256(repr((__version__, common)).encode()).hexdigest()
 
+    printed: dict[int, tuple[Any, str]] = {}  # lists several pages share, e.g. the archive: printed once
+
     def fingerprint(value: Any) -> str:
         if isinstance(value, PublicNotice):
             return str(keep(value, "repr", functools.partial(_digest_repr, value)))
         if isinstance(value, (list, tuple)):
-            return f"{type(value).__name__}[{','.join(map(fingerprint, value))}]"
+            known = printed.get(id(value))
+            if known is None or known[0] is not value:
+                known = printed[id(value)] = value, f"{type(value).__name__}[{','.join(map(fingerprint, value))}]"
+            return known[1]
         if isinstance(value, Shop):
             return f"Shop({','.join(fingerprint(getattr(value, f.name)) for f in dataclasses.fields(value))})"
         return repr(value)
 
+    navs: dict[str | None, tuple[list[NavLink], str]] = {}
+
     def page(path: str, title: str, template: str, description: str = "",
              lazy: Callable[[], dict[str, Any]] | None = None, **context: Any) -> None:
         p = Page(path=path, title=title, root=_root(path), description=description or s.description)
-        context["nav"] = nav(context.pop("current", None))
-        parts = [shared, renderer.closure(template), repr(p)]
-        parts += [f"{name}={fingerprint(value)}" for name, value in sorted(context.items())]
+        current = context.pop("current", None)
+        if current not in navs:
+            links = nav(current)
+            navs[current] = links, repr(links)
+        context["nav"], nav_print = navs[current]
+        parts = [shared, renderer.closure(template), repr(p), nav_print]
+        parts += [f"{name}={fingerprint(value)}" for name, value in sorted(context.items()) if name != "nav"]
         key = hashlib.sha256("\n".join(parts).encode()).hexdigest()
         result.keys[path] = key
         data = reuse(path, key) if reuse else None
@@ -303,14 +314,12 @@ def render_site(site: PublicSite, renderer: Renderer, assets: dict[str, bytes],
 
         page(f"guide/{g.slug}/index.html", g.title, "guide.html", description=g.summary, current=g.slug,
              guide_page=g, prev=prev, next=nxt, lazy=guide_parts)
+    archive = [(k, len(items), items[0].date, items[-1].date) for k, items in enumerate(pages, start=1)]
     page("notices/index.html", "处理结果公示", "notice_list.html", notices=site.notices[: s.notices_per_page],
-         archive=[(k, len(items), items[0].date, items[-1].date) for k, items in enumerate(pages, start=1)],
-         archive_page=None)
+         archive=archive, archive_page=None)
     for k, items in enumerate(pages, start=1):
         page(f"notices/archive/{k}/index.html", f"处理结果公示 · 第 {k} 页", "notice_list.html",
-             notices=list(reversed(items)),
-             archive=[(j, len(it), it[0].date, it[-1].date) for j, it in enumerate(pages, start=1)],
-             archive_page=k)
+             notices=list(reversed(items)), archive=archive, archive_page=k)
     for n in site.notices:
 
         def notice_parts(n: PublicNotice = n) -> dict[str, Any]:

@@ -112,7 +112,7 @@ def weights(doc: Document) -> tuple[tuple[str, float], ...]:
 
 def _entry(term: str, postings: dict[int, float]) -> bytes:
     # One "term":[[doc,weight],...] member of a shard, exactly as json.dumps writes it inside the object.
-    return (json.dumps(term, ensure_ascii=False) + ":" + json.dumps([[d, w] for d, w in postings.items()],
+    return (json.dumps(term, ensure_ascii=False) + ":" + json.dumps([*map(list, postings.items())],
                                                                     separators=(",", ":"))).encode("utf-8")
 
 
@@ -137,6 +137,8 @@ class IndexBuilder:
         self.size = 0  # bytes of every member, with the commas between them
         self.bits = -1
         self.shards: dict[str, bytes] = {}
+        self.shard_of: dict[str, str] = {}  # term -> its shard, at the current number of bits
+        self.members: dict[str, set[str]] = {}  # shard -> its terms
         self.chunks: list[bytes] = []
 
     def update(self, documents: list[Document], memo: Memo = no_memo) -> dict[str, bytes]:
@@ -148,7 +150,8 @@ class IndexBuilder:
         if len(changed) > len(keys) // 2:  # a page added at the front, or a first build: start afresh
             self._reset()
             changed = set(range(len(keys)))
-        dirty: set[str] = set()
+        reencode: set[str] = set()  # terms a page joined or left: their member is written anew
+        replaced: dict[str, list[int]] = {}  # terms where only listed pages' weights changed: patched in place
         unordered: set[str] = set()
         for i in sorted(changed):
             found = memo(keys[i], functools.partial(weights, documents[i])) if i < len(documents) else ()
@@ -157,20 +160,25 @@ class IndexBuilder:
                 for term, _ in self.weights[i]:
                     if term not in new:
                         self.postings[term].pop(i)
-                        dirty.add(term)
+                        reencode.add(term)
             for term, weight in found:
                 postings = self.postings.setdefault(term, {})
-                # A new weight for a listed page keeps its place; a page new to the term may land out of order.
-                if i not in postings and postings and next(reversed(postings)) > i:
+                if i in postings:  # a new weight for a listed page keeps its place
+                    if postings[i] != weight:
+                        postings[i] = weight
+                        replaced.setdefault(term, []).append(i)
+                    continue
+                if postings and next(reversed(postings)) > i:  # a page new to the term may land out of order
                     unordered.add(term)
                 postings[i] = weight
-                dirty.add(term)
+                reencode.add(term)
             if i < len(self.weights):
                 self.weights[i] = found
             elif i < len(documents):
                 self.weights.append(found)
         del self.weights[len(documents):]
         self.keys = keys
+        dirty = reencode | replaced.keys()
         for term in dirty:
             old = self.entries.pop(term, None)
             if old is not None:
@@ -178,28 +186,37 @@ class IndexBuilder:
             postings = self.postings[term]
             if not postings:
                 del self.postings[term]
+                name = self.shard_of.pop(term, None)
+                if name is not None:
+                    self.members[name].discard(term)
                 continue
             if term in unordered:  # the file lists pages in order, as a fresh build does
                 postings = self.postings[term] = dict(sorted(postings.items()))
-            entry = self.entries[term] = _entry(term, postings)
+            if old is not None and term not in reencode:
+                entry = old
+                for i in replaced[term]:  # "[i,weight]": the weight is JSON's repr of a float
+                    head = b"[%d," % i
+                    start = entry.index(head) + len(head)
+                    entry = entry[:start] + repr(postings[i]).encode() + entry[entry.index(b"]", start):]
+            else:
+                entry = _entry(term, postings)
+            self.entries[term] = entry
             self.size += len(entry) + 1
         # Size of the whole postings object as one JSON file decides how many shards there are.
         size = max(self.size - 1, 0) + 3
         bits = next((b for b in range(0, 17) if size / (1 << b) <= SHARD_TARGET), 16)
         if bits != self.bits:
-            self.bits, dirty, self.shards = bits, set(self.postings), {}
-        touched = {shard_name(term, bits) for term in dirty}
-        members: dict[str, list[str]] = {name: [] for name in touched}
-        if touched:
-            for term in self.postings:
-                name = shard_name(term, bits)
-                if name in members:
-                    members[name].append(term)
-        for name in touched:
-            if members[name]:
-                self.shards[name] = b"{" + b",".join(self.entries[t] for t in sorted(members[name])) + b"}\n"
+            self.bits, dirty, self.shards, self.shard_of, self.members = bits, set(self.postings), {}, {}, {}
+        for term in dirty:
+            if term in self.postings and term not in self.shard_of:
+                name = self.shard_of[term] = shard_name(term, bits)
+                self.members.setdefault(name, set()).add(term)
+        for name in {self.shard_of.get(term) or shard_name(term, bits) for term in dirty}:
+            if self.members.get(name):
+                self.shards[name] = b"{" + b",".join(self.entries[t] for t in sorted(self.members[name])) + b"}\n"
             else:
                 self.shards.pop(name, None)
+                self.members.pop(name, None)
         self._chunks(documents, changed)
         files = {f"search/terms/{name}.json": data for name, data in self.shards.items()}
         files.update({f"search/docs/{k}.json": data for k, data in enumerate(self.chunks)})

@@ -31,7 +31,6 @@ GATE_KINDS = frozenset({"mobile", "id_card", "bank_card", "email"})
 # row of the open data) is not scanned again. Pieces are runs of lines (or of JSON objects) cut where a line's
 # checksum says so, so the cuts fall at the same places in every page that shares the text.
 _LONG = 4096  # a line longer than this is JSON's one line, cut between objects and between lists of numbers
-_MEMBERS = re.compile(rb'(?<=\},)(?=\{)|(?<=\]\],)(?=")')
 _CUT_EVERY = 2  # lines per piece on average (measured: 2 leaves the least text to scan)
 # Each piece is read after the end of the one before, from a delimiter on: digits never run across a line end (the
 # separators between digits exclude it), but an e-mail split at "@" or a context word ("卡号") a line above can.
@@ -62,11 +61,19 @@ def _lines(raw: bytes) -> Iterator[bytes]:
     for i, line in enumerate(lines):
         end = b"\n" if i < last else b""
         if len(line) > _LONG:
-            parts = _MEMBERS.split(line)
-            yield from parts[:-1]
-            yield parts[-1] + end
+            yield from _cut(_cut([line + end], b"},{", 2), b']],"', 3)
         elif line or end:
             yield line + end
+
+
+def _cut(parts: list[bytes], separator: bytes, keep: int) -> list[bytes]:
+    """Each part split at `separator`, its first `keep` bytes staying with the text before."""
+    cut: list[bytes] = []
+    for part in parts:
+        pieces = part.split(separator)
+        for j, piece in enumerate(pieces):
+            cut.append((separator[keep:] if j else b"") + piece + (separator[:keep] if j < len(pieces) - 1 else b""))
+    return cut
 
 
 def _fill(memo: dict[bytes, Any], outputs: dict[str, bytes], find: Callable[[bytes], Any]) -> dict[str, list[bytes]]:
