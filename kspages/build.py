@@ -391,7 +391,8 @@ def _build(root: Path, out: Path, day: dt.date, cache: Cache, reuse: Reuse, prog
     # files with the same bytes as the session's last build: only their presence and size need checking.
     known = rendered.reused if last is None else {path for path, data in rendered.outputs.items()
                                                   if last.outputs.get(path) == data}
-    written: WriteReport = sync(rendered.outputs, out, rendered.keys, known, rendered.sha)
+    written: WriteReport = sync(rendered.outputs, out, rendered.keys, known, rendered.sha,
+                                None if last is None else set(last.outputs))
     report.stages["write"] = time.perf_counter() - started
     report.written, report.unchanged, report.removed = written.written, written.unchanged, written.removed
     report.seconds = time.perf_counter() - start

@@ -12,6 +12,7 @@ import hashlib
 import os
 import pickle
 import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +22,7 @@ from . import __version__, parallel, read
 from .privacy import Scrubbed
 
 FOLDER = ".kspages-cache"
+RACY_NS = 2_000_000_000  # a file changed this recently may change again within the file system clock's resolution
 T = TypeVar("T")
 Memo = Callable[[str, Callable[[], Any]], Any]  # (digest of the inputs, compute) -> result, as Cache.memo
 Keep = Callable[[object, str, Callable[[], Any]], Any]  # (object, what, compute) -> result, as Cache.keep
@@ -62,6 +64,9 @@ class Cache:
     kept: dict[tuple[int, str], tuple[Any, Any, frozenset[str]]] = field(default_factory=dict, repr=False)
     kept_last: dict[tuple[int, str], tuple[Any, Any, frozenset[str]]] = field(default_factory=dict, repr=False)
     _recording: list[set[str]] = field(default_factory=list, repr=False)
+    # Size, inode, mtime and ctime of each source when it was last read: memory only. A session re-reads a file
+    # only when they change; a new process reads and hashes everything.
+    seen: dict[str, tuple[int, int, int, int]] = field(default_factory=dict, repr=False)
 
     def source(self, root: Path, file: Path, parse: Callable[[str, bytes], read.Source]) -> read.Source:
         """The parsed file, reused when its bytes are unchanged."""
@@ -84,7 +89,23 @@ class Cache:
         """`source` for many files; those parsed anew are parsed on every core when there are many."""
         found: list[read.Source | None] = []
         todo: list[tuple[int, str, str, bytes]] = []
+        now = time.time_ns()
         for file in files:
+            rel = file.relative_to(root).as_posix()
+            try:
+                st = os.stat(file)
+                stat = (st.st_size, st.st_ino, st.st_mtime_ns, st.st_ctime_ns)
+            except OSError:
+                stat = None
+            cached = self.sources.get(rel)
+            if stat is not None and cached is not None and self.seen.get(rel) == stat:
+                self.used_sources.add(rel)
+                found.append(cached[1])
+                continue
+            self.seen.pop(rel, None)
+            # A file changed within the file system clock's resolution could change again unseen: not trusted.
+            if stat is not None and now - stat[3] > RACY_NS:
+                self.seen[rel] = stat
             rel, raw, errors = read.read_bytes(root, file)
             if raw is None:
                 found.append(read.Source(rel, None, errors))
@@ -109,7 +130,7 @@ class Cache:
         # Keys starting with "~" are kept in memory only (an Aho-Corasick automaton: quicker to rebuild than to load).
         state = dict(self.__dict__)
         state["memos"] = {k: v for k, v in self.memos.items() if not k.startswith("~")}
-        state["kept"], state["kept_last"], state["_recording"] = {}, {}, []
+        state["kept"], state["kept_last"], state["_recording"], state["seen"] = {}, {}, [], {}
         return state
 
     def keep(self, obj: object, what: str, compute: Callable[[], T]) -> T:
@@ -171,7 +192,7 @@ class Cache:
         self.changed = self.changed or sizes != (len(self.sources), len(self.memos), len(self.clean))
 
 
-FORMAT = 4  # bump when the shape of Cache changes
+FORMAT = 5  # bump when the shape of Cache changes
 
 
 def _file(root: Path) -> Path:

@@ -191,14 +191,24 @@ def _json_bytes(data: Any) -> bytes:
     return (json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n").encode("utf-8")
 
 
-def status_shards(statuses: tuple[StatusEntry, ...]) -> tuple[int, dict[str, bytes]]:
-    """Lookup shards keyed by hash: every shard file exists, so a 404 never says whether a number exists."""
+def status_shards(statuses: tuple[StatusEntry, ...], keep: Keep = no_keep) -> tuple[int, dict[str, bytes]]:
+    """Lookup shards keyed by hash: every shard file exists, so a 404 never says whether a number exists.
+
+    Each file is {"entries":{number: entry, ...},"v":1} as json.dumps writes it with sorted keys, put together from
+    each entry's member (`keep` may hand back an unchanged entry's).
+    """
     bits = numbers.shard_bits(len(statuses))
-    shards: dict[str, dict[str, Any]] = {format(i, f"0{(bits + 3) // 4}x"): {} for i in range(1 << bits)}
+    shards: dict[str, list[tuple[str, str]]] = {format(i, f"0{(bits + 3) // 4}x"): [] for i in range(1 << bits)}
     for entry in statuses:
-        shards[numbers.shard_name(entry.number, bits)][entry.number] = _status_json(entry)
-    return bits, {f"status/shards/{name}.json": _json_bytes({"v": 1, "entries": entries})
-                  for name, entries in shards.items()}
+        shards[numbers.shard_name(entry.number, bits)].append(
+            (entry.number, keep(entry, "status-json", functools.partial(_status_member, entry))))
+    return bits, {f"status/shards/{name}.json": ('{"entries":{' + ",".join(m for _, m in sorted(members)) +
+                                                 '},"v":1}\n').encode("utf-8")
+                  for name, members in shards.items()}
+
+
+def _status_member(entry: StatusEntry) -> str:
+    return json.dumps(entry.number) + ":" + _json_bytes(_status_json(entry)).decode("utf-8").rstrip("\n")
 
 
 def archive_pages(notices: tuple[PublicNotice, ...], per_page: int) -> list[list[PublicNotice]]:
@@ -340,10 +350,10 @@ def render_site(site: PublicSite, renderer: Renderer, assets: dict[str, bytes],
     page("notices/feed.xml", "feed", "feed.xml", lazy=feed_parts,
          updated=_atom_time(feed[0].date) if feed else "1970-01-01T00:00:00Z", notices=feed)
     page("data/index.html", "开放数据", "data.html", fields=OPEN_DATA_FIELDS, feed_size=FEED_SIZE)
-    out.update(open_data(site))
+    out.update(open_data(site, keep))
     started = time.perf_counter()
     # The index builder of the last build, kept in memory, re-weights only the pages that changed since.
-    out.update(memo("~search-index", IndexBuilder).update(search_documents(site, all_shops), memo))
+    out.update(memo("~search-index", IndexBuilder).update(search_documents(site, all_shops, keep), memo))
     result.search_seconds = time.perf_counter() - started
     page("search/index.html", "搜索", "search.html")
     for number in site.withdrawn:
@@ -357,7 +367,7 @@ def render_site(site: PublicSite, renderer: Renderer, assets: dict[str, bytes],
                     {code: label for code, label in labels["category"].items() if code in figures.median_days})
         page("stats/index.html", "数据统计", "stats.html", stats=figures, quoted=quotable(figures), charts=charts,
              days=days)
-    bits, shards = status_shards(site.statuses)
+    bits, shards = status_shards(site.statuses, keep)
     out.update(shards)
     page("status/index.html", "查询投诉进度", "status.html", shard_bits=bits,
          labels_json={k: labels[k] for k in ("category", "channel", "status", "outcome", "reason")})
@@ -377,17 +387,22 @@ def _digest_repr(value: Any) -> str:
 GUIDE_BOOST = 2.0
 
 
-def search_documents(site: PublicSite, all_shops: tuple[Shop, ...]) -> list[Document]:
+def search_documents(site: PublicSite, all_shops: tuple[Shop, ...], keep: Keep = no_keep) -> list[Document]:
     """What search finds: guide pages, published notices and shop pages, from the public types only."""
     labels = site.settings.labels
+    context = hashlib.sha256(repr(labels["category"]).encode()).hexdigest()
     docs = [Document(f"guide/{g.slug}/", g.title, "指南", plain(g.body), plain(" ".join(
         [g.summary, *(line for line in g.body.splitlines() if line.startswith("#"))])), GUIDE_BOOST, g.summary)
         for g in site.guide]
-    docs += [Document(n.url, n.title, "公示", plain(f"{n.status.merchant} {labels['category'][n.status.category]} "
-                                                    f"{n.body}")) for n in site.notices]
+    docs += [keep(n, "search:" + context, functools.partial(_notice_document, n, labels)) for n in site.notices]
     docs += [Document(x.url, x.name, "店铺", plain(f"{len(x.notices)} 条公示 " + " ".join(
         labels["category"][c] for c, _ in x.by_category))) for x in all_shops]
     return docs
+
+
+def _notice_document(n: PublicNotice, labels: dict[str, dict[str, str]]) -> Document:
+    return Document(n.url, n.title, "公示", plain(f"{n.status.merchant} {labels['category'][n.status.category]} "
+                                                 f"{n.body}"))
 
 
 FEED_SIZE = 50
@@ -427,33 +442,45 @@ OPEN_DATA_FIELDS = [
 ]
 
 
-def open_data(site: PublicSite) -> dict[str, bytes]:
-    """data/notices.json and data/notices.csv: every published notice, newest first."""
-    labels = site.settings.labels
-    rows: list[dict[str, Any]] = []
-    for n in site.notices:
-        st = n.status
-        last = st.timeline[-1] if st.timeline else None
-        reason = last.reason if last and st.status == "rejected" else None
-        rows.append({
-            "number": n.number, "url": site.settings.base_url + n.url, "date": n.date.isoformat(),
-            "title": n.title, "merchant": st.merchant, "category": st.category,
-            "category_label": labels["category"][st.category], "channel": st.channel,
-            "channel_label": labels["channel"][st.channel], "received": st.received.isoformat(),
-            "decided": last.date.isoformat() if last else None, "status": st.status,
-            "status_label": labels["status"][st.status], "outcome": st.outcome,
-            "outcome_label": labels["outcome"][st.outcome] if st.outcome else None,
-            "reason": reason, "reason_label": labels["reason"][reason] if reason else None,
-            "hidden": n.hidden, "body": n.body})
+def open_data(site: PublicSite, keep: Keep = no_keep) -> dict[str, bytes]:
+    """data/notices.json and data/notices.csv: every published notice, newest first.
+
+    The JSON file is what json.dumps writes for {"version", "fields", "labels", "notices"} with sorted keys, put
+    together from each notice's row (`keep` may hand back an unchanged notice's).
+    """
+    settings = site.settings
+    context = hashlib.sha256(repr((settings.base_url, settings.labels)).encode()).hexdigest()
+    rows = [keep(n, "open-data:" + context, functools.partial(_open_row, n, settings)) for n in site.notices]
     fields = [name for name, _ in OPEN_DATA_FIELDS]
-    data = {"version": 1, "fields": dict(OPEN_DATA_FIELDS), "labels": labels, "notices": rows}
-    text = io.StringIO()
-    writer = csv.writer(text, lineterminator="\r\n")
-    writer.writerow([f for f in fields if f != "body"])
-    for row in rows:
-        writer.writerow(["" if row[f] is None else row[f] for f in fields if f != "body"])
+    head = _json_bytes({"fields": dict(OPEN_DATA_FIELDS), "labels": settings.labels}).decode("utf-8")
+    data = head[:-2] + ',"notices":[' + ",".join(json_row for json_row, _ in rows) + '],"version":1}\n'
+    header = io.StringIO()
+    csv.writer(header, lineterminator="\r\n").writerow([f for f in fields if f != "body"])
     # A byte-order mark: Excel opens UTF-8 CSV as Chinese only with one.
-    return {"data/notices.json": _json_bytes(data), "data/notices.csv": ("\ufeff" + text.getvalue()).encode("utf-8")}
+    text = "\ufeff" + header.getvalue() + "".join(csv_row for _, csv_row in rows)
+    return {"data/notices.json": data.encode("utf-8"), "data/notices.csv": text.encode("utf-8")}
+
+
+def _open_row(n: PublicNotice, settings: Any) -> tuple[str, str]:
+    """One notice as a JSON object and a CSV line."""
+    labels = settings.labels
+    st = n.status
+    last = st.timeline[-1] if st.timeline else None
+    reason = last.reason if last and st.status == "rejected" else None
+    row = {
+        "number": n.number, "url": settings.base_url + n.url, "date": n.date.isoformat(),
+        "title": n.title, "merchant": st.merchant, "category": st.category,
+        "category_label": labels["category"][st.category], "channel": st.channel,
+        "channel_label": labels["channel"][st.channel], "received": st.received.isoformat(),
+        "decided": last.date.isoformat() if last else None, "status": st.status,
+        "status_label": labels["status"][st.status], "outcome": st.outcome,
+        "outcome_label": labels["outcome"][st.outcome] if st.outcome else None,
+        "reason": reason, "reason_label": labels["reason"][reason] if reason else None,
+        "hidden": n.hidden, "body": n.body}
+    line = io.StringIO()
+    csv.writer(line, lineterminator="\r\n").writerow(
+        ["" if row[f] is None else row[f] for f, _ in OPEN_DATA_FIELDS if f != "body"])
+    return _json_bytes(row).decode("utf-8").rstrip("\n"), line.getvalue()
 
 
 _HREF = re.compile(rb'(?:href|src)="([^"]*)"')

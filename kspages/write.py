@@ -61,11 +61,14 @@ def _same(target: Path, data: bytes) -> bool:
 
 
 def sync(outputs: dict[str, bytes], out: Path, keys: dict[str, str] | None = None,
-         known: set[str] | frozenset[str] = frozenset(), sha: dict[str, str] | None = None) -> WriteReport:
+         known: set[str] | frozenset[str] = frozenset(), sha: dict[str, str] | None = None,
+         previous: set[str] | None = None) -> WriteReport:
     """Make `out` hold exactly `outputs` plus the manifest (with each page's key); call after check_target passed.
 
     Files in `known` are known to hold these bytes already if they are there with that size (they were read and
-    checked, or written by this process): they are not read again. `sha` may give the outputs' SHA-256.
+    checked, or written by this process): they are not read again. `sha` may give the outputs' SHA-256. With
+    `previous`, the files this process wrote last time, only those of them that are no longer outputs are removed
+    (a session's later builds); otherwise every file of `out` that is not an output is.
     """
     written = unchanged = 0
     for rel in sorted(outputs):
@@ -78,7 +81,7 @@ def sync(outputs: dict[str, bytes], out: Path, keys: dict[str, str] | None = Non
     manifest = _json_manifest(outputs, keys or {}, sha or {})
     if not _same(out / MANIFEST, manifest):
         _write_atomic(out / MANIFEST, manifest)
-    removed = _prune(out, {*outputs, MANIFEST})
+    removed = _prune(out, {*outputs, MANIFEST}) if previous is None else _remove(out, previous - outputs.keys())
     return WriteReport(written=written, unchanged=unchanged, removed=removed)
 
 
@@ -103,6 +106,21 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     if not folder.is_dir():
         return {}
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _remove(out: Path, gone: set[str]) -> int:
+    removed = 0
+    for rel in sorted(gone):
+        try:
+            (out / rel).unlink()
+            removed += 1
+        except FileNotFoundError:
+            continue
+        folder = (out / rel).parent
+        while folder != out and not any(folder.iterdir()):
+            folder.rmdir()
+            folder = folder.parent
+    return removed
 
 
 def _prune(out: Path, keep: set[str]) -> int:

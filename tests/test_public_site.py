@@ -126,3 +126,15 @@ def test_guide_and_notice_pages_weigh_under_50_kb(output: dict[str, bytes]) -> N
     assert len(pages) > 25
     heaviest = max(pages, key=lambda p: _weight(output, p))
     assert _weight(output, heaviest) <= 50 * 1024, (heaviest, _weight(output, heaviest))
+
+
+def test_json_put_together_from_kept_pieces_is_what_json_dumps_writes(output: dict[str, bytes]) -> None:
+    # Lookup shards and open data are joined from per-record pieces a session keeps; readers get plain JSON.
+    files = [p for p in output if p.startswith("status/shards/") or p == "data/notices.json"]
+    assert len(files) > 16
+    for path in files:
+        data = json.loads(output[path])
+        again = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
+        assert output[path] == again.encode("utf-8"), path
+    csv_rows = list(csv.reader(io.StringIO(output["data/notices.csv"].decode("utf-8-sig"))))
+    assert [row[0] for row in csv_rows[1:]] == [n["number"] for n in json.loads(output["data/notices.json"])["notices"]]
