@@ -10,7 +10,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from . import cache as caching
 from . import parallel, read, search, stamp, stats
@@ -35,7 +35,6 @@ SETTINGS = "content/site.yaml"
 GUIDE = "content/guide"
 RECORDS = "content/records"
 TEMPLATES = "templates"
-T = TypeVar("T")
 _POSTINGS = re.compile(rb":\[\[[0-9.,e\-\[\]]*\]\]")
 
 
@@ -99,8 +98,7 @@ def load(root: Path, errors: list[ContentError], warnings: list[ContentError], a
     if cache.parsed >= parallel.MINIMUM:
         # Many new records (a first build): scrub their texts on every core first, then assemble as usual.
         jobs = scrub_jobs(settings, guide, records, as_of, cache.scrub, vocabulary)
-        for key, result in zip(jobs, parallel.run_all(list(jobs.values())), strict=True):
-            cache.scrub(key, functools.partial(_same, result))
+        cache.prefill({"scrub:" + key: job for key, job in jobs.items()})
     public, masks = anonymise(settings, guide, records, as_of, cache.scrub, figures, vocabulary, cache.keep)
     for r in records:
         if r.notice is None:
@@ -127,10 +125,6 @@ def _private_digest(record: Complaint) -> str:
 def _validated(source: read.Source) -> tuple[Complaint | None, list[ContentError]]:
     problems: list[ContentError] = []
     return validate_record(source, problems), problems
-
-
-def _same(value: T) -> T:
-    return value
 
 
 def _vocabulary(root: Path, settings: Settings, guide: list[GuidePage]) -> Vocabulary:
@@ -230,8 +224,10 @@ def render_all(root: Path, loaded: Loaded, errors: list[ContentError], reuse: Re
     for r in loaded.records:
         if r.notice:
             sources[f"notices/{r.number}/index.html"] = (r.path, r.notice.lines.get("body"))
-    links = check_links(outputs, lambda path, data: cache.memo(caching.digest("links", path, sha[path]),
-                                                               lambda: page_links(path, data)))
+    pages = [path for path in outputs if path.endswith(".html") and path != "404.html"]
+    link_keys = {path: caching.digest("links", path, sha[path]) for path in pages}
+    cache.prefill({link_keys[path]: functools.partial(page_links, path, outputs[path]) for path in pages})
+    links = check_links(outputs, lambda path, data: cache.memo(link_keys[path], lambda: page_links(path, data)))
     for page, href, problem in links:
         path, line = sources.get(page, (TEMPLATES, None))
         if path.endswith(".md"):

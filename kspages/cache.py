@@ -163,6 +163,13 @@ class Cache:
             self.changed = self.changed or not key.startswith("~")
         return cast(T, self.memos[key])
 
+    def prefill(self, jobs: dict[str, Callable[[], Any]]) -> None:
+        """Compute the memos not held yet, on every core (see parallel.run_all), before a loop asks for them."""
+        missing = [key for key in jobs if key not in self.memos]
+        for key, value in zip(missing, parallel.run_all([jobs[key] for key in missing]), strict=True):
+            self.memos[key] = value
+            self.changed = self.changed or not key.startswith("~")
+
     def scrub(self, key: str, compute: Callable[[], Scrubbed]) -> Scrubbed:
         """A scrubbed text, computed once per distinct input."""
         return self.memo("scrub:" + key, compute)

@@ -18,21 +18,34 @@ def _run(index: int) -> Any:
     return _jobs[index]()
 
 
-def run_all(jobs: list[Callable[[], T]]) -> list[T]:
+def run_all(jobs: list[Callable[[], T]], done: Callable[[int], None] | None = None) -> list[T]:
     """`[job() for job in jobs]`, in forked worker processes when there are enough jobs and cores.
 
     Workers are forked, so jobs need not be picklable (they are inherited); their results must be. A process that
     runs other threads (watch, serve) never forks: a fork copies locks held by those threads. The same jobs give the
-    same results either way, so the output never depends on the number of cores.
+    same results either way, so the output never depends on the number of cores. `done(n)` is called as results
+    come in, with how many have.
     """
     global _jobs
     workers = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1, 8)
     if (len(jobs) < MINIMUM or workers < 2 or threading.active_count() > 1
             or "fork" not in multiprocessing.get_all_start_methods()):
-        return [job() for job in jobs]
+        results = []
+        for job in jobs:
+            results.append(job())
+            if done is not None:
+                done(len(results))
+        return results
     _jobs = list(jobs)
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            return pool.map(_run, range(len(jobs)), chunksize=max(1, len(jobs) // (workers * 16)))
+            chunk = max(1, len(jobs) // (workers * 16))
+            if done is None:
+                return pool.map(_run, range(len(jobs)), chunksize=chunk)
+            results = []
+            for result in pool.imap(_run, range(len(jobs)), chunksize=chunk):
+                results.append(result)
+                done(len(results))
+            return results
     finally:
         _jobs = []

@@ -25,7 +25,7 @@ import jinja2.meta
 import markdown
 from markdown.extensions.toc import slugify_unicode
 
-from . import __version__, numbers
+from . import __version__, numbers, parallel
 from .cache import Keep, Memo, no_keep, no_memo
 from .errors import ContentError
 from .model import GuidePage
@@ -288,6 +288,7 @@ def render_site(site: PublicSite, renderer: Renderer, assets: dict[str, bytes],
         return repr(value)
 
     navs: dict[str | None, tuple[list[NavLink], str]] = {}
+    todo: list[tuple[str, Callable[[], bytes]]] = []
 
     def page(path: str, title: str, template: str, description: str = "",
              lazy: Callable[[], dict[str, Any]] | None = None, **context: Any) -> None:
@@ -304,12 +305,12 @@ def render_site(site: PublicSite, renderer: Renderer, assets: dict[str, bytes],
         data = reuse(path, key) if reuse else None
         if data is not None:
             result.reused.add(path)
+            out[path] = data
+            if progress is not None:
+                progress(len(result.reused), planned)
         else:
-            data = renderer.render(template, p, **common, **context, **(lazy() if lazy else {}))
-            result.rendered += 1
-        out[path] = data
-        if progress is not None:
-            progress(len(result.keys), planned)
+            out[path] = b""  # rendered below, with the others, on every core
+            todo.append((path, functools.partial(_render, renderer, template, p, common, context, lazy)))
 
     latest = site.notices[: s.home_notices]
     page("index.html", s.title, "home.html", notices=latest, total_notices=len(site.notices))
@@ -371,6 +372,11 @@ def render_site(site: PublicSite, renderer: Renderer, assets: dict[str, bytes],
     out.update(shards)
     page("status/index.html", "查询投诉进度", "status.html", shard_bits=bits,
          labels_json={k: labels[k] for k in ("category", "channel", "status", "outcome", "reason")})
+    reused = len(result.reused)
+    report = None if progress is None else (lambda n: progress(reused + n, planned))
+    for (path, _), data in zip(todo, parallel.run_all([job for _, job in todo], report), strict=True):
+        out[path] = data
+    result.rendered = len(todo)
     root404 = re.sub(r"^https?://[^/]+", "", s.base_url)
     p404 = Page(path="404.html", title="页面未找到", root=root404)
     out["404.html"] = renderer.render("404.html", p404, nav=nav(None), **common)
@@ -378,6 +384,11 @@ def render_site(site: PublicSite, renderer: Renderer, assets: dict[str, bytes],
     out["robots.txt"] = (f"User-agent: *\nAllow: /\nDisallow: /status/shards/\n"
                          f"Sitemap: {s.base_url}sitemap.xml\n").encode()
     return result
+
+
+def _render(renderer: Renderer, template: str, page: Page, common: dict[str, Any], context: dict[str, Any],
+            lazy: Callable[[], dict[str, Any]] | None) -> bytes:
+    return renderer.render(template, page, **common, **context, **(lazy() if lazy else {}))
 
 
 def _digest_repr(value: Any) -> str:

@@ -77,11 +77,20 @@ def _cut(parts: list[bytes], separator: bytes, keep: int) -> list[bytes]:
 
 
 def _fill(memo: dict[bytes, Any], outputs: dict[str, bytes], find: Callable[[bytes], Any]) -> dict[str, list[bytes]]:
-    """Every output in pieces; each piece not yet in `memo` is scanned, on every core, and its result kept there."""
-    split = {path: list(pieces(data)) for path, data in outputs.items()}
-    new = list(dict.fromkeys(piece for parts in split.values() for piece in parts if piece not in memo))
-    for piece, found in zip(new, parallel.run_all([functools.partial(find, piece) for piece in new]), strict=True):
-        memo[piece] = found
+    """Every output as the digests of its pieces; each piece not yet in `memo` is scanned, on every core, and its
+    result kept there under its digest (a digest is smaller than the piece, and a session keeps the memo)."""
+    split: dict[str, list[bytes]] = {}
+    new: dict[bytes, bytes] = {}
+    for path, data in outputs.items():
+        keys = split[path] = []
+        for piece in pieces(data):
+            key = hashlib.blake2b(piece, digest_size=16).digest()
+            keys.append(key)
+            if key not in memo:
+                new[key] = piece
+    for key, found in zip(new, parallel.run_all([functools.partial(find, piece) for piece in new.values()]),
+                          strict=True):
+        memo[key] = found
     return split
 
 
