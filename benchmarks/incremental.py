@@ -16,8 +16,9 @@ import threading
 import time
 from pathlib import Path
 
-from kspages.build import Report, Session, build, verify
+from kspages.build import Session, build, verify
 from kspages.live import watch
+from kspages.report import Report
 
 from .sites import bundled_copy, synthetic_records
 

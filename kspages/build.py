@@ -8,7 +8,7 @@ import hashlib
 import re
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +29,7 @@ from .model import (
 from .privacy import TOKENS, KnownGate, Vocabulary, gate_forms, scan_patterns
 from .public import Mask, PublicSite, anonymise, scrub_jobs, shop_url
 from .render import Progress, Rendered, Renderer, Reuse, check_links, page_links, render_site
+from .report import Report
 from .write import WriteReport, check_target, read_manifest, snapshot, sync
 
 SETTINGS = "content/site.yaml"
@@ -36,27 +37,6 @@ GUIDE = "content/guide"
 RECORDS = "content/records"
 TEMPLATES = "templates"
 _POSTINGS = re.compile(rb":\[\[[0-9.,e\-\[\]]*\]\]")
-
-
-@dataclass
-class Report:
-    """What a check or build found and did."""
-
-    records: int = 0
-    notices: int = 0
-    guide_pages: int = 0
-    outputs: int = 0
-    written: int = 0
-    unchanged: int = 0
-    removed: int = 0
-    withdrawn: int = 0
-    parsed: int = 0  # source files parsed anew (the others were unchanged and reused)
-    rendered: int = 0  # pages rendered anew (the others had the same key as in the last build)
-    seconds: float = 0.0
-    stages: dict[str, float] = field(default_factory=dict)  # seconds per stage: load, render, search, check, write
-    warnings: list[ContentError] = field(default_factory=list)
-    masks: list[Mask] = field(default_factory=list)
-    up_to_date: bool = False  # nothing changed since the last build: nothing was read, rendered or written
 
 
 @dataclass(frozen=True)
@@ -350,22 +330,22 @@ def check_queries(root: Path, fixture: Path, outputs: dict[str, bytes]) -> list[
 
 
 def build(root: Path, out: Path | None = None, as_of: dt.date | None = None, cache: Cache | None = None,
-          progress: Progress | None = None, shortcut: bool = True) -> Report:
+          progress: Progress | None = None, shortcut: bool = True, state: dict[str, Any] | None = None) -> Report:
     """Build the site as of a date (default today) into `out` (default `<root>/output`).
 
     Only pages whose inputs changed are rendered, only files whose bytes changed are written. Without a `cache`
     the one saved in the site by the last build is used, and saved again; and with `shortcut`, when no file of the
     site or its output changed since that build, its report is returned at once (it holds no `masks`). On any error
-    raise BuildError and write nothing.
+    raise BuildError and write nothing. `state` may give the sources' stamp state, taken before (see stamp.inputs).
     """
     start = time.perf_counter()
     out = out or root / "output"
     day = as_of or dt.date.today()
     persistent = cache is None
-    state = stamp.inputs(root) if persistent else {}
+    state = state or (stamp.inputs(root) if persistent else {})
     saved = stamp.unchanged(root, out, day.isoformat(), state) if persistent and shortcut else None
     if saved is not None:
-        return _unchanged_report(saved, time.perf_counter() - start)
+        return Report.from_stamp(saved, time.perf_counter() - start)
     cache = caching.load(root) if cache is None else cache
     report, _ = _build(root, out, day, cache, _reuse_from(out), progress, start)
     if persistent:
@@ -419,14 +399,6 @@ class Session:
     def save(self) -> None:
         """Keep the cache for the next process."""
         caching.save(self.root, self.cache)
-
-
-def _unchanged_report(saved: dict[str, Any], seconds: float) -> Report:
-    report = Report(up_to_date=True, seconds=seconds, stages={"up to date": seconds})
-    report.records, report.notices, report.guide_pages, report.outputs, report.withdrawn = saved["counts"]
-    report.unchanged = report.outputs
-    report.warnings = [ContentError(*w) for w in saved["warnings"]]
-    return report
 
 
 def verify(root: Path, out: Path | None = None, as_of: dt.date | None = None) -> list[str]:

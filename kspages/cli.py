@@ -11,13 +11,13 @@ from typing import Any
 
 import click
 
-from . import __version__, numbers
-from . import cache as caching
-from .build import Report, Session, build, check, verify
+from . import __version__, numbers, stamp
 from .errors import BuildError, ContentError
 from .model import CODES
-from .new import SiteExists, init_site, new_record
-from .schema import schema_json
+from .report import Report
+
+# The pipeline (Jinja, Markdown, the privacy detectors) is imported by the commands that run it, so that
+# `kspages build` with nothing to do answers in the time it takes to look at the files.
 
 _site = click.option("--site", type=click.Path(exists=True, file_okay=False, path_type=Path), default=".",
                      show_default=True, help="Site folder (holds content/ and templates/).")
@@ -77,7 +77,15 @@ def build_cmd(site: Path, out: Path | None, as_of: dt.datetime | None, verify: b
     bar = _ProgressBar()
     try:
         # -v lists what each record will hide, which only a build that reads the records knows.
-        report = build(site, out, day, progress=bar, shortcut=_verbosity() < 2)
+        saved, state, start = None, None, time.perf_counter()
+        if _verbosity() < 2:
+            state = stamp.inputs(site)
+            saved = stamp.unchanged(site, out, (day or dt.date.today()).isoformat(), state)
+        if saved is not None:
+            report = Report.from_stamp(saved, time.perf_counter() - start)
+        else:
+            from .build import build
+            report = build(site, out, day, progress=bar, shortcut=False, state=state)
     except BuildError as exc:
         bar.close()
         _fail(exc, out)
@@ -135,6 +143,7 @@ def _summary(report: Report, out: Path) -> None:
 
 
 def _verify_or_exit(site: Path, out: Path, day: dt.date | None) -> list[str]:
+    from .build import verify
     differ = verify(site, out, day)
     if differ:
         shown = ", ".join(differ[:10]) + (f" and {len(differ) - 10} more" if len(differ) > 10 else "")
@@ -172,6 +181,7 @@ def check_cmd(site: Path, as_of: dt.datetime | None, show: bool, search_fixture:
     if fixture is not None and not fixture.is_file():
         raise click.BadParameter(f"{fixture} does not exist", param_hint="--search")
     try:
+        from .build import check
         report = check(site, as_of.date() if as_of else None, fixture)
     except BuildError as exc:
         _fail(exc, None)
@@ -199,6 +209,7 @@ def watch_cmd(site: Path, out: Path | None, as_of: dt.datetime | None, poll: boo
 
     out = out or site / "output"
     day = as_of.date() if as_of else None
+    from .build import Session
     session = Session(site, out, day)
 
     def rebuild() -> None:
@@ -280,6 +291,7 @@ def run_serve(site: Path, port: int, livereload: bool, as_of: dt.date | None, po
         state.close()
         server.shutdown()
         server.server_close()
+        from . import cache as caching
         caching.save(site, previewer.cache)
 
 
@@ -326,6 +338,7 @@ def new_cmd(site: Path, category: str | None, channel: str | None, merchant: str
     if merchant is None:
         merchant = str(click.prompt("merchant (被投诉店铺)", default="", show_default=False)) if ask else ""
     day = received.date() if received else dt.date.today()
+    from .new import new_record
     path = new_record(site, category, channel, merchant.strip(), day)
     click.echo(path)
 
@@ -334,6 +347,7 @@ def new_cmd(site: Path, category: str | None, channel: str | None, merchant: str
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
 def init_cmd(folder: Path) -> None:
     """Start a new site in FOLDER (new or empty): settings, the guide, a sample record, the theme."""
+    from .new import SiteExists, init_site
     try:
         files = init_site(folder, dt.date.today())
     except SiteExists:
@@ -346,6 +360,7 @@ def init_cmd(folder: Path) -> None:
 @main.command("schema")
 def schema_cmd() -> None:
     """Print the JSON Schema of a record (for editors; new files point at schema/record.schema.json)."""
+    from .schema import schema_json
     click.echo(schema_json(), nl=False)
 
 

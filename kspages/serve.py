@@ -21,9 +21,10 @@ from pathlib import Path
 from typing import Any
 
 from . import cache as caching
-from .build import Report, prepare
+from .build import prepare
 from .errors import BuildError, ContentError
 from .render import Rendered
+from .report import Report
 
 EVENTS = "/__kspages/events"
 SCRIPT = "/__kspages/live.js"

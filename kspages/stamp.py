@@ -20,23 +20,25 @@ FOLDER = ".kspages-cache"
 RACY_NS = 2_000_000_000  # a file changed this close to the build may change again within the clock's resolution
 
 
-def _stat(path: str) -> list[int] | None:
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return [st.st_size, st.st_ino, st.st_mtime_ns, st.st_ctime_ns]
-
-
-def _tree(folder: Path, skip: str | None = None) -> dict[str, list[int] | None]:
-    found: dict[str, list[int] | None] = {}
-    for dirpath, dirnames, filenames in os.walk(folder):
-        dirnames.sort()
-        for name in filenames:
-            path = os.path.join(dirpath, name)
-            rel = os.path.relpath(path, folder)
-            if rel != skip:
-                found[rel] = _stat(path)
+def _tree(folder: Path) -> dict[str, list[int]]:
+    """[size, inode, mtime, ctime] of every file under `folder`, by relative path."""
+    found: dict[str, list[int]] = {}
+    todo = [(str(folder), "")]
+    while todo:
+        path, prefix = todo.pop()
+        try:
+            entries = list(os.scandir(path))
+        except OSError:
+            continue
+        for entry in entries:
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    todo.append((entry.path, prefix + entry.name + "/"))
+                    continue
+                st = entry.stat()
+            except OSError:
+                continue
+            found[prefix + entry.name] = [st.st_size, st.st_ino, st.st_mtime_ns, st.st_ctime_ns]
     return found
 
 
@@ -71,7 +73,7 @@ def unchanged(root: Path, out: Path, as_of: str, state: dict[str, Any]) -> dict[
 
 def save(root: Path, out: Path, as_of: str, state: dict[str, Any], report: dict[str, Any]) -> None:
     """Record what this build saw and did; a stamp that cannot be written only costs the next build its shortcut."""
-    def trusted(tree: dict[str, list[int] | None]) -> dict[str, list[int] | None]:
+    def trusted(tree: dict[str, list[int]]) -> dict[str, list[int] | None]:
         # A file changed right before the build could change again with the same times: never trust it.
         return {rel: st if st is not None and st[3] < state["started"] - RACY_NS else None
                 for rel, st in tree.items()}
