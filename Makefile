@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed
 
-.PHONY: site test lint system-deps preview clean
+.PHONY: site test lint system-deps preview bench clean
 
 site: $(STAMP)
 	$(VENV)/bin/kspages build
@@ -25,6 +25,10 @@ lint: $(STAMP)
 
 preview: $(STAMP)
 	$(VENV)/bin/kspages serve
+
+# The performance table of issue 7 (1k, 10k, 100k records; Hugo installed into a throw-away venv). Takes ~40 min.
+bench: $(STAMP)
+	$(VENV)/bin/python -m benchmarks.run
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
