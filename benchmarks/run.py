@@ -104,6 +104,8 @@ def watch_latency(site: Path, files: list[Path]) -> tuple[list[float], int]:
             edit_record(file, marker)
             saved = time.perf_counter()
             while marker not in page.read_text("utf-8"):  # pages are replaced atomically
+                if time.perf_counter() - saved > 900:
+                    raise SystemExit(f"watch did not rebuild {page} within 15 minutes")
                 time.sleep(0.001)
             latencies.append(time.perf_counter() - saved)
             time.sleep(0.3)  # let the build finish writing before the next save
