@@ -28,7 +28,7 @@ from .model import (
 )
 from .privacy import TOKENS, KnownGate, Vocabulary, gate_forms, scan_patterns
 from .public import Mask, PublicSite, anonymise, scrub_jobs, shop_url
-from .render import Progress, Rendered, Renderer, Reuse, check_links, page_links, render_site
+from .render import Progress, Rendered, Renderer, Reuse, check_links, link_targets, render_site
 from .report import Report
 from .write import WriteReport, check_target, read_manifest, snapshot, sync
 
@@ -63,11 +63,7 @@ def load(root: Path, errors: list[ContentError], warnings: list[ContentError], a
                             for f in read.find_files(root, GUIDE, "*.md")], errors)
     records: list[Complaint] = []
     files = [f for f in read.find_files(root, RECORDS, "*.y*ml") if f.suffix in (".yaml", ".yml")]
-    for source in cache.sources_of(root, files, read.parse_yaml_file):
-        # Validation depends on the parsed file alone: an unchanged file gives the same record and the same errors.
-        entry = cache.sources.get(source.path)
-        record, problems = (cache.memo(caching.digest("record", source.path, entry[0]),
-                                       functools.partial(_validated, source)) if entry else _validated(source))
+    for record, problems in cache.sources_of(root, files, record_of, _unreadable):
         errors.extend(problems)
         if record is not None:
             records.append(record)
@@ -102,9 +98,14 @@ def _private_digest(record: Complaint) -> str:
     return caching.digest("gate", repr(record.private))
 
 
-def _validated(source: read.Source) -> tuple[Complaint | None, list[ContentError]]:
+def record_of(rel: str, raw: bytes) -> tuple[Complaint | None, list[ContentError]]:
+    """A record file's bytes, parsed and validated: the record (None if unusable) and every problem found."""
     problems: list[ContentError] = []
-    return validate_record(source, problems), problems
+    return validate_record(read.parse_yaml_file(rel, raw), problems), problems
+
+
+def _unreadable(rel: str, errors: list[ContentError]) -> tuple[Complaint | None, list[ContentError]]:
+    return None, errors
 
 
 def _vocabulary(root: Path, settings: Settings, guide: list[GuidePage]) -> Vocabulary:
@@ -205,9 +206,9 @@ def render_all(root: Path, loaded: Loaded, errors: list[ContentError], reuse: Re
         if r.notice:
             sources[f"notices/{r.number}/index.html"] = (r.path, r.notice.lines.get("body"))
     pages = [path for path in outputs if path.endswith(".html") and path != "404.html"]
-    link_keys = {path: caching.digest("links", path, sha[path]) for path in pages}
-    cache.prefill({link_keys[path]: functools.partial(page_links, path, outputs[path]) for path in pages})
-    links = check_links(outputs, lambda path, data: cache.memo(link_keys[path], lambda: page_links(path, data)))
+    link_keys = {path: caching.digest("link-targets", path, sha[path]) for path in pages}
+    cache.prefill({link_keys[path]: functools.partial(link_targets, path, outputs[path]) for path in pages})
+    links = check_links(outputs, lambda path, data: cache.memo(link_keys[path], lambda: link_targets(path, data)))
     for page, href, problem in links:
         path, line = sources.get(page, (TEMPLATES, None))
         if path.endswith(".md"):

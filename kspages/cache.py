@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, TypeVar, cast
 
 from . import __version__, parallel, read
+from .errors import ContentError
 from .privacy import Scrubbed
 
 FOLDER = ".kspages-cache"
@@ -52,7 +53,7 @@ def digest(*parts: str) -> str:
 class Cache:
     """Parsed sources and scrubbed texts of the last build, and which of them this build used."""
 
-    sources: dict[str, tuple[str, read.Source]] = field(default_factory=dict)
+    sources: dict[str, tuple[str, Any]] = field(default_factory=dict)  # what was made of each file, by its digest
     memos: dict[str, Any] = field(default_factory=dict)  # results of pure functions by a digest of their inputs
     clean: set[str] = field(default_factory=set)  # outputs (by digest of bytes and allow list) the pattern gate passed
     used_clean: set[str] = field(default_factory=set)
@@ -77,17 +78,21 @@ class Cache:
         self.used_sources.add(rel)
         cached = self.sources.get(rel)
         if cached is not None and cached[0] == key:
-            return cached[1]
+            return cast(read.Source, cached[1])
         self.parsed += 1
         self.changed = True
         parsed = parse(rel, raw)
         self.sources[rel] = (key, parsed)
         return parsed
 
-    def sources_of(self, root: Path, files: list[Path], parse: Callable[[str, bytes], read.Source]
-                   ) -> list[read.Source]:
-        """`source` for many files; those parsed anew are parsed on every core when there are many."""
-        found: list[read.Source | None] = []
+    def sources_of(self, root: Path, files: list[Path], parse: Callable[[str, bytes], T],
+                   unreadable: Callable[[str, list[ContentError]], T]) -> list[T]:
+        """What `parse` makes of each file's bytes (a file that cannot be read gives `unreadable(path, errors)`),
+        reused while the bytes are the same; files parsed anew are parsed on every core when there are many.
+
+        Only `parse`'s result is kept: for records that is the validated record, not the YAML tree it came from.
+        """
+        found: list[T | None] = []
         todo: list[tuple[int, str, str, bytes]] = []
         now = time.time_ns()
         for file in files:
@@ -108,9 +113,9 @@ class Cache:
                 self.seen[rel] = stat
             rel, raw, errors = read.read_bytes(root, file)
             if raw is None:
-                found.append(read.Source(rel, None, errors))
+                found.append(unreadable(rel, errors))
                 continue
-            key = digest(parse.__name__, hashlib.sha256(raw).hexdigest())
+            key = digest(parse.__qualname__, hashlib.sha256(raw).hexdigest())
             self.used_sources.add(rel)
             cached = self.sources.get(rel)
             if cached is not None and cached[0] == key:
@@ -121,10 +126,10 @@ class Cache:
         self.parsed += len(todo)
         self.changed = self.changed or bool(todo)
         parsed = parallel.run_all([functools.partial(parse, rel, raw) for _, rel, _, raw in todo])
-        for (index, rel, key, _), source in zip(todo, parsed, strict=True):
-            self.sources[rel] = (key, source)
-            found[index] = source
-        return cast(list[read.Source], found)
+        for (index, rel, key, _), result in zip(todo, parsed, strict=True):
+            self.sources[rel] = (key, result)
+            found[index] = result
+        return cast(list[T], found)
 
     def __getstate__(self) -> dict[str, Any]:
         # Keys starting with "~" are kept in memory only (an Aho-Corasick automaton: quicker to rebuild than to load).
@@ -199,7 +204,7 @@ class Cache:
         self.changed = self.changed or sizes != (len(self.sources), len(self.memos), len(self.clean))
 
 
-FORMAT = 5  # bump when the shape of Cache changes
+FORMAT = 6  # bump when the shape of Cache changes
 
 
 def _file(root: Path) -> Path:

@@ -7,6 +7,8 @@ find partial words (退货 in 七日无理由退货, 证据不足 as 证据 + �
 
 from __future__ import annotations
 
+import array
+import bisect
 import functools
 import hashlib
 import html
@@ -103,17 +105,54 @@ def term_counts(doc: Document) -> dict[str, int]:
     return tf
 
 
-def weights(doc: Document) -> tuple[tuple[str, float], ...]:
-    """A document's BM25 weight for each of its terms, by term (its length is set against a fixed average)."""
+def weights(doc: Document) -> tuple[tuple[str, ...], array.array[int]]:
+    """A document's terms, sorted, and the BM25 weight of each in thousandths (its length is set against a fixed
+    average). Thousandths in an array: a 100k-record index holds tens of millions of them."""
     tf = term_counts(doc)
     norm = K1 * (1 - B + B * sum(tf.values()) / AVERAGE_LENGTH)
-    return tuple((term, round(doc.boost * n * (K1 + 1) / (n + norm), 3)) for term, n in sorted(tf.items()))
+    terms = tuple(sorted(tf))
+    # round(x, 3) first: its thousandths are exact, and n / 1000 is then the same float json.dumps would print.
+    return terms, array.array("i", (round(round(doc.boost * tf[t] * (K1 + 1) / (tf[t] + norm), 3) * 1000)
+                                    for t in terms))
 
 
-def _entry(term: str, postings: dict[int, float]) -> bytes:
+def _weight(milli: int) -> str:
+    return repr(milli / 1000)
+
+
+def _entry(term: str, ids: array.array[int], milli: array.array[int]) -> bytes:
     # One "term":[[doc,weight],...] member of a shard, exactly as json.dumps writes it inside the object.
-    return (json.dumps(term, ensure_ascii=False) + ":" + json.dumps([*map(list, postings.items())],
-                                                                    separators=(",", ":"))).encode("utf-8")
+    return (json.dumps(term, ensure_ascii=False) + ":[" + ",".join(
+        f"[{d},{_weight(w)}]" for d, w in zip(ids, milli, strict=True)) + "]").encode("utf-8")
+
+
+class _Postings:
+    """The pages of one term, by position, with their weights: two arrays kept in order."""
+
+    __slots__ = ("ids", "milli")
+
+    def __init__(self) -> None:
+        self.ids: array.array[int] = array.array("i")
+        self.milli: array.array[int] = array.array("i")
+
+    def put(self, doc: int, milli: int) -> bool:
+        """Set a page's weight; True when the page was already listed (its place in the file is unchanged)."""
+        at = bisect.bisect_left(self.ids, doc)
+        if at < len(self.ids) and self.ids[at] == doc:
+            self.milli[at] = milli
+            return True
+        self.ids.insert(at, doc)
+        self.milli.insert(at, milli)
+        return False
+
+    def get(self, doc: int) -> int | None:
+        at = bisect.bisect_left(self.ids, doc)
+        return self.milli[at] if at < len(self.ids) and self.ids[at] == doc else None
+
+    def drop(self, doc: int) -> None:
+        at = bisect.bisect_left(self.ids, doc)
+        del self.ids[at]
+        del self.milli[at]
 
 
 CHUNK = 500  # documents per file of result titles and excerpts
@@ -131,8 +170,8 @@ class IndexBuilder:
 
     def _reset(self) -> None:
         self.keys: list[str] = []
-        self.weights: list[tuple[tuple[str, float], ...]] = []
-        self.postings: dict[str, dict[int, float]] = {}  # term -> {doc position: weight}, by position
+        self.weights: list[tuple[tuple[str, ...], array.array[int]]] = []
+        self.postings: dict[str, _Postings] = {}  # term -> the pages that have it, by position
         self.entries: dict[str, bytes] = {}  # term -> its JSON member
         self.size = 0  # bytes of every member, with the commas between them
         self.bits = -1
@@ -143,7 +182,7 @@ class IndexBuilder:
 
     def update(self, documents: list[Document], memo: Memo = no_memo) -> dict[str, bytes]:
         """Every file of the index of `documents` (search/meta.json, search/terms/*, search/docs/*)."""
-        keys = [hashlib.sha256(repr(("terms", d.title, d.headings, d.text, d.boost, d.url, d.kind, d.excerpt)
+        keys = [hashlib.sha256(repr(("weights-milli", d.title, d.headings, d.text, d.boost, d.url, d.kind, d.excerpt)
                                     ).encode()).hexdigest() for d in documents]
         changed = {i for i in range(max(len(keys), len(self.keys)))
                    if i >= len(keys) or i >= len(self.keys) or keys[i] != self.keys[i]}
@@ -152,30 +191,29 @@ class IndexBuilder:
             changed = set(range(len(keys)))
         reencode: set[str] = set()  # terms a page joined or left: their member is written anew
         replaced: dict[str, list[int]] = {}  # terms where only listed pages' weights changed: patched in place
-        unordered: set[str] = set()
+        nothing: tuple[tuple[str, ...], array.array[int]] = ((), array.array("i"))
         for i in sorted(changed):
-            found = memo(keys[i], functools.partial(weights, documents[i])) if i < len(documents) else ()
-            new = dict(found)
+            terms, milli = memo(keys[i], functools.partial(weights, documents[i])) if i < len(documents) else nothing
             if i < len(self.weights):
-                for term, _ in self.weights[i]:
-                    if term not in new:
-                        self.postings[term].pop(i)
+                keep = set(terms)
+                for term in self.weights[i][0]:
+                    if term not in keep:
+                        self.postings[term].drop(i)
                         reencode.add(term)
-            for term, weight in found:
-                postings = self.postings.setdefault(term, {})
-                if i in postings:  # a new weight for a listed page keeps its place
-                    if postings[i] != weight:
-                        postings[i] = weight
-                        replaced.setdefault(term, []).append(i)
+            for term, weight in zip(terms, milli, strict=True):
+                postings = self.postings.get(term)
+                if postings is None:
+                    postings = self.postings[term] = _Postings()
+                if postings.get(i) == weight:
                     continue
-                if postings and next(reversed(postings)) > i:  # a page new to the term may land out of order
-                    unordered.add(term)
-                postings[i] = weight
-                reencode.add(term)
+                if postings.put(i, weight):  # a new weight for a listed page keeps its place
+                    replaced.setdefault(term, []).append(i)
+                else:
+                    reencode.add(term)
             if i < len(self.weights):
-                self.weights[i] = found
+                self.weights[i] = (terms, milli)
             elif i < len(documents):
-                self.weights.append(found)
+                self.weights.append((terms, milli))
         del self.weights[len(documents):]
         self.keys = keys
         dirty = reencode | replaced.keys()
@@ -184,22 +222,22 @@ class IndexBuilder:
             if old is not None:
                 self.size -= len(old) + 1
             postings = self.postings[term]
-            if not postings:
+            if not postings.ids:
                 del self.postings[term]
                 name = self.shard_of.pop(term, None)
                 if name is not None:
                     self.members[name].discard(term)
                 continue
-            if term in unordered:  # the file lists pages in order, as a fresh build does
-                postings = self.postings[term] = dict(sorted(postings.items()))
             if old is not None and term not in reencode:
                 entry = old
-                for i in replaced[term]:  # "[i,weight]": the weight is JSON's repr of a float
+                for i in replaced[term]:  # "[i,weight]": the weight as JSON prints the float
                     head = b"[%d," % i
                     start = entry.index(head) + len(head)
-                    entry = entry[:start] + repr(postings[i]).encode() + entry[entry.index(b"]", start):]
+                    weight = postings.get(i)
+                    assert weight is not None
+                    entry = entry[:start] + _weight(weight).encode() + entry[entry.index(b"]", start):]
             else:
-                entry = _entry(term, postings)
+                entry = _entry(term, postings.ids, postings.milli)
             self.entries[term] = entry
             self.size += len(entry) + 1
         # Size of the whole postings object as one JSON file decides how many shards there are.

@@ -128,3 +128,30 @@ def test_an_index_kept_up_to_date_equals_one_built_afresh() -> None:
             docs.insert(0, doc(-step))
         assert builder.update(docs) == IndexBuilder().update(docs), f"step {step}: {action}"
     assert len(IndexBuilder().update(docs)) > 5  # shards, chunks and meta: the comparison covered several files
+
+
+def _plain_index(documents: list[Document]) -> dict[str, bytes]:
+    """The index as first written: every posting list in one dict, json.dumps per shard (no incremental state)."""
+    postings: dict[str, list[list[float]]] = {}
+    for i, doc in enumerate(documents):
+        tf = search.term_counts(doc)
+        norm = search.K1 * (1 - search.B + search.B * sum(tf.values()) / search.AVERAGE_LENGTH)
+        for term, n in sorted(tf.items()):
+            postings.setdefault(term, []).append([i, round(doc.boost * n * (search.K1 + 1) / (n + norm), 3)])
+    size = len(search._json(postings))
+    bits = next((b for b in range(0, 17) if size / (1 << b) <= search.SHARD_TARGET), 16)
+    shards: dict[str, dict[str, list[list[float]]]] = {}
+    for term in sorted(postings):
+        shards.setdefault(search.shard_name(term, bits), {})[term] = postings[term]
+    return {f"search/terms/{name}.json": search._json(terms) for name, terms in shards.items()}
+
+
+def test_the_index_files_are_plain_json_of_every_posting() -> None:
+    rng = random.Random(8)
+    words = ["退货", "虚假宣传", "价格不符", "证据不足", "客服", "保温杯", "refund", "12315", "第三方平台"]
+    docs = [Document(f"n/{n}/", f"第{n}号", "公示", " ".join(rng.choice(words) for _ in range(rng.randint(1, 80))),
+                     boost=rng.choice([1.0, 2.0])) for n in range(900)]
+    files = IndexBuilder().update(docs)
+    expected = _plain_index(docs)
+    assert {p: d for p, d in files.items() if p.startswith("search/terms/")} == expected
+    assert len(expected) > 3

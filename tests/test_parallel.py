@@ -1,0 +1,62 @@
+"""Work spread over forked workers gives the same results, in the same order, as work done in one process."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from benchmarks.sites import bundled_copy, synthetic_records
+from kspages import parallel
+from kspages.build import build
+from kspages.errors import ContentError
+
+from .conftest import REPO, snapshot
+
+DAY = dt.date(2026, 11, 1)
+# A fresh interpreter has no other threads, so run_all forks there whatever this test process runs.
+PROBE = """
+import json, os
+from kspages import parallel
+def job(i):
+    return lambda: (i * i, os.getpid())
+results = parallel.run_all([job(i) for i in range(1000)])
+print(json.dumps({"squares": [r[0] for r in results], "pids": sorted({r[1] for r in results}), "me": os.getpid()}))
+"""
+
+
+@pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="one core: run_all never forks")
+def test_results_come_back_in_order_from_other_processes() -> None:
+    done = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True, cwd=REPO, check=True)
+    found = json.loads(done.stdout)
+    assert found["squares"] == [i * i for i in range(1000)]
+    assert found["me"] not in found["pids"]  # every job ran in a worker
+
+
+def test_a_content_error_in_a_job_reaches_the_caller() -> None:
+    def job(i: int) -> int:
+        if i == 700:
+            raise ContentError("content/records/x.yaml", 3, "broken", "fix it")
+        return i
+
+    with pytest.raises(ContentError) as info:
+        parallel.run_all([lambda i=i: job(i) for i in range(parallel.MINIMUM * 4)])
+    assert (info.value.path, info.value.line) == ("content/records/x.yaml", 3)
+
+
+def test_a_build_on_every_core_equals_one_in_a_single_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = bundled_copy(tmp_path / "site")
+    synthetic_records(root, 400, seed=4)  # enough files, texts and pages for every stage to use workers
+    script = (f"import datetime as dt; from pathlib import Path; from kspages.build import build; "
+              f"build(Path({str(root)!r}), Path({str(tmp_path / 'forked')!r}), dt.date(2026, 11, 1))")
+    subprocess.run([sys.executable, "-c", script], cwd=REPO, check=True)
+    shutil.rmtree(root / ".kspages-cache")  # nothing carried over: parse, scrub and render again
+    monkeypatch.setattr(parallel, "MINIMUM", 10**9)  # everything in this process
+    build(root, tmp_path / "single", DAY, shortcut=False)
+    assert snapshot(tmp_path / "forked") == snapshot(tmp_path / "single")
