@@ -74,7 +74,7 @@ class Cache:
         rel, raw, errors = read.read_bytes(root, file)
         if raw is None:
             return read.Source(rel, None, errors)
-        key = digest(parse.__name__, hashlib.sha256(raw).hexdigest())
+        key = digest(parse.__qualname__, hashlib.sha256(raw).hexdigest())
         self.used_sources.add(rel)
         cached = self.sources.get(rel)
         if cached is not None and cached[0] == key:

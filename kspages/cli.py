@@ -11,9 +11,9 @@ from typing import Any
 
 import click
 
-from . import __version__, numbers, stamp
+from . import __version__, stamp
+from .codes import CODES
 from .errors import BuildError, ContentError
-from .model import CODES
 from .report import Report
 
 # The pipeline (Jinja, Markdown, the privacy detectors) is imported by the commands that run it, so that
@@ -373,6 +373,7 @@ def number_group() -> None:
 @click.option("--count", "-n", type=click.IntRange(1, 100_000), default=1, show_default=True)
 def number_new(count: int) -> None:
     """Print COUNT fresh complaint numbers, one per line."""
+    from . import numbers
     seen: set[str] = set()
     while len(seen) < count:
         number = numbers.generate()
@@ -389,6 +390,7 @@ _VERDICTS = {"ok": "ok", "malformed": "malformed: not a complaint number (KS-XXX
 @click.argument("number", nargs=-1, required=True)
 def number_check(number: tuple[str, ...]) -> None:
     """Say whether each NUMBER is well formed; exit 1 if any is not."""
+    from . import numbers
     bad = False
     for text in number:
         result = numbers.check(text)

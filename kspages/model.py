@@ -8,23 +8,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import numbers
+from .codes import CODES
 from .errors import ContentError, close_match, did_you_mean
 from .read import Mapping, Sequence, Source
 
-# Codes are a contract with staff files; their Chinese labels are defaults that site.yaml may override.
-CODES: dict[str, dict[str, str]] = {
-    "category": {"false_advertising": "虚假宣传", "price_mismatch": "价格不符", "product_quality": "产品质量",
-                 "after_sales": "售后服务", "other": "其他"},
-    "channel": {"in_app_report": "在线举报", "shop_backoffice": "店铺后台反馈", "customer_service": "客服",
-                "other": "其他"},
-    "status": {"pending": "待处理", "in_progress": "处理中", "resolved": "已处理", "rejected": "未通过",
-               "withdrawn": "已撤回"},
-    "outcome": {"refund": "退款", "replacement": "换货", "compensation": "赔偿", "merchant_penalised": "商家受到处罚",
-                "listing_removed": "商品已下架", "explanation": "商家作出说明", "other": "其他"},
-    "reason": {"insufficient_evidence": "缺乏证据支持", "not_a_violation": "不构成违规",
-               "third_party_platform": "涉及第三方平台", "duplicate": "重复投诉", "out_of_scope": "不属于受理范围",
-               "other": "其他"},
-}
 FINAL_STATUSES = frozenset({"resolved", "rejected", "withdrawn"})
 # Which status may follow which. A status may repeat (a new note); a rejection may be reopened on review (复核).
 TRANSITIONS: dict[str, frozenset[str]] = {

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from . import numbers
 from .build import GUIDE, RECORDS, SETTINGS, TEMPLATES
-from .model import CODES
+from .codes import CODES
 from .schema import FILE as SCHEMA_FILE
 from .schema import schema_json
 

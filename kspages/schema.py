@@ -11,7 +11,7 @@ import json
 from typing import Any
 
 from . import numbers
-from .model import CODES
+from .codes import CODES
 
 SCHEMA_ID = "https://kspages.example/schema/record.schema.json"
 FILE = "schema/record.schema.json"  # where `kspages new` and `kspages init` put it in a site

@@ -1,13 +1,14 @@
 """The shortest build: nothing changed since the last one, so the output stands.
 
-A stamp lists every file of the site's content/ and templates/ and of the output folder with its size, inode,
-modification and change times (`st_ctime` changes on every write and cannot be set back by hand, unlike mtime), and
-the date the build applied. When all of it is the same, the last build's report is the answer: no source is read.
+A stamp holds a digest of every file of the site's content/ and templates/ and of the output folder with its size,
+inode, modification and change times (`st_ctime` changes on every write and cannot be set back by hand, unlike
+mtime), and the date the build applied. When all of it is the same, the last build's report is the answer: no source is read.
 Anything else, a touched file included, falls through to the full build, which still decides by content hashes.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import time
@@ -55,6 +56,12 @@ def _key(out: Path, as_of: str) -> dict[str, str]:
     return {"version": __version__, "out": str(out.resolve()), "as_of": as_of}
 
 
+def _digest(state: dict[str, Any], output: dict[str, list[int]]) -> str:
+    # Equal digests mean every file is where it was, with the same size, inode and times.
+    trees = (sorted(state["content"].items()), sorted(state["templates"].items()), sorted(output.items()))
+    return hashlib.sha256(repr(trees).encode()).hexdigest()
+
+
 def unchanged(root: Path, out: Path, as_of: str, state: dict[str, Any]) -> dict[str, Any] | None:
     """The report saved by the last build when sources, output and date are as it left them, else None."""
     try:
@@ -63,32 +70,28 @@ def unchanged(root: Path, out: Path, as_of: str, state: dict[str, Any]) -> dict[
         return None
     if not isinstance(saved, dict) or saved.get("key") != _key(out, as_of):
         return None
-    if saved.get("content") != state["content"] or saved.get("templates") != state["templates"]:
-        return None
-    if saved.get("output") != _tree(out):
+    if saved.get("files") != _digest(state, _tree(out)):
         return None
     report = saved.get("report")
     return report if isinstance(report, dict) else None
 
 
 def save(root: Path, out: Path, as_of: str, state: dict[str, Any], report: dict[str, Any]) -> None:
-    """Record what this build saw and did; a stamp that cannot be written only costs the next build its shortcut."""
-    def trusted(tree: dict[str, list[int]]) -> dict[str, list[int] | None]:
-        # A file changed right before the build could change again with the same times: never trust it.
-        return {rel: st if st is not None and st[3] < state["started"] - RACY_NS else None
-                for rel, st in tree.items()}
-    data = {"key": _key(out, as_of), "content": trusted(state["content"]),
-            "templates": trusted(state["templates"]), "output": _tree(out), "report": report}
+    """Record what this build saw and did; a stamp that cannot be written only costs the next build its shortcut.
+
+    No stamp is left when a source changed within 2 s before the build started: it could change again with the
+    same times (the file system clock's resolution), so the next build must look.
+    """
     target = _file(root)
+    racy = state["started"] - RACY_NS
     try:
+        if any(st[3] >= racy for tree in (state["content"], state["templates"]) for st in tree.values()):
+            target.unlink(missing_ok=True)
+            return
+        data = {"key": _key(out, as_of), "files": _digest(state, _tree(out)), "report": report}
         target.parent.mkdir(exist_ok=True)
         tmp = target.with_suffix(".tmp")
         tmp.write_text(json.dumps(data, ensure_ascii=False, sort_keys=True), "utf-8")
         os.replace(tmp, target)
     except OSError:
         pass
-
-
-def forget(root: Path) -> None:
-    """Drop the stamp (a failed build: the next one must look at everything)."""
-    _file(root).unlink(missing_ok=True)

@@ -12,8 +12,9 @@ import statistics
 from dataclasses import dataclass, replace
 from typing import Any
 
+from .codes import CODES
 from .errors import ContentError, did_you_mean
-from .model import CODES, Complaint, GuidePage
+from .model import Complaint, GuidePage
 
 DECIDED = ("resolved", "rejected")  # review time runs from receipt to a decision; a withdrawal is no decision
 MISSING = "—"  # what a guide shows for a figure there is no data for yet

@@ -13,7 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kspages import numbers
-from kspages.model import CODES, validate_record
+from kspages.codes import CODES
+from kspages.model import validate_record
 from kspages.read import parse_yaml_file
 from kspages.schema import record_schema, schema_json
 

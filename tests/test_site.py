@@ -13,7 +13,7 @@ import pytest
 from benchmarks.sites import bundled_copy
 from kspages import numbers
 from kspages.build import build, load
-from kspages.model import CODES
+from kspages.codes import CODES
 
 from .conftest import MakeSite, record, snapshot
 
