@@ -67,15 +67,15 @@ def mirror_to_hugo(root: Path, target: Path) -> int:
     return pages
 
 
-def timed(command: list[str]) -> tuple[float, float, int]:
-    """Wall seconds, CPU seconds and peak memory (MB) of a command."""
+def timed(command: list[str]) -> tuple[float, float, int, str]:
+    """Wall seconds, CPU seconds, peak memory (MB) and standard output of a command (which must succeed)."""
     start = time.perf_counter()
     done = subprocess.run(["/usr/bin/time", "-f", "%U %S %M", *command], capture_output=True, text=True)
     wall = time.perf_counter() - start
     if done.returncode != 0:
-        raise SystemExit(f"{command[0]} failed:\n{done.stdout[-800:]}\n{done.stderr[-800:]}")
+        raise SystemExit(f"{command[0]} failed:\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
     user, system, peak = done.stderr.strip().splitlines()[-1].split()
-    return wall, float(user) + float(system), int(peak) // 1024
+    return wall, float(user) + float(system), int(peak) // 1024, done.stdout
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -59,20 +59,15 @@ def build_once(site: Path, cli: bool = False) -> Run:
     """
     command = ([sys.executable, "-m", "kspages", "build", "--site", str(site), "--as-of", DAY] if cli else
                [sys.executable, "-c", BUILD, str(site), DAY])
-    start = time.perf_counter()
-    done = subprocess.run(["/usr/bin/time", "-f", "%U %S %M", *command], capture_output=True, text=True)
-    wall = time.perf_counter() - start
-    if done.returncode != 0:
-        raise SystemExit(f"build failed:\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
-    user, system, peak = done.stderr.strip().splitlines()[-1].split()
+    wall, cpu, peak, out = timed(command)
+    last = out.strip().splitlines()[-1]
     if cli:
-        line = done.stdout.strip().splitlines()[-1]
-        written = int(line.split(": ")[1].split()[0]) if line.startswith("built") else 0
-        rendered = int(line.split("(")[1].split()[0]) if line.startswith("built") else 0
-        return Run(wall, float(user) + float(system), int(peak) // 1024, written, rendered, 0.0)
-    report = json.loads(done.stdout.strip().splitlines()[-1])
-    return Run(wall, float(user) + float(system), int(peak) // 1024, report["written"], report["rendered"],
-               report["stages"].get("search", 0.0))
+        built = last.startswith("built")
+        written = int(last.split(": ")[1].split()[0]) if built else 0
+        rendered = int(last.split("(")[1].split()[0]) if built else 0
+        return Run(wall, cpu, peak, written, rendered, 0.0)
+    report = json.loads(last)
+    return Run(wall, cpu, peak, report["written"], report["rendered"], report["stages"].get("search", 0.0))
 
 
 def edit_record(file: Path, marker: str) -> None:
@@ -158,7 +153,7 @@ def measure(count: int, edits: int, hugo: Path | None, keep: Path | None) -> Non
             if target.exists():
                 shutil.rmtree(target)
             mirror_to_hugo(site, target)
-            wall, cpu, mb = timed([str(hugo), "--quiet", "--source", str(target)])
+            wall, cpu, mb, _ = timed([str(hugo), "--quiet", "--source", str(target)])
             pages = cold.wall - cold.search
             print(f"  {'Hugo 0.168 cold':<24} {wall:>8.2f} s {cpu:>8.2f} s {mb:>7} MB")
             print(f"  ratio (kspages cold without its {cold.search:.1f} s search index / Hugo cold): "
