@@ -172,7 +172,8 @@ def render_all(root: Path, loaded: Loaded, errors: list[ContentError], reuse: Re
                  for path, data in outputs.items() if not cache.is_clean(known_key[path])}
     leaks: dict[tuple[str, str, int], list[str]] = {}
     # What each piece of output text held is kept in memory (a watch session, or pages sharing their navigation).
-    pieces: dict[bytes, list[tuple[str, bool]]] = cache.memo("~" + caching.digest("pieces", gate.digest, loaded.vocabulary.digest), dict)
+    pieces: dict[bytes, list[tuple[str, bool]]] = cache.memo(
+        "~" + caching.digest("pieces", gate.digest, loaded.vocabulary.digest), dict)
     for leak in gate.scan(unscanned, lambda path: path.startswith("search/terms/"), pieces):
         leaks.setdefault((leak.record_path, leak.field, leak.line), []).append(leak.output)
     for path in unscanned.keys() - {o for where in leaks.values() for o in where}:
@@ -383,6 +384,7 @@ class Session:
         self.root, self.out, self.as_of = root, out or root / "output", as_of
         self.cache = caching.load(root)
         self.last: Rendered | None = None
+        self._memos = len(self.cache.memos)
 
     def build(self, progress: Progress | None = None) -> Report:
         """Build as `build` does, reusing pages from memory rather than from the output folder."""
@@ -395,6 +397,10 @@ class Session:
         report, rendered = _build(self.root, self.out, self.as_of or dt.date.today(), self.cache, reuse, progress,
                                   start, last)
         self.last = rendered
+        # Edits leave results nothing uses any more (old texts, old pieces): drop them now and then, not every build.
+        if len(self.cache.memos) > 1.25 * self._memos:
+            self.cache.prune()
+            self._memos = len(self.cache.memos)
         return report
 
     def save(self) -> None:
