@@ -6,6 +6,8 @@ import multiprocessing
 import os
 import threading
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -28,24 +30,24 @@ def run_all(jobs: list[Callable[[], T]], done: Callable[[int], None] | None = No
     """
     global _jobs
     workers = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1, 8)
-    if (len(jobs) < MINIMUM or workers < 2 or threading.active_count() > 1
-            or "fork" not in multiprocessing.get_all_start_methods()):
-        results = []
-        for job in jobs:
-            results.append(job())
-            if done is not None:
-                done(len(results))
-        return results
-    _jobs = list(jobs)
-    try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            chunk = max(1, len(jobs) // (workers * 16))
-            if done is None:
-                return pool.map(_run, range(len(jobs)), chunksize=chunk)
-            results = []
-            for result in pool.imap(_run, range(len(jobs)), chunksize=chunk):
-                results.append(result)
-                done(len(results))
-            return results
-    finally:
-        _jobs = []
+    results: list[T] = []
+    if (len(jobs) >= MINIMUM and workers > 1 and threading.active_count() == 1
+            and "fork" in multiprocessing.get_all_start_methods()):
+        _jobs = list(jobs)
+        try:
+            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+                for result in pool.map(_run, range(len(jobs)), chunksize=max(1, len(jobs) // (workers * 16))):
+                    results.append(result)
+                    if done is not None:
+                        done(len(results))
+        except BrokenProcessPool:
+            # A worker died (the kernel stops the largest process when memory runs out): the jobs are pure, so the
+            # ones without a result run here, below, and the build goes on rather than hanging or failing.
+            pass
+        finally:
+            _jobs = []
+    for job in jobs[len(results):]:
+        results.append(job())
+        if done is not None:
+            done(len(results))
+    return results

@@ -60,3 +60,24 @@ def test_a_build_on_every_core_equals_one_in_a_single_process(tmp_path: Path, mo
     monkeypatch.setattr(parallel, "MINIMUM", 10**9)  # everything in this process
     build(root, tmp_path / "single", DAY, shortcut=False)
     assert snapshot(tmp_path / "forked") == snapshot(tmp_path / "single")
+
+
+KILLED = """
+import json, os, signal
+from kspages import parallel
+parent = os.getpid()
+def job(i):
+    def run():
+        if i == 500 and os.getpid() != parent:
+            os.kill(os.getpid(), signal.SIGKILL)  # as the kernel does to a worker when memory runs out
+        return i
+    return run
+print(json.dumps(parallel.run_all([job(i) for i in range(1000)])))
+"""
+
+
+@pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="one core: run_all never forks")
+def test_a_worker_killed_midway_costs_time_not_results() -> None:
+    done = subprocess.run([sys.executable, "-c", KILLED], capture_output=True, text=True, cwd=REPO, check=True,
+                          timeout=120)
+    assert json.loads(done.stdout) == list(range(1000))
