@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import gc
 import hashlib
 import re
 import tempfile
@@ -62,7 +63,7 @@ def load(root: Path, errors: list[ContentError], warnings: list[ContentError], a
     guide = validate_guide([cache.source(root, f, read.parse_markdown_file)
                             for f in read.find_files(root, GUIDE, "*.md")], errors)
     records: list[Complaint] = []
-    files = [f for f in read.find_files(root, RECORDS, "*.y*ml") if f.suffix in (".yaml", ".yml")]
+    files = [f for f in read.find_paths(root, RECORDS, "*.y*ml") if f.endswith((".yaml", ".yml"))]
     for record, problems in cache.sources_of(root, files, record_of, _unreadable):
         errors.extend(problems)
         if record is not None:
@@ -135,7 +136,13 @@ def render_all(root: Path, loaded: Loaded, errors: list[ContentError], reuse: Re
     cache = cache or Cache()
     stages = {} if stages is None else stages
     start = time.perf_counter()
-    renderer = Renderer(root, root / TEMPLATES)
+    # A session keeps the Jinja environment (compiled templates, template closures) while no template changed.
+    templates = hashlib.sha256()
+    for rel in read.find_paths(root, TEMPLATES, "*"):
+        if not rel.startswith(f"{TEMPLATES}/assets/"):
+            templates.update(rel.encode() + b"\0" + (read.read_at(root, rel)[1] or b"") + b"\0")
+    renderer: Renderer = cache.memo("~renderer:" + templates.hexdigest(),
+                                    functools.partial(Renderer, root, root / TEMPLATES))
     template_errors = renderer.check_templates()
     if template_errors:
         errors.extend(template_errors)
@@ -397,6 +404,9 @@ class Session:
         report, rendered = _build(self.root, self.out, self.as_of or dt.date.today(), self.cache, reuse, progress,
                                   start, last)
         self.last = rendered
+        # What a session keeps lives until the next build or longer: out of the cyclic collector's sight, a full
+        # collection no longer walks millions of kept objects in the middle of an edit (pauses of seconds at 100k).
+        gc.freeze()
         # Edits leave results nothing uses any more (old texts, old pieces): drop them now and then, not every build.
         if len(self.cache.memos) > 1.25 * self._memos:
             self.cache.prune()

@@ -85,7 +85,7 @@ class Cache:
         self.sources[rel] = (key, parsed)
         return parsed
 
-    def sources_of(self, root: Path, files: list[Path], parse: Callable[[str, bytes], T],
+    def sources_of(self, root: Path, files: list[str], parse: Callable[[str, bytes], T],
                    unreadable: Callable[[str, list[ContentError]], T]) -> list[T]:
         """What `parse` makes of each file's bytes (a file that cannot be read gives `unreadable(path, errors)`),
         reused while the bytes are the same; files parsed anew are parsed on every core when there are many.
@@ -95,10 +95,9 @@ class Cache:
         found: list[T | None] = []
         todo: list[tuple[int, str, str, bytes]] = []
         now = time.time_ns()
-        for file in files:
-            rel = file.relative_to(root).as_posix()
+        for rel in files:
             try:
-                st = os.stat(file)
+                st = os.stat(os.path.join(root, rel))
                 stat = (st.st_size, st.st_ino, st.st_mtime_ns, st.st_ctime_ns)
             except OSError:
                 stat = None
@@ -111,7 +110,7 @@ class Cache:
             # A file changed within the file system clock's resolution could change again unseen: not trusted.
             if stat is not None and now - stat[3] > RACY_NS:
                 self.seen[rel] = stat
-            rel, raw, errors = read.read_bytes(root, file)
+            rel, raw, errors = read.read_at(root, rel)
             if raw is None:
                 found.append(unreadable(rel, errors))
                 continue

@@ -141,9 +141,14 @@ def _shift_lines(data: Any, offset: int) -> None:
 
 def read_bytes(root: Path, file: Path) -> tuple[str, bytes | None, list[ContentError]]:
     """A file's site-relative path and bytes; a file that vanished or cannot be read is an error, not a crash."""
-    rel = file.relative_to(root).as_posix()
+    return read_at(root, file.relative_to(root).as_posix())
+
+
+def read_at(root: Path, rel: str) -> tuple[str, bytes | None, list[ContentError]]:
+    """`read_bytes` for a site-relative path."""
     try:
-        return rel, file.read_bytes(), []
+        with open(os.path.join(root, rel), "rb") as fh:
+            return rel, fh.read(), []
     except OSError as exc:
         # Typically deleted or renamed while a build ran; the watcher sees that change and builds again.
         return rel, None, [ContentError(rel, None, f"could not read the file: {exc.strerror or exc}",
@@ -195,12 +200,18 @@ def read_markdown(root: Path, file: Path) -> Source:
 
 def find_files(root: Path, folder: str, pattern: str) -> list[Path]:
     """Files under `root/folder` matching `pattern`, sorted, skipping hidden files and editor leftovers."""
-    base = root / folder
-    found: list[Path] = []
+    return [root / rel for rel in find_paths(root, folder, pattern)]
+
+
+def find_paths(root: Path, folder: str, pattern: str) -> list[str]:
+    """`find_files` as site-relative paths ("content/records/2026/KS-....yaml"): no Path objects for 100k files."""
+    found: list[str] = []
+    top = str(root)
     # os.walk skips folders that vanish mid-walk (a directory moved during a build) instead of raising.
-    for dirpath, dirnames, filenames in os.walk(base):
+    for dirpath, dirnames, filenames in os.walk(os.path.join(top, folder)):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "~", "#")))
+        prefix = os.path.relpath(dirpath, top).replace(os.sep, "/") + "/"
         for name in filenames:
             if not name.startswith((".", "~", "#")) and not name.endswith("~") and fnmatch.fnmatch(name, pattern):
-                found.append(Path(dirpath) / name)
-    return sorted(found, key=lambda path: path.parts)  # as Path sorts, without its slow comparisons
+                found.append(prefix + name)
+    return sorted(found, key=lambda rel: rel.split("/"))  # as Path sorts its parts
