@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import gc
@@ -9,6 +10,7 @@ import hashlib
 import re
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -279,9 +281,26 @@ def prepare(root: Path, as_of: dt.date | None = None, cache: Cache | None = None
 
     `progress(done, total)` is called after each page is rendered (or reused).
     """
+    with _no_cycle_collection():
+        return _prepare(root, as_of, cache or Cache(), reuse, list(errors or []), progress)
+
+
+@contextlib.contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    # A build makes millions of objects and almost no reference cycles (33 at 10k records): the cyclic collector's
+    # passes over them took a tenth of a cold build and freed nothing, so it waits until the build is done.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _prepare(root: Path, as_of: dt.date | None, cache: Cache, reuse: Reuse | None, errors: list[ContentError],
+             progress: Progress | None) -> tuple[Report, Rendered]:
     start = time.perf_counter()
-    errors = list(errors or [])
-    cache = cache or Cache()
     cache.start()
     report = Report()
     loaded = load(root, errors, report.warnings, as_of or dt.date.today(), cache)
@@ -347,9 +366,14 @@ def build(root: Path, out: Path | None = None, as_of: dt.date | None = None, cac
     site or its output changed since that build, its report is returned at once (it holds no `masks`). On any error
     raise BuildError and write nothing. `state` may give the sources' stamp state, taken before (see stamp.inputs).
     """
+    with _no_cycle_collection():  # loading the cache makes millions of objects too
+        return _build_once(root, out or root / "output", as_of or dt.date.today(), cache, progress, shortcut,
+                           state)
+
+
+def _build_once(root: Path, out: Path, day: dt.date, cache: Cache | None, progress: Progress | None,
+                shortcut: bool, state: dict[str, Any] | None) -> Report:
     start = time.perf_counter()
-    out = out or root / "output"
-    day = as_of or dt.date.today()
     persistent = cache is None
     state = state or (stamp.inputs(root) if persistent else {})
     saved = stamp.unchanged(root, out, day.isoformat(), state) if persistent and shortcut else None
@@ -395,6 +419,10 @@ class Session:
 
     def build(self, progress: Progress | None = None) -> Report:
         """Build as `build` does, reusing pages from memory rather than from the output folder."""
+        with _no_cycle_collection():
+            return self._build(progress)
+
+    def _build(self, progress: Progress | None) -> Report:
         start = time.perf_counter()
         # The first build of a session checks what is on disk; later ones trust what they wrote themselves.
         last = self.last

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import threading
@@ -34,6 +35,9 @@ def run_all(jobs: list[Callable[[], T]], done: Callable[[int], None] | None = No
     if (len(jobs) >= MINIMUM and workers > 1 and threading.active_count() == 1
             and "fork" in multiprocessing.get_all_start_methods()):
         _jobs = list(jobs)
+        # Python's advice for fork without exec: freeze what exists, so that neither the workers' collections
+        # (copying every page they touch) nor the parent's later full collections walk it again.
+        gc.freeze()
         try:
             with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
                 for result in pool.map(_run, range(len(jobs)), chunksize=max(1, len(jobs) // (workers * 16))):
