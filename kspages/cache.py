@@ -21,9 +21,8 @@ from typing import Any, TypeVar, cast
 from . import __version__, parallel, read
 from .errors import ContentError
 from .privacy import Scrubbed
+from .stamp import FOLDER, RACY_NS
 
-FOLDER = ".kspages-cache"
-RACY_NS = 2_000_000_000  # a file changed this recently may change again within the file system clock's resolution
 T = TypeVar("T")
 Memo = Callable[[str, Callable[[], Any]], Any]  # (digest of the inputs, compute) -> result, as Cache.memo
 Keep = Callable[[object, str, Callable[[], Any]], Any]  # (object, what, compute) -> result, as Cache.keep

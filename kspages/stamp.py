@@ -2,8 +2,9 @@
 
 A stamp holds a digest of every file of the site's content/ and templates/ and of the output folder with its size,
 inode, modification and change times (`st_ctime` changes on every write and cannot be set back by hand, unlike
-mtime), and the date the build applied. When all of it is the same, the last build's report is the answer: no source is read.
-Anything else, a touched file included, falls through to the full build, which still decides by content hashes.
+mtime), and the date the build applied. When all of it is the same, the last build's report is the answer: no
+source is read. Anything else, a touched file included, falls through to the full build, which still decides by
+content hashes.
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ from typing import Any
 
 from . import __version__
 
-FOLDER = ".kspages-cache"
-RACY_NS = 2_000_000_000  # a file changed this close to the build may change again within the clock's resolution
+FOLDER = ".kspages-cache"  # the stamp and the cache (kspages.cache)
+# A file changed this close to a build may change again within the file system clock's resolution: not trusted.
+RACY_NS = 2_000_000_000
 
 
 def _tree(folder: Path) -> dict[str, list[int]]:
