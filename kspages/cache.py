@@ -202,7 +202,7 @@ class Cache:
         self.changed = self.changed or sizes != (len(self.sources), len(self.memos), len(self.clean))
 
 
-FORMAT = 6  # bump when the shape of Cache changes
+FORMAT = 7  # bump when the shape of Cache changes, or what a parse yields (7: yes/no stay text, YAML 1.2 booleans)
 
 
 def _file(root: Path) -> Path:

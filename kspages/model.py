@@ -24,6 +24,9 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 PRIVATE_SECTIONS = ("complainant", "order", "description")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# Words YAML 1.1 (and so older PyYAML-based tools) reads as booleans but YAML 1.2 and the editors read as text. The
+# loader keeps them text; a true/false field given one is an error, so consent is never a word either side misreads.
+YAML_1_1_BOOLEANS = frozenset({"yes", "no", "on", "off", "y", "n"})
 
 
 @dataclass(frozen=True)
@@ -171,7 +174,10 @@ class _Fields:
             return None
         value = self.data[key]
         if not isinstance(value, bool):
-            self.error(key, f"'{self.name(key)}' must be true or false, not '{value}'", "write true or false")
+            hint = "write true or false"
+            if isinstance(value, str) and value.strip().lower() in YAML_1_1_BOOLEANS:
+                hint = f"'{value.strip()}' is read as text by editors that follow YAML 1.2; {hint}"
+            self.error(key, f"'{self.name(key)}' must be true or false, not '{value}'", hint)
             return None
         return value
 
@@ -459,7 +465,11 @@ def _private_values(path: str, data: Mapping) -> list[PrivateValue]:
             for child, child_line in zip(value, value.lines, strict=True):
                 walk(child, name, child_line)
         elif value is not None and not isinstance(value, bool) and str(value).strip():
-            found.append(PrivateValue(name, str(value).strip(), line))
+            text = str(value).strip()
+            # yes/no/on/off were booleans (skipped) before the loader followed YAML 1.2: no one's personal data,
+            # and a gate looking for "no" would find it in every page.
+            if text.lower() not in YAML_1_1_BOOLEANS | {"true", "false"}:
+                found.append(PrivateValue(name, text, line))
 
     for section in PRIVATE_SECTIONS:
         if section in data:

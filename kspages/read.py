@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,7 +36,8 @@ class Sequence(list[Any]):
 
 
 class _Loader(_BaseLoader):  # type: ignore[misc]
-    """Safe loader that records lines, reports duplicate keys and leaves dates as text for validation."""
+    """Safe loader that records lines, reports duplicate keys, leaves dates as text for validation and reads only
+    true/false as booleans (YAML 1.2), not yes/no/on/off (YAML 1.1)."""
 
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
@@ -77,6 +79,25 @@ _Loader.add_constructor("tag:yaml.org,2002:omap", _construct_mapping)
 _Loader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
 # Dates stay text so an impossible date (2026-02-30) becomes a validation error with a line, not a crash.
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_text)
+
+# Booleans as YAML 1.2 (core schema) reads them: only true and false (True, TRUE, False, FALSE). PyYAML follows YAML
+# 1.1, where yes/no/on/off are booleans too, but the editors' schema check (yaml-language-server) follows 1.2 and reads
+# them as text: `publish: yes` would be consent to kspages and an error in the editor. So they stay text here, and the
+# validator asks for true or false (model.YAML_1_1_BOOLEANS). Numbers, null and the rest still resolve as in PyYAML.
+_BOOL = "tag:yaml.org,2002:bool"
+_Loader.yaml_implicit_resolvers = {
+    first: kept for first, resolvers in _Loader.yaml_implicit_resolvers.items()  # inherited, until replaced here
+    if (kept := [(tag, pattern) for tag, pattern in resolvers if tag != _BOOL])}
+_Loader.add_implicit_resolver(_BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+
+
+def _construct_bool(loader: _Loader, node: yaml.ScalarNode) -> bool | str:
+    text = str(loader.construct_scalar(node))
+    # An explicit `!!bool yes` is not a YAML 1.2 boolean either: leave it as text for the validator to report.
+    return {"true": True, "false": False}.get(text.lower(), text)
+
+
+_Loader.add_constructor(_BOOL, _construct_bool)
 
 
 @dataclass

@@ -99,7 +99,9 @@ def record_schema(labels: dict[str, dict[str, str]] | None = None) -> dict[str, 
                 "additionalProperties": False,
                 "required": ["publish"],
                 "properties": {
-                    "publish": {"title": "是否公示", "description": "true 表示同意公示（状态为最终状态后发布）。",
+                    "publish": {"title": "是否公示",
+                                "description": "true 表示同意公示（状态为最终状态后发布）。只能写 true 或 false："
+                                               "yes、no、on、off 是文字，不是同意。",
                                 "type": "boolean"},
                     "date": _optional(_date("公示日期", "公示的日期；草稿不填。")),
                     "title": _optional(_text("公示标题", "例如：关于某某旗舰店虚假宣传投诉的处理结果")),

@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import random
+import re
 from typing import Any
 
 import jsonschema
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -19,6 +21,8 @@ from kspages.read import parse_yaml_file
 from kspages.schema import record_schema, schema_json
 
 VALIDATOR = jsonschema.Draft202012Validator(record_schema())
+WORDS = ["yes", "no", "on", "off", "Yes", "NO", "On", "OFF", "y", "n"]  # YAML 1.1 booleans (and y/n of its spec)
+BARE = re.compile(r"^( +publish: )'(" + "|".join(WORDS) + r")'$", re.M)
 PATHS = {"pending": ["pending"], "in_progress": ["pending", "in_progress"],
          "resolved": ["pending", "in_progress", "resolved"], "resolved_fast": ["pending", "resolved"],
          "rejected": ["pending", "rejected"], "reopened": ["pending", "rejected", "in_progress"],
@@ -67,8 +71,8 @@ def mutate(record: dict[str, Any], rng: random.Random) -> str:
         return "none"  # an earlier mutation already broke the history; leave it at that
     kind = rng.choice(["drop", "type", "code", "unknown_key", "number", "date", "reason_where_not", "outcome_where_not",
                        "publish_without_title", "blank_text", "private_not_mapping", "empty_history",
-                       "entry_not_mapping", "first_not_pending", "publish_not_bool", "no_reason", "null_optional",
-                       "none"])
+                       "entry_not_mapping", "first_not_pending", "publish_not_bool", "publish_word", "no_reason",
+                       "null_optional", "none"])
     if kind == "drop":
         record.pop(rng.choice(["number", "received", "category", "channel", "merchant", "status", "history"]), None)
     elif kind == "type":
@@ -111,6 +115,8 @@ def mutate(record: dict[str, Any], rng: random.Random) -> str:
         record.pop("outcome", None)
     elif kind == "publish_not_bool":
         record["notice"] = {"publish": rng.choice(["yes", 1, None])}
+    elif kind == "publish_word":  # written unquoted (see judge): a boolean to YAML 1.1, text to YAML 1.2
+        record["notice"] = {"publish": rng.choice(WORDS), "date": "2026-10-01", "title": "标题", "body": "正文"}
     elif kind == "no_reason":
         for entry in history:
             if entry.get("status") == "rejected":
@@ -120,10 +126,14 @@ def mutate(record: dict[str, Any], rng: random.Random) -> str:
     return kind
 
 
+def as_yaml(record: dict[str, Any]) -> str:
+    """The record as YAML text; a YAML 1.1 boolean word for `publish` unquoted (PyYAML quotes it, staff would not)."""
+    return BARE.sub(r"\1\2", yaml.safe_dump(record, allow_unicode=True, sort_keys=False))
+
+
 def judge(record: dict[str, Any]) -> tuple[bool, bool, list[str]]:
     """(kspages accepts, schema accepts, kspages' messages) for the record written as YAML."""
-    text = yaml.safe_dump(record, allow_unicode=True, sort_keys=False)
-    source = parse_yaml_file("r.yaml", text.encode("utf-8"))
+    source = parse_yaml_file("r.yaml", as_yaml(record).encode("utf-8"))
     errors: list[Any] = []
     validate_record(source, errors)
     return not errors, VALIDATOR.is_valid(source.data), [e.message for e in errors]
@@ -154,3 +164,18 @@ def test_schema_is_valid_json_schema_with_chinese_titles() -> None:
     assert schema["properties"]["category"]["title"] == "问题类型"
     assert schema["properties"]["category"]["enumDescriptions"][0] == "虚假宣传"
     assert all(p.get("title") for p in schema["properties"].values())
+
+
+@pytest.mark.parametrize("word", WORDS)
+def test_a_publish_word_is_rejected_by_both(word: str) -> None:
+    """Editors (YAML 1.2) read `publish: yes` as text and the schema rejects it; so must kspages."""
+    rng = random.Random(word)
+    for _ in range(20):
+        record = base_record(rng)
+        record["notice"] = {"publish": True, "date": "2026-10-01", "title": "标题", "body": "正文"}
+        assert judge(record)[:2] == (True, True), record
+        record["notice"]["publish"] = word
+        assert f"  publish: {word}\n" in as_yaml(record)  # unquoted, as staff would type it
+        ours, schema, messages = judge(record)
+        assert (ours, schema) == (False, False), (record, messages)
+        assert messages == [f"'notice.publish' must be true or false, not '{word}'"]
