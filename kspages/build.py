@@ -29,7 +29,7 @@ from .model import (
     validate_record,
     validate_settings,
 )
-from .privacy import TOKENS, KnownGate, Vocabulary, gate_forms, scan_patterns
+from .privacy import TOKENS, KnownGate, Vocabulary, gate_forms, scan_patterns, warm_dictionary
 from .public import Mask, PublicSite, anonymise, scrub_jobs, shop_url
 from .render import Progress, Rendered, Renderer, Reuse, check_links, link_targets, render_site
 from .report import Report
@@ -75,10 +75,20 @@ def load(root: Path, errors: list[ContentError], warnings: list[ContentError], a
     guide = stats.fill_guide(guide, figures, errors)
     vocabulary = _vocabulary(root, settings, guide)
     if cache.parsed >= parallel.MINIMUM:
-        # Many new records (a first build): scrub their texts on every core first, then assemble as usual.
+        # Many new records (a first build): scrub their texts on every core first, then assemble as usual. The name
+        # dictionary is loaded before the workers fork, so they share it.
+        warm_dictionary()
         jobs = scrub_jobs(settings, guide, records, as_of, cache.scrub, vocabulary)
         cache.prefill({"scrub:" + key: job for key, job in jobs.items()})
     public, masks = anonymise(settings, guide, records, as_of, cache.scrub, figures, vocabulary, cache.keep)
+    if settings.unsure == "error":
+        for mask in masks:
+            for hit in (*mask.hits, *mask.kept):
+                if not hit.sure:
+                    errors.append(ContentError(mask.path, mask.line, f"'{mask.field}' may name a person "
+                                               f"(found by the name dictionary, not by a role word)",
+                                               "'kspages check --show' shows it: write a role (消费者, 快递员...) "
+                                               "instead, or set 'privacy: unsure: hide' in content/site.yaml"))
     for r in records:
         if r.notice is None:
             continue

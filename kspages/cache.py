@@ -202,7 +202,8 @@ class Cache:
         self.changed = self.changed or sizes != (len(self.sources), len(self.memos), len(self.clean))
 
 
-FORMAT = 7  # bump when the shape of Cache changes, or what a parse yields (7: yes/no stay text, YAML 1.2 booleans)
+FORMAT = 8  # bump when the shape of Cache changes, or what a parse yields (7: yes/no stay text, YAML 1.2 booleans;
+# 8: the gate keeps identity.Form objects)
 
 
 def _file(root: Path) -> Path:

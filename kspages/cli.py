@@ -7,7 +7,7 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -15,6 +15,9 @@ from . import __version__, stamp
 from .codes import CODES
 from .errors import BuildError, ContentError
 from .report import Report
+
+if TYPE_CHECKING:
+    from .privacy import Hit
 
 # The pipeline (Jinja, Markdown, the privacy detectors) is imported by the commands that run it, so that
 # `kspages build` with nothing to do answers in the time it takes to look at the files.
@@ -155,16 +158,30 @@ def _verify_or_exit(site: Path, out: Path, day: dt.date | None) -> list[str]:
 
 
 def _masks(report: Report, show: bool) -> None:
-    """One line per record field the scrubber changes: type and count, the values only with --show."""
+    """One line per record field the scrubber changes: type and count, the values only with --show; then what
+    looked like personal data but may be a word (hidden or kept, as privacy.unsure says), for staff to confirm."""
     for mask in report.masks:
-        counts: dict[str, int] = {}
-        for hit in mask.hits:
-            counts[hit.token] = counts.get(hit.token, 0) + 1
-        summary = ", ".join(f"{token} x{n}" for token, n in counts.items())
-        click.echo(f"{mask.path}:{mask.line or 1}: {mask.field}: will hide {summary}")
+        sure = [hit for hit in mask.hits if hit.sure]
+        if sure:
+            click.echo(f"{mask.path}:{mask.line or 1}: {mask.field}: will hide {_hit_counts(sure)}")
+        unsure = [hit for hit in mask.hits if not hit.sure]
+        if unsure:
+            click.echo(f"{mask.path}:{mask.line or 1}: {mask.field}: unsure, will hide {_hit_counts(unsure)} "
+                       f"(a name? confirm, or set privacy.unsure)")
+        if mask.kept:
+            click.echo(f"{mask.path}:{mask.line or 1}: {mask.field}: looked like personal data, kept "
+                       f"{_hit_counts(mask.kept)} (privacy.unsure: keep; confirm before publishing)")
         if show:
-            for hit in mask.hits:
-                click.echo(f"  {hit.token} <- {hit.original}")
+            for hit in (*mask.hits, *mask.kept):
+                click.echo(f"  {hit.token or '(removed)'} <- {hit.original}")
+
+
+def _hit_counts(hits: list[Hit] | tuple[Hit, ...]) -> str:
+    counts: dict[str, int] = {}
+    for hit in hits:
+        label = hit.token or "〔姓名〕"
+        counts[label] = counts.get(label, 0) + 1
+    return ", ".join(f"{token} x{n}" for token, n in counts.items())
 
 
 @main.command("check")

@@ -42,6 +42,7 @@ class Settings:
     home_notices: int = 5
     people: str = "role"  # how people in public text appear: "role" (消费者) or "honorific" (张女士)
     allow: tuple[str, ...] = ()  # public values the privacy checks must not touch (the team's own hotline)
+    unsure: str = "hide"  # what looked personal but could be a word (a bare name): "hide", "keep" or "error"
     delay_days: int = 0  # days between the final decision and publication of its notice
 
 
@@ -269,7 +270,7 @@ def validate_settings(source: Source | None, errors: list[ContentError]) -> Sett
                 label = gf.text(code, required=False)
                 if label:
                     labels[kind][code] = label
-    people, allow = _privacy_settings(f)
+    people, allow, unsure = _privacy_settings(f)
     publication = f.mapping("publication", required=False)
     delay = 0
     if publication is not None:
@@ -279,16 +280,22 @@ def validate_settings(source: Source | None, errors: list[ContentError]) -> Sett
     return Settings(title=title, base_url=base_url, description=f.text("description", required=False) or "",
                     language=f.text("language", required=False) or "zh-CN", labels=labels,
                     notices_per_page=f.integer("notices_per_page", 20),
-                    home_notices=f.integer("home_notices", 5), people=people, allow=allow, delay_days=delay)
+                    home_notices=f.integer("home_notices", 5), people=people, allow=allow, unsure=unsure,
+                    delay_days=delay)
 
 
-def _privacy_settings(f: _Fields) -> tuple[str, tuple[str, ...]]:
-    """`privacy: {people: role|honorific, allow: [...]}` from site.yaml."""
+def _privacy_settings(f: _Fields) -> tuple[str, tuple[str, ...], str]:
+    """`privacy: {people: role|honorific, allow: [...], unsure: hide|keep|error}` from site.yaml."""
     table = f.mapping("privacy", required=False)
     if table is None:
-        return "role", ()
+        return "role", (), "hide"
     pf = _Fields(f.path, table, f.errors, "privacy.", f.data.line_of("privacy"))
-    pf.only({"people", "allow"})
+    pf.only({"people", "allow", "unsure"})
+    unsure = pf.text("unsure", required=False) or "hide"
+    if unsure not in ("hide", "keep", "error"):
+        pf.error("unsure", f"unknown value '{unsure}' for 'privacy.unsure'",
+                 "hide (default: hide what may be a name), keep (publish it; kspages check lists it) or error")
+        unsure = "hide"
     people = pf.text("people", required=False) or "role"
     if people not in ("role", "honorific"):
         pf.error("people", f"unknown value '{people}' for 'privacy.people'",
@@ -299,7 +306,7 @@ def _privacy_settings(f: _Fields) -> tuple[str, tuple[str, ...]]:
         pf.error("allow", "'privacy.allow' must be a list of values, one per line",
                  "e.g. '- 400-123-4567', the team's own contacts that may appear on the site")
         allow = []
-    return people, tuple(str(a).strip() for a in allow)
+    return people, tuple(str(a).strip() for a in allow), unsure
 
 
 def validate_guide(sources: list[Source], errors: list[ContentError]) -> list[GuidePage]:

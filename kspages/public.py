@@ -79,6 +79,7 @@ class Mask:
     line: int | None
     field: str
     hits: tuple[Hit, ...]
+    kept: tuple[Hit, ...] = ()  # looked like personal data but left in (privacy.unsure: keep), for staff to confirm
 
 
 @dataclass(frozen=True)
@@ -164,21 +165,27 @@ class _FieldScrubber:
         self._scrubber: Scrubber | None = None
         # Everything a scrubbed text depends on besides the text: the record's private values, the privacy settings
         # and the site's own words.
-        self.key = hashlib.sha256(repr((__version__, settings.people, settings.allow, vocabulary.digest,
+        self.key = hashlib.sha256(repr((__version__, settings.people, settings.allow, settings.unsure,
+                                        vocabulary.digest, record.merchant,
                                         [(p.field, p.value) for p in record.private])).encode()).hexdigest()
 
     def _scrub(self, text: str) -> Scrubbed:
         if self._scrubber is None:
-            self._scrubber = Scrubber(self.record.private, self.settings.people, self.settings.allow, self.vocabulary)
+            # The record's merchant is a shop, never a person, wherever its name appears in the record's text.
+            self._scrubber = Scrubber(self.record.private, self.settings.people, self.settings.allow, self.vocabulary,
+                                      self.settings.unsure, (self.record.merchant,))
         return self._scrubber.scrub(text)
 
     def __call__(self, text: str, field: str, key_line: int | None) -> Scrubbed:
         key = hashlib.sha256(f"{self.key}\n{text}".encode()).hexdigest()
         result: Scrubbed = self.memo(key, lambda: self._scrub(text))
-        lines: dict[int | None, list[Hit]] = {}
+        lines: dict[int | None, tuple[list[Hit], list[Hit]]] = {}
         for hit in result.hits:
-            lines.setdefault(_line(key_line, text, hit.start), []).append(hit)
-        self.masks.extend(Mask(self.record.path, line, field, tuple(hits)) for line, hits in lines.items())
+            lines.setdefault(_line(key_line, text, hit.start), ([], []))[0].append(hit)
+        for hit in result.kept:
+            lines.setdefault(_line(key_line, text, hit.start), ([], []))[1].append(hit)
+        self.masks.extend(Mask(self.record.path, line, field, tuple(hits), tuple(kept))
+                          for line, (hits, kept) in lines.items())
         return result
 
 

@@ -259,13 +259,13 @@ def test_search_a_partial_word_and_open_the_result(browser: webdriver.Chrome, si
     browser.get(site)
     browser.find_element(By.LINK_TEXT, "搜索").click()
     field = WebDriverWait(browser, 10).until(ec.presence_of_element_located((By.ID, "q")))
-    field.send_keys("无理由退")  # part of 七日无理由退货
+    field.send_keys("无理由退")  # part of 七日无理由退货: the rights page explains it best
     browser.find_element(By.CSS_SELECTOR, "#search button").click()
     first = WebDriverWait(browser, 10).until(ec.presence_of_element_located((By.CSS_SELECTOR, "#search-results a")))
     assert "找到" in browser.find_element(By.ID, "search-status").text
     assert "?q=" in browser.current_url
     first.click()
-    WebDriverWait(browser, 10).until(ec.url_contains("/guide/prevention/"))
+    WebDriverWait(browser, 10).until(ec.url_contains("/guide/rights/"))
     assert "无理由退货" in browser.find_element(By.TAG_NAME, "main").text
 
 

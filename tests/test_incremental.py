@@ -27,7 +27,7 @@ def _bundled(tmp_path: Path) -> Path:
 def test_a_second_build_parses_renders_and_writes_nothing(tmp_path: Path) -> None:
     root = _bundled(tmp_path)
     first = build(root, as_of=DAY)
-    assert first.parsed == 40 and first.rendered == first.outputs - 30  # 30 files are data, shards and assets
+    assert first.parsed == 41 and first.rendered == first.outputs - 30  # 30 files are data, shards and assets
     assert first.written == first.outputs
     again = build(root, as_of=DAY)
     assert (again.parsed, again.rendered, again.written, again.removed) == (0, 0, 0, 0)
@@ -92,7 +92,7 @@ def test_a_broken_or_foreign_cache_is_ignored(tmp_path: Path) -> None:
     [cache_file] = (root / caching.FOLDER).glob("cache-*.pickle")
     cache_file.write_bytes(b"not a pickle")
     report = build(root, as_of=DAY)
-    assert report.parsed == 40 and report.written == 0
+    assert report.parsed == 41 and report.written == 0
     assert caching.load(root).sources  # saved again, whole
 
 

@@ -64,7 +64,7 @@ def test_init_then_new_then_build_gives_a_working_site(tmp_path: Path) -> None:
     assert added.exit_code == 0
     check = runner.invoke(cli.main, ["check", "--site", str(site)])
     assert check.exit_code == 0, check.output
-    assert "9 guide pages, 2 records, 1 notices" in check.output
+    assert "10 guide pages, 2 records, 1 notices" in check.output
     report = build(site)
     assert report.notices == 1 and (site / "output/index.html").exists()
     for record in (site / "content/records").rglob("*.yaml"):

@@ -17,25 +17,18 @@ from stdnum import luhn
 from stdnum.cn import ric, uscc
 
 from .. import numbers
+from .lexicon import COMPOUND_SURNAMES, HONORIFICS, SURNAMES, binds_left, is_word, name_end
 from .view import SEPARATORS, View
 
 S = f"[{re.escape(SEPARATORS)}]?"  # at most one separator between two digits
 _CJK = "\u4e00-\u9fff"
-SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任"
-            "沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付傅方白邹孟熊秦邱江尹薛闫阎段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔"
-            "向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单"
-            "季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦"
-            "戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟"
-            "邝")
-COMPOUND_SURNAMES = ("欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文", "司徒",
-                     "夏侯", "令狐", "端木", "独孤", "南宫", "西门", "轩辕", "呼延")
-HONORIFICS = ("先生", "女士", "小姐", "老师", "阿姨", "大爷", "大妈", "同学")
 _SURNAME = f"(?:{'|'.join(COMPOUND_SURNAMES)}|[{SURNAMES}])"
 # Province-level codes, the first two digits of an ID number.
 _PROVINCES = frozenset({"11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37",
                         "41", "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64",
                         "65", "71", "81", "82", "83"})
-_MOBILE_PREFIXES = re.compile(r"^1(?:3\d|4[5-9]|5[0-35-9]|6[2567]|7[0-8]|8\d|9[0-35-9])")
+# Any 1[3-9] segment: operators open new ones (140, 169...) faster than a list of them can follow.
+_MOBILE_PREFIXES = re.compile(r"^1[3-9]")
 _CARD_PREFIXES = re.compile(r"^(?:62|4|5[1-5]|2[2-7]|3[47]|35|60|65|9[0-9])")
 
 
@@ -47,6 +40,7 @@ class Span:
     end: int
     kind: str
     context: bool = False  # found after a keyword (QQ, 身份证...): what follows is that kind, whatever it looks like
+    unsure: bool = False  # looked like personal data, but could be a word (a name found by the segmenter)
 
 
 def _digits(text: str) -> str:
@@ -111,8 +105,11 @@ def _mobile(v: View) -> Iterator[Span]:
     yield from _group_spans(_MASKED_MOBILE, v.text, "mobile", 0, lambda m: len(m[0]) == 11)
 
 
-_LANDLINE = re.compile(rf"(?<![0-9])\(?0(?:10|2[0-9]|[3-9][0-9]{{2}})\)?{S}[2-8](?:{S}[0-9]){{6,7}}"
-                       rf"(?:{S}(?:转|ext\.?)?{S}[0-9]{{1,5}})?(?![0-9])", re.I)
+# A landline: trunk zero, bracketed area code or country code in front of the area code (0906-..., (021) ...,
+# +86 906-..., 0086 21 ...), then the local number; an extension may follow.
+_AREA = r"(?:10|2[0-9]|[3-9][0-9]{2})"
+_LANDLINE = re.compile(rf"(?<![0-9])(?:(?:\+|00){S}86{S}\(?0?{_AREA}\)?|\(0?{_AREA}\)|0{_AREA}){S}{S}"
+                       rf"[2-8](?:{S}[0-9]){{6,7}}(?:{S}(?:转|ext\.?)?{S}[0-9]{{1,5}})?(?![0-9])", re.I)
 _LANDLINE_CONTEXT = re.compile(rf"(?:座机|固话|固定电话|家里电话|办公电话|tel)\s*[:：]?\s*(?:是|为)?\s*"
                                rf"([2-8](?:{S}[0-9]){{6,7}})(?![0-9])", re.I)
 
@@ -225,15 +222,47 @@ _PROVINCE_SUFFIX = ("省", "自治区")
 _CITY_SUFFIX = ("市", "自治州", "地区", "盟")
 _DISTRICT_SUFFIX = ("区", "县", "旗", "市")
 _STREET_SUFFIX = ("街道|镇|乡|村|大街|路|街|大道|巷|弄|胡同|小区|花园|公寓|大厦|广场|新村|家园|苑|社区|大院|宿舍|工业园|产业园|园区|"
-                  "公馆|名苑|华府|山庄|城|园|里|坊|湾")
-_UNIT_SUFFIX = "号楼|号院|号|栋|幢|座|单元|层|楼|室|户|房|弄|巷|组"
-# A bare road suffix continues a name that already ended on a suffix: 科技园 + 路.
-_COMPONENT = (f"(?:{_NAME}{{1,8}}?(?:省|自治区|自治州|地区|盟|市|区|县|旗|{_STREET_SUFFIX})|"
+                  "公馆|名苑|华府|山庄|城|园|里|坊|湾|条|道")
+_UNIT_SUFFIX = "号楼|号院|号|栋|幢|座|单元|层|楼|室|户|房|弄|巷|组|条"
+# A bare road suffix continues a name that already ended on a suffix: 科技园 + 路. A district suffix right after a
+# name that ended on a street suffix belongs to it: 东城 + 区.
+_COMPONENT = (f"(?:{_NAME}{{1,8}}?(?:省|自治区|自治州|地区|盟|市|区|县|旗|{_STREET_SUFFIX})(?:区|县)?|"
               f"[0-9a-z一二三四五六七八九十]{{1,6}}(?:-[0-9]{{1,4}})?(?:{_UNIT_SUFFIX})|大街|大道|路|街|巷|弄|胡同)")
 # Components, then trailing room numbers written without a unit ("3号楼501", "7-1203").
 _ADDRESS = re.compile(f"(?:{_COMPONENT}){{2,}}(?:-?[0-9]{{1,5}}(?:室|房|号)?(?![0-9]))?", re.I)
 _ONE_COMPONENT = re.compile(_COMPONENT, re.I)
 _STREET = re.compile(f"(?:{_STREET_SUFFIX}|{_UNIT_SUFFIX})$")
+
+
+# 条 and 道 end street names (东四十条, 和平路三条, 人民道) and ordinary words (渠道, 第二十五条, 三条评论): they make an
+# address only before a house number.
+_WEAK_STREET = ("条", "道")
+
+
+_NOT_STREET = ("渠道", "频道", "通道", "知道", "味道", "报道", "轨道", "管道", "跑道", "车道", "赛道", "隧道", "航道", "难道",
+               "一道", "顺道", "公道", "微道", "条条")
+
+
+_NUMBERED = re.compile("^[0-9a-z一二三四五六七八九十]", re.I)
+
+
+def _street_level(parts: list[str]) -> bool:
+    """Whether address components reach a street: a named street or compound, or two numbered units (3栋501室)."""
+    numbered = 0
+    for i, part in enumerate(parts):
+        if _NUMBERED.match(part):
+            numbered += bool(_STREET.search(part))
+        elif part.endswith(_WEAK_STREET) and not part.endswith(("大道", "街道")):
+            if "第" not in part and not part.endswith(_NOT_STREET) and any(p.endswith("号") for p in parts[i + 1:]):
+                return True
+        elif _STREET.search(part):
+            return True
+    return numbered >= 2
+
+
+def address_parts(text: str) -> list[str]:
+    """The place components of an address (市, 区, 路, 号, 室...), in order."""
+    return [m[0] for m in _ONE_COMPONENT.finditer(text)]
 
 
 @finder("address")
@@ -248,7 +277,7 @@ def _address(v: View) -> Iterator[Span]:
         if (len(parts) > i + 1 and parts[i].endswith(_CITY_SUFFIX) and parts[i + 1].endswith(_DISTRICT_SUFFIX)
                 and not parts[i + 1].endswith(("小区", "园区", "社区"))):
             start, i = start + len(parts[i]), i + 1
-        if any(_STREET.search(p) for p in parts[i:]) and start < match.end():
+        if _street_level(parts[i:]) and start < match.end():
             yield Span(start, match.end(), "address")
 
 
@@ -285,13 +314,25 @@ def _long_number(v: View) -> Iterator[Span]:
 _ROLE_WORDS = {"客服人员": "staff", "客服": "staff", "工作人员": "staff", "专员": "staff", "快递员": "staff",
                "骑手": "staff", "店主": "merchant", "店长": "merchant", "老板": "merchant", "掌柜": "merchant",
                "商家": "merchant", "卖家": "merchant"}
+# Role words a bare name follows ("快递员陈玉梅称", "经办人赵丽娟"): the role word stays, the name goes.
+_NAME_ROLES = ("快递员", "快递小哥", "配送员", "送货员", "派送员", "骑手", "司机", "客服人员", "客服专员", "客服", "售后人员",
+               "售后", "店员", "店长", "店主", "主播", "助播", "经办人", "联系人", "收件人", "收货人", "寄件人", "工作人员",
+               "业务员", "专员", "经理", "主管", "老板", "掌柜", "导购", "销售", "员工", "同事", "邻居", "朋友", "家属",
+               "买家", "卖家", "网友", "律师", "调解员", "执法人员", "代理人")
 # Before 先生/女士 any character is taken for a surname (there are hundreds) except these, which make ordinary
 # words: 这位先生, 老先生, 各位女士.
 _NOT_SURNAME = "位老的名个一两这是为和与及给向对请称该此其各男女好小大新本原前后贵您你我他她们士生姐"
-_HONORIFIC = re.compile(f"(?P<role>{'|'.join(_ROLE_WORDS)})?"
-                        f"(?P<name>{_SURNAME}[{_CJK}]{{0,2}}?|(?![{_NOT_SURNAME}])[{_CJK}])"
-                        f"(?P<hon>{'|'.join(HONORIFICS)})")
+# Words that end just before a person and are not part of the name: 关于孟先生, 对于李女士, 由于王先生.
+_FUNCTION_WORDS = ("关于", "对于", "由于", "针对", "至于", "鉴于", "基于", "对", "向", "给", "跟", "与", "和", "同", "及",
+                   "为", "被", "把", "让", "叫", "请", "找", "据", "经", "由", "将", "问", "替", "帮", "陪", "等")
+# A surname that is also one of those words (于, 和, 向, 常...) starts a name only if no shorter name fits.
+_AMBIGUOUS = frozenset("于和向对为同与及把被让叫请找据经由将问替帮陪等跟给")
+_GIVEN_STOP = frozenset("的了是在和与及向对给跟把被为让请找叫称说问等将由据经于这那老")
+_HONORIFIC = re.compile("|".join(HONORIFICS))
 _NICKNAME = re.compile(f"(?P<role>{'|'.join(_ROLE_WORDS)})(?P<name>[小老阿]{_SURNAME})")
+_ROLE_BEFORE = re.compile(f"(?:{'|'.join(sorted(_ROLE_WORDS, key=len, reverse=True))})$")
+_ROLE_NAME = re.compile(f"(?P<role>{'|'.join(sorted(_NAME_ROLES, key=len, reverse=True))})"
+                        f"(?:是|叫|名叫|为|[:：])?\\s*(?P<name>{_SURNAME}[{_CJK}]{{1,2}})")
 # After a word that introduces a name, two or three characters are a name whatever the surname; after a weaker one
 # ("本人", "用户") only when it starts with a common surname.
 _NAMED = re.compile(f"(?:(?P<strong>姓名|联系人|收件人|收货人|投诉人|举报人|我叫|名叫|户名|持卡人)|"
@@ -306,22 +347,73 @@ _NOT_IN_NAME = set("补充表示提供反映联系要求申请已经没有未称
                    "方台商家客服店铺签收货件材料证据截图期限内外重新核实回复确认同意表明声称认为希望")
 
 
+def _is_surname_at(text: str, i: int) -> int:
+    """Length of the surname starting at `i` (2 for a compound one), or 0."""
+    if text[i:i + 2] in COMPOUND_SURNAMES:
+        return 2
+    return 1 if text[i] in SURNAMES else 0
+
+
+def _after_function_word(text: str, s: int) -> bool:
+    return any(text.endswith(w, 0, s) for w in _FUNCTION_WORDS)
+
+
+def honorific_name(text: str, h: int) -> int | None:
+    """Where the name before the honorific at `h` starts: 孟先生, 孟德华先生, 欧阳娜娜女士, never 关于孟先生."""
+    best: int | None = None
+    if h >= 1 and re.match(f"[{_CJK}]", text[h - 1]) and text[h - 1] not in _NOT_SURNAME:
+        best = h - 1
+    for size in (2, 3, 4):
+        s = h - size
+        if s < 0 or not re.fullmatch(f"[{_CJK}]+", text[s:h]):
+            break
+        surname = _is_surname_at(text, s)
+        if not surname or size - surname > 2 or size - surname < 1 and surname == 1:
+            continue
+        if any(c in _GIVEN_STOP for c in text[s + surname:h]):
+            continue
+        if any(text.startswith(w, s) and len(w) > 1 for w in _FUNCTION_WORDS) or any(
+                text.endswith(w, 0, s + 1) and len(w) > 1 for w in _FUNCTION_WORDS):
+            continue  # 关于孟先生: 关于 is a word, 关 no surname here
+        if text[s] in _AMBIGUOUS and best is not None and not _after_function_word(text, s):
+            continue  # 和李女士: "and Ms Li"; but 与和平女士, 向于伟先生: after a preposition it is a surname
+        if binds_left(text, s) and not _after_function_word(text, s):
+            continue  # 当时王先生: 时 belongs to 当时 (but 针对方平女士: 对 belongs to 针对)
+        best = s
+    return best
+
+
 @finder("person")
 def _person(v: View) -> Iterator[Span]:
-    for match in _HONORIFIC.finditer(v.text):
-        role = _ROLE_WORDS.get(match["role"] or "", "person")
-        yield Span(match.start(), match.end(), role)
-    for match in _NICKNAME.finditer(v.text):
-        yield Span(match.start(), match.end(), _ROLE_WORDS[match["role"]])
-    for match in _NAMED.finditer(v.text):
-        start, end = match.start("name"), match.end("name")
-        if not (match["strong"] and match["sep"]) and not _SURNAME_AT_START.match(v.text, start):
-            continue  # only "投诉人：冀桂兰" may name someone whose surname is not a common one
-        if not match["sep"] and any(c in _NOT_IN_NAME for c in v.text[start + 1:end]):
+    text = v.text
+    for match in _HONORIFIC.finditer(text):
+        start = honorific_name(text, match.start())
+        if start is None:
             continue
-        while end - start > 2 and v.text[end - 1] in _AFTER_NAME:
+        role = _ROLE_BEFORE.search(text, max(0, start - 4), start)
+        kind = _ROLE_WORDS[role[0]] if role else "person"
+        yield Span(role.start() if role else start, match.end(), kind)
+    for match in _NICKNAME.finditer(text):
+        yield Span(match.start(), match.end(), _ROLE_WORDS[match["role"]])
+    for match in _ROLE_NAME.finditer(text):
+        start = match.start("name")
+        if text[start + 1] in _GIVEN_STOP or text.startswith(HONORIFICS, start + 1):
+            continue  # 客服的回复; 客服张先生 is found above
+        end = name_end(text, start)
+        while end - start > 2 and text[end - 1] in _GIVEN_STOP:
             end -= 1
-        if v.text[end - 1] in _AFTER_NAME or v.text[start] in _AFTER_NAME:
+        if is_word(text[start:end]):
+            continue  # 快递员应当...: 应 is a surname, 应当 a word
+        yield Span(start, end, "named")
+    for match in _NAMED.finditer(text):
+        start, end = match.start("name"), match.end("name")
+        if not (match["strong"] and match["sep"]) and not _SURNAME_AT_START.match(text, start):
+            continue  # only "投诉人：冀桂兰" may name someone whose surname is not a common one
+        if not match["sep"] and any(c in _NOT_IN_NAME for c in text[start + 1:end]):
+            continue
+        while end - start > 2 and text[end - 1] in _AFTER_NAME:
+            end -= 1
+        if text[end - 1] in _AFTER_NAME or text[start] in _AFTER_NAME:
             continue
         yield Span(start, end, "person")
 

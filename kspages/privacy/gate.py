@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import bisect
 import functools
 import hashlib
 import html
+import itertools
 import re
 import unicodedata
 import urllib.parse
@@ -18,12 +20,10 @@ import ahocorasick
 from .. import numbers, parallel
 from ..model import Complaint, PrivateValue
 from .detect import _COMPLAINT_NUMBER, detect
-from .known import fold, is_sensitive
-from .view import SEPARATORS, view
+from .identity import Form, compact, digit_runs, fold, forms_of
+from .view import SEPARATORS, numerals, view
 from .vocabulary import Vocabulary, is_short_name
 
-# The gate joins digit runs across the same separators the scrubber accepts: "138 1234—5678" -> "13812345678".
-_JOIN_DIGITS = re.compile(r"(?<=\d)(?:\s|[.\-·\u2010-\u2015\u2212])+(?=\d)")
 _JSON_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
 # Pattern kinds certain enough to fail a build on sight: validated by prefix, check digit or syntax.
 GATE_KINDS = frozenset({"mobile", "id_card", "bank_card", "email"})
@@ -100,29 +100,25 @@ def _tail(chunk: bytes) -> bytes:
     return end[found.start():] if found else b""
 
 
-def _forms(text: str) -> set[str]:
-    """The normalised forms a value is searched for in the output: NFKC, lower case, digits joined."""
-    folded = fold(text)
-    return {f for f in (folded, _JOIN_DIGITS.sub("", folded)) if f}
+def gate_forms(record: Complaint) -> list[tuple[PrivateValue, Form]]:
+    """Every (private value, strong form) of a record that the gate looks for, in a stable order."""
+    return sorted(_gate_values(record), key=lambda pair: (pair[0].line, pair[0].field, pair[1].text))
 
 
-def gate_forms(record: Complaint) -> list[tuple[PrivateValue, str]]:
-    """Every (private value, normalised form) of a record that the gate looks for, in a stable order."""
-    return sorted(_gate_values(record), key=lambda pair: (pair[0].line, pair[0].field, pair[1]))
-
-
-def _gate_values(record: Complaint) -> Iterator[tuple[PrivateValue, str]]:
+def _gate_values(record: Complaint) -> Iterator[tuple[PrivateValue, Form]]:
     for value in record.private:
         if value.field == "description":
             # The complainant's own account: look for it whole and for its longer lines; shorter pieces would
             # match ordinary words of the guide.
-            pieces = [p for p in (value.value, *value.value.splitlines()) if len(p.strip()) >= 12]
-            for piece in pieces:
-                for form in _forms(piece):
+            pieces = {compact(fold(p))[0] for p in (value.value, *value.value.splitlines()) if len(p.strip()) >= 12}
+            for piece in sorted(pieces):
+                yield value, Form(piece, "private", False, True)
+        else:
+            # Weak forms (a given name, a street and number) are checked in the record's own text only: across the
+            # whole site they would be other people's words.
+            for form in forms_of(value):
+                if form.strong:
                     yield value, form
-        elif is_sensitive(value):
-            for form in _forms(value.value):
-                yield value, form
 
 
 @dataclass(frozen=True)
@@ -158,32 +154,25 @@ def readable(raw: bytes) -> str:
 
 
 class KnownGate:
-    """One Aho-Corasick automaton over every private value of every record, in every normalised form.
+    """Automata over every strong form of every private value of every record: words in the compact text, digits
+    in the digit runs (then aligned to whole numbers as `identity` defines).
 
     One pass per output whatever the number of records. `digest` names the set of values: an output that passed a
     gate with the same digest passes again, which lets incremental builds skip unchanged outputs.
     """
 
     def __init__(self, records: Iterable[Complaint],
-                 forms: Callable[[Complaint], list[tuple[PrivateValue, str]]] = gate_forms,
+                 forms: Callable[[Complaint], list[tuple[PrivateValue, Form]]] = gate_forms,
                  automaton: Callable[[str, Callable[[], Any]], Any] | None = None,
                  digest: str | None = None, vocabulary: Vocabulary | None = None) -> None:
         self.vocabulary = vocabulary or Vocabulary()
         self.records = [(record, forms(record)) for record in records]
+        keys = sorted({_key(form) for _, pairs in self.records for _, form in pairs})
         # `digest` may come from the caller (a digest of the records' private values); otherwise, of the forms.
-        self.digest = digest or hashlib.sha256("\n".join(
-            sorted({form for _, pairs in self.records for _, form in pairs})).encode()).hexdigest()
-        # Building the automaton is the slow part; `automaton` may hand back the one built for the same digest.
-        self.automaton = automaton(self.digest, self._build) if automaton else self._build()
+        self.digest = digest or hashlib.sha256("\n".join(keys).encode()).hexdigest()
+        # Building the automata is the slow part; `automaton` may hand back the ones built for the same digest.
+        self.automaton = automaton(self.digest, lambda: _build(keys)) if automaton else _build(keys)
         self._owners: dict[str, list[tuple[Complaint, PrivateValue]]] | None = None
-
-    def _build(self) -> Any:
-        built = ahocorasick.Automaton()
-        for form in sorted({form for _, pairs in self.records for _, form in pairs}):
-            built.add_word(form, form)
-        if len(built):
-            built.make_automaton()
-        return built
 
     @property
     def owners(self) -> dict[str, list[tuple[Complaint, PrivateValue]]]:
@@ -192,18 +181,19 @@ class KnownGate:
             self._owners = {}
             for record, pairs in self.records:
                 for value, form in pairs:
-                    self._owners.setdefault(form, []).append((record, value))
+                    self._owners.setdefault(_key(form), []).append((record, value))
         return self._owners
 
     def scan(self, outputs: dict[str, bytes], fragments: Callable[[str], bool] = lambda path: False,
              memo: dict[bytes, list[tuple[str, bool]]] | None = None) -> list[Leak]:
-        """Every place a record's private value appears, in normalised form, in any of `outputs`.
+        """Every place a record's private value appears, in any of its forms, in any of `outputs`.
 
         Outputs for which `fragments(path)` holds are made of pieces of other outputs' text (a search index's
         bigrams): a short name equal to a piece says nothing the pages did not, and the pages are scanned whole.
         `memo` keeps what each piece of text held, for this gate (the same values, the same vocabulary).
         """
-        if not len(self.automaton):
+        words, digits = self.automaton
+        if not len(words) and not len(digits):
             return []
         memo = {} if memo is None else memo
         split = _fill(memo, outputs, self._find)
@@ -212,28 +202,56 @@ class KnownGate:
         for out_path in sorted(outputs):
             short_names_too = fragments(out_path)
             for piece in split[out_path]:
-                for form, covered in memo[piece]:
+                for key, covered in memo[piece]:
                     # A short name inside a phrase the site itself publishes is that phrase, not the name.
-                    if covered or short_names_too and is_short_name(form):
+                    if covered or short_names_too and is_short_name(key[2:]):
                         continue
-                    for record, value in self.owners[form]:
-                        key = (record.path, value.field, out_path)
-                        if key not in seen:
-                            seen.add(key)
+                    for record, value in self.owners[key]:
+                        seen_key = (record.path, value.field, out_path)
+                        if seen_key not in seen:
+                            seen.add(seen_key)
                             leaks.append(Leak(record.path, value.field, value.line, out_path))
         return sorted(leaks, key=lambda leak: (leak.record_path, leak.line, leak.field, leak.output))
 
     def _find(self, piece: bytes) -> list[tuple[str, bool]]:
         """The forms in a piece of output, each with whether it is a short name inside the site's own words."""
+        words, digits = self.automaton
         # Complaint numbers are public, and with their dashes joined a short value can hide inside one:
         # "KS-G5NA-1619-K" holds the WeChat ID "na1619". Blank them first.
-        text = _COMPLAINT_NUMBER.sub(_blank_number, readable(piece))
+        text = numerals(_COMPLAINT_NUMBER.sub(_blank_number, readable(piece)))
         found: list[tuple[str, bool]] = []
-        for haystack in (text, _JOIN_DIGITS.sub("", text)):
-            for last, form in self.automaton.iter(haystack):
-                covered = is_short_name(form) and self.vocabulary.covers(haystack, last + 1 - len(form), last + 1)
-                found.append((form, covered))
+        if len(words):
+            packed, _ = compact(text)
+            for last, key in words.iter(packed):
+                form = key[2:]
+                start = last + 1 - len(form)
+                covered = is_short_name(form) and self.vocabulary.covers(packed, start, last + 1)
+                found.append((key, covered))
+        if len(digits):
+            runs = list(digit_runs(text))
+            stream = "|".join(run.joined for run in runs)
+            starts = list(itertools.accumulate((len(run.joined) + 1 for run in runs[:-1]), initial=0))
+            for last, key in digits.iter(stream):
+                begin = last + 3 - len(key)  # the key is "d:" + the digits
+                i = bisect.bisect_right(starts, begin) - 1
+                at = begin - starts[i]
+                if runs[i].aligned(at, at + len(key) - 2) is not None:
+                    found.append((key, False))
         return found
+
+
+def _key(form: Form) -> str:
+    return ("d:" if form.digits else "w:") + form.text
+
+
+def _build(keys: list[str]) -> tuple[Any, Any]:
+    words, digits = ahocorasick.Automaton(), ahocorasick.Automaton()
+    for key in keys:
+        (digits if key.startswith("d:") else words).add_word(key[2:], key)
+    for built in (words, digits):
+        if len(built):
+            built.make_automaton()
+    return words, digits
 
 
 def scan_output(outputs: dict[str, bytes], records: Iterable[Complaint]) -> list[Leak]:

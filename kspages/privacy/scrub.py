@@ -7,10 +7,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..model import PrivateValue
-from .detect import HONORIFICS, Span, detect
+from . import names
+from .detect import Span, detect
 from .known import KnownValues, fold, kind_for, name_parts
+from .lexicon import HONORIFICS
 from .view import view
-from .vocabulary import Vocabulary
+from .vocabulary import Vocabulary, is_short_name
 
 # Fixed tokens: never a partial mask that keeps digits, never a hash (both stay personal information under PIPL).
 TOKENS = {
@@ -18,12 +20,16 @@ TOKENS = {
     "email": "〔邮箱〕", "qq": "〔QQ号〕", "wechat": "〔微信号〕", "plate": "〔车牌号〕", "ip": "〔IP地址〕",
     "address": "〔地址〕", "order": "〔订单号〕", "tracking": "〔物流单号〕", "number": "〔编号〕",
     "private": "〔个人信息〕", "person": "消费者", "staff": "客服人员", "merchant": "商家",
+    # A name after its role word goes and the role word stays: 快递员陈玉梅称 -> 快递员称.
+    "named": "", "name": "〔姓名〕",
 }
-PEOPLE = ("person", "staff", "merchant")
+PEOPLE = ("person", "staff", "merchant", "named", "name")
 PEOPLE_FORMS = ("role", "honorific")
+UNSURE = ("hide", "keep", "error")
 # When spans overlap, the merged span takes the kind of the most specific detector.
 _PRIORITY = ("id_card", "bank_card", "mobile", "landline", "email", "qq", "wechat", "plate", "ip", "tracking",
-             "order", "address", "staff", "merchant", "person", "number", "private")
+             "order", "address", "staff", "merchant", "person", "named", "name", "number", "private")
+_OPEN, _CLOSE = "([（【〔「『<《", ")]）】〕」』>》"
 
 
 @dataclass(frozen=True)
@@ -34,6 +40,7 @@ class Hit:
     token: str
     original: str
     start: int  # offset in the source text, to point staff at the line
+    sure: bool = True  # False: it looked like personal data but could be a word (privacy.unsure decides)
 
 
 @dataclass(frozen=True)
@@ -42,11 +49,17 @@ class Scrubbed:
 
     text: str
     hits: tuple[Hit, ...]
+    kept: tuple[Hit, ...] = ()  # unsure detections left in the text (privacy.unsure: keep)
 
     @property
     def hidden(self) -> int:
         """How many pieces of personal data the scrubber removed."""
         return len(self.hits)
+
+    @property
+    def unsure(self) -> tuple[Hit, ...]:
+        """Every unsure detection, hidden or kept, for staff to confirm."""
+        return tuple(h for h in self.hits if not h.sure) + self.kept
 
 
 def _merge(spans: Iterable[Span]) -> list[Span]:
@@ -56,24 +69,56 @@ def _merge(spans: Iterable[Span]) -> list[Span]:
         if merged and span.start < merged[-1].end:
             last = merged[-1]
             kind = min(last.kind, span.kind, key=_PRIORITY.index)
-            merged[-1] = Span(last.start, max(last.end, span.end), kind)
+            merged[-1] = Span(last.start, max(last.end, span.end), kind, unsure=last.unsure and span.unsure)
         else:
             merged.append(span)
     return merged
+
+
+def _balance(text: str, start: int, end: int) -> tuple[int, int]:
+    """A span widened or narrowed so that it holds both brackets of a pair or neither: "（021）8913..." is
+    replaced whole, and the brackets around "（电话 021-8913...）" stay."""
+    depth: list[str] = []
+    unmatched_close = unmatched_open = 0
+    for c in text[start:end]:
+        if c in _OPEN:
+            depth.append(c)
+        elif c in _CLOSE:
+            if depth and _OPEN.index(depth[-1]) == _CLOSE.index(c):
+                depth.pop()
+            else:
+                unmatched_close += 1
+    unmatched_open = len(depth)
+    if unmatched_close and start > 0 and text[start - 1] in _OPEN:
+        start -= 1  # the number's opening bracket stood just before: "(021) 8913 6476"
+    elif unmatched_close:
+        while end > start and text[end - 1] in _CLOSE:
+            end -= 1
+    if unmatched_open and end < len(text) and text[end] in _CLOSE:
+        end += 1
+    elif unmatched_open:
+        while start < end and text[start] in _OPEN:
+            start += 1
+    return start, end
 
 
 class Scrubber:
     """Removes personal data from one record's public text: its own known values, then anyone's by pattern."""
 
     def __init__(self, private: Iterable[PrivateValue] = (), people: str = "role",
-                 allow: Iterable[str] = (), vocabulary: Vocabulary | None = None) -> None:
+                 allow: Iterable[str] = (), vocabulary: Vocabulary | None = None, unsure: str = "hide",
+                 protected: Iterable[str] = ()) -> None:
         private = tuple(private)
-        self.known = KnownValues(private, vocabulary)
+        self.vocabulary = vocabulary or Vocabulary()
+        self.known = KnownValues(private, self.vocabulary)
         self.people = people
+        self.unsure_mode = unsure
+        self.protected = tuple(p for p in protected if p)
         self.allow = tuple(fold(a) for a in allow if a.strip())
-        names = [fold(p.value) for p in private if kind_for(p.field) == "person"]
+        person_names = [fold(p.value) for p in private if kind_for(p.field) == "person"]
         gender = next((fold(p.value) for p in private if p.field.endswith(".gender")), "")
-        self._surname = name_parts(names[0])[0] if names and re.fullmatch(r"[\u4e00-\u9fff]{2,4}", names[0]) else ""
+        self._surname = (name_parts(person_names[0])[0]
+                         if person_names and re.fullmatch(r"[\u4e00-\u9fff]{2,4}", person_names[0]) else "")
         self._honorific = {"女": "女士", "female": "女士", "f": "女士", "男": "先生", "male": "先生",
                            "m": "先生"}.get(gender, "某")
 
@@ -86,6 +131,25 @@ class Scrubber:
                 return self._surname + self._honorific
         return TOKENS[kind]
 
+    def _no_brands(self, text: str, spans: list[Span]) -> list[Span]:
+        """Pattern spans of people, except those across a brand or the record's merchant (钱大妈 is a chain)."""
+        if not any(s.kind in PEOPLE for s in spans):
+            return spans
+        guarded = names.brands_in(text, self.protected)
+        return [s for s in spans if s.kind not in PEOPLE or not any(a < s.end and s.start < b for a, b in guarded)]
+
+    def _names(self, text: str, lower: str, found: list[Span]) -> list[Span]:
+        """Bare names the segmenter finds (unsure), except inside the site's own words or across a person that a
+        pattern found (向常先生: the pattern knows 向 is a preposition there)."""
+        people = [s for s in found if s.kind in PEOPLE]
+        spans = []
+        for start, end in names.find(text, self.protected):
+            if any(s.start < end and start < s.end for s in people):
+                continue
+            if not (is_short_name(lower[start:end]) and self.vocabulary.covers(lower, start, end)):
+                spans.append(Span(start, end, "name", unsure=True))
+        return spans
+
     def scrub(self, text: str) -> Scrubbed:
         """Replace every piece of personal data in `text` with its token."""
         if not text:
@@ -93,17 +157,24 @@ class Scrubber:
         v = view(text)
         pieces: list[str] = []
         hits: list[Hit] = []
+        kept: list[Hit] = []
         end = 0
-        for span in _merge([*self.known.find(v), *detect(v)]):
-            start, stop = v.span(span.start, span.end)
+        found = [*self.known.find(v), *self._no_brands(v.text, detect(v))]
+        for span in _merge([*found, *self._names(v.text, v.lower, found)]):
+            start, stop = _balance(text, *v.span(span.start, span.end))
+            if start < end:
+                start = end
             original = text[start:stop]
-            if any(a in fold(original) for a in self.allow):
+            if not original or any(a in fold(original) for a in self.allow):
                 continue
             token = self._token(span.kind, original)
             if token is None:
                 continue
+            if span.unsure and self.unsure_mode == "keep":
+                kept.append(Hit(span.kind, token, original, start, sure=False))
+                continue
             pieces += [text[end:start], token]
-            hits.append(Hit(span.kind, token, original, start))
+            hits.append(Hit(span.kind, token, original, start, sure=not span.unsure))
             end = stop
         pieces.append(text[end:])
-        return Scrubbed("".join(pieces), tuple(hits))
+        return Scrubbed("".join(pieces), tuple(hits), tuple(kept))

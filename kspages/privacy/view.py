@@ -49,6 +49,11 @@ def _lower(text: str) -> str:
     return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)  # keep offsets: İ lowers to two
 
 
+def numerals(text: str) -> str:
+    """Runs of seven or more Chinese numerals read as digits, one for one (offsets unchanged)."""
+    return _CN_RUN.sub(lambda m: m.group().translate(_CN_DIGITS), text) if _CN_RUN.search(text) else text
+
+
 def view(original: str) -> View:
     """Normalise `original` character by character, keeping where each normalised character came from."""
     # NFKC per character: compatibility forms (full width, circled digits, ＠, ：) fold, and the offsets stay exact.
@@ -67,6 +72,5 @@ def view(original: str) -> View:
             begin.extend([i] * len(folded))
         text, starts = "".join(chars), tuple(begin)
         ends = tuple(i + 1 for i in begin)
-    if _CN_RUN.search(text):
-        text = _CN_RUN.sub(lambda m: m.group().translate(_CN_DIGITS), text)
+    text = numerals(text)
     return View(original, text, _lower(text), starts, ends)

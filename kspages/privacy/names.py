@@ -1,0 +1,79 @@
+"""Bare person names in running text ("致电王芳核实"), found by a word segmenter that ships its dictionary (jieba).
+
+No pattern can know a name that no role word or honorific introduces. jieba's segmenter cuts a sentence into words
+from its dictionary of about 350,000 words and joins what it does not know with a hidden Markov model; a Chinese
+person name is usually such an unknown word, or a dictionary word tagged `nr`. A candidate must also start with a
+common surname and must not be a brand, a shop or a phrase of the site's own text. What this finds is *unsure*:
+`privacy.unsure` decides whether it is hidden, kept or an error, and `kspages check` lists it either way.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from .lexicon import COMPOUND_SURNAMES, SURNAMES, dictionary
+
+_CJK_RUN = re.compile("[\u4e00-\u9fff]{2,}")
+# Brands and chains that begin with a surname; a record's own merchant and the site's words are protected too.
+BRANDS = ("王老吉", "李宁", "金龙鱼", "康师傅", "张小泉", "马应龙", "王守义", "李锦记", "周黑鸭", "杨国福", "周大福",
+          "周生生", "周六福", "谢瑞麟", "陈李济", "胡庆余堂", "钱大妈", "张亮", "杨铭宇", "刘一手", "黄飞红", "王小卤",
+          "钟薛高", "钟书阁", "薛记", "卫龙", "白象", "安踏", "安慕希", "蒙牛", "雷士", "方太", "华为", "华帝", "万家乐",
+          "苏泊尔", "鲁花", "丁家宜", "孔府家", "康佳", "老干妈", "乔丹", "贵人鸟", "李渡", "郎酒", "汪氏", "陶华碧",
+          "百雀羚", "韩束", "温碧泉", "柏瑞美", "毛戈平", "孙悟空", "包大人", "程序员", "高德", "马蜂窝", "范思哲",
+          "宁德时代", "万达", "万科", "王府井", "钱江", "江小白", "冯氏", "邓禄普", "杜蕾斯", "袁记", "熊猫", "龙井",
+          "黄山", "黄河", "长江", "石家庄", "武汉", "常州", "金华", "丽水", "连云港", "汤臣倍健", "林清轩", "卡姿兰")
+# A word right after a name that makes it a brand or shop, not a person.
+_BRAND_AFTER = re.compile("(?:店|牌|旗舰|官方|专营|专卖|品牌|集团|公司|食品|家纺|服饰|电器|直营|连锁|超市|药房|号店|系列|酒|茶|"
+                          "鸭|鸡|面|粉|饼|糕|堂|记|氏)")
+# A shop or a product a few words on (赵一鸣零食店, 李子柒螺蛳粉, 孙二娘麻辣烫店): the name is its brand.
+SHOP_WORDS = re.compile(r"[^，。；！？,.;!?\s]{0,4}?(?:店|门店|馆|铺|坊|超市|餐厅|饭店|酒家|诊所|医院|眼科|口腔|药房|药店|"
+                        "工作室|旗舰|官方|专营|专卖|品牌|集团|公司|有限|工厂|厂家|螺蛳粉|麻辣烫|零食|火锅|烧烤|奶茶|凉茶|"
+                        "靓汤|卤味|炒货|酱|牌)")
+_SURNAME_CHARS = frozenset(SURNAMES)
+# Dictionary words tagged as person names that are this common are ordinary words (高明, 毛巾) or celebrities.
+_RARE = 20
+# Dictionary "names" that are words here.
+NOT_NAMES = frozenset({"江浙沪", "王者", "高铁", "金额", "安全", "包邮"})
+
+
+def _starts_with_surname(word: str) -> bool:
+    return word[:2] in COMPOUND_SURNAMES or word[0] in _SURNAME_CHARS
+
+
+def _is_name(word: str, freq: dict[str, int], tags: dict[str, str]) -> bool:
+    size = len(word) - (1 if word[:2] in COMPOUND_SURNAMES else 0)
+    if not 2 <= size <= 3 or not _starts_with_surname(word) or word in NOT_NAMES:
+        return False
+    known = freq.get(word) or 0
+    # jieba tags some everyday words `nr` (毛巾, 荣耀): a dictionary word counts only if it is rare.
+    return known == 0 or tags.get(word) == "nr" and known < _RARE
+
+
+def find(text: str, protected: tuple[str, ...] = ()) -> Iterator[tuple[int, int]]:
+    """Spans of `text` that read as a person's name; `protected` words (brands, the merchant) are never one."""
+    if not any(c in _SURNAME_CHARS for c in text):
+        return
+    jieba, freq, tags = dictionary()
+    guarded = brands_in(text, protected)
+    for run in _CJK_RUN.finditer(text):
+        # Segmenting is cheap; tagging (an HMM over the clause) only runs where segmenting proposed a name.
+        if not any(_is_name(word, freq, tags) for word in jieba.cut(run[0])):
+            continue
+        at = run.start()
+        for word, flag in jieba.posseg.cut(run[0]):
+            start, end = at, at + len(word)
+            at = end
+            if flag != "nr" or not _is_name(word, freq, tags) or word.endswith(("氏", "记", "家", "号")):
+                continue
+            if _BRAND_AFTER.match(text, end) or SHOP_WORDS.match(text, end):
+                continue
+            if any(a < end and start < b for a, b in guarded):
+                continue
+            yield start, end
+
+
+def brands_in(text: str, protected: tuple[str, ...] = ()) -> list[tuple[int, int]]:
+    """Where brands, shops and the protected words stand in `text`: no person is found across them."""
+    return [(m.start(), m.end()) for word in (*BRANDS, *protected) if word
+            for m in re.finditer(re.escape(word), text)]
