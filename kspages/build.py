@@ -80,6 +80,9 @@ def load(root: Path, errors: list[ContentError], warnings: list[ContentError], a
         warm_dictionary()
         jobs = scrub_jobs(settings, guide, records, as_of, cache.scrub, vocabulary)
         cache.prefill({"scrub:" + key: job for key, job in jobs.items()})
+        # What the leak gate will look for, also on every core, while little else is in memory.
+        cache.prefill({cache.keep(r, "gate", functools.partial(_private_digest, r)): functools.partial(gate_forms, r)
+                       for r in records})
     public, masks = anonymise(settings, guide, records, as_of, cache.scrub, figures, vocabulary, cache.keep)
     if settings.unsure == "error":
         for mask in masks:

@@ -202,8 +202,8 @@ class Cache:
         self.changed = self.changed or sizes != (len(self.sources), len(self.memos), len(self.clean))
 
 
-FORMAT = 8  # bump when the shape of Cache changes, or what a parse yields (7: yes/no stay text, YAML 1.2 booleans;
-# 8: the gate keeps identity.Form objects)
+FORMAT = 9  # bump when the shape of Cache changes, or what a parse yields (7: yes/no stay text, YAML 1.2 booleans;
+# 8: the gate keeps identity.Form objects; 9: numbers with a leading zero, a colon or an underscore stay text)
 
 
 def _file(root: Path) -> Path:

@@ -99,6 +99,19 @@ def _construct_bool(loader: _Loader, node: yaml.ScalarNode) -> bool | str:
 
 _Loader.add_constructor(_BOOL, _construct_bool)
 
+# Numbers, likewise, as YAML 1.2 reads them, and stricter: PyYAML (1.1) reads `12:30` as 750 (base 60), `010` as 8
+# (octal) and `1_000` as 1000. A note would publish "750", and an unquoted phone or order number of digits 0-7 with a
+# leading zero would become another value, which the privacy checks would then look for instead of the real one. So
+# a number with a leading zero, a colon or an underscore stays text exactly as written; plain decimals are numbers.
+_INT, _FLOAT = "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"
+_Loader.yaml_implicit_resolvers = {
+    first: kept for first, resolvers in _Loader.yaml_implicit_resolvers.items()
+    if (kept := [(tag, pattern) for tag, pattern in resolvers if tag not in (_INT, _FLOAT)])}
+_Loader.add_implicit_resolver(_INT, re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$"), list("-+0123456789"))
+_Loader.add_implicit_resolver(_FLOAT, re.compile(
+    r"^(?:[-+]?(?:0|[1-9][0-9]*)(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"),
+    list("-+0123456789."))
+
 
 @dataclass
 class Source:

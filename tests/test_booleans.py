@@ -107,3 +107,13 @@ def test_yes_and_no_in_free_text_fields_are_text(make_site: MakeSite) -> None:
     assert report.notices == 1
     page = (root / f"output/notices/{N1}/index.html").read_text("utf-8")
     assert "<title>" in page and "yes" in page
+
+
+@pytest.mark.parametrize(("written", "read_as"), [
+    ("12:30", "12:30"), ("010", "010"), ("02112345670", "02112345670"), ("1_000", "1_000"), ("0b101", "0b101"),
+    ("0x1F", "0x1F"), ("199", 199), ("-3", -3), ("19.9", 19.9), ("0", 0)])
+def test_numbers_are_read_as_yaml_1_2_and_a_leading_zero_stays_text(written: str, read_as: object) -> None:
+    # PyYAML's YAML 1.1 reads 12:30 as 750 and 010 as 8: a note would publish "750", and a phone made of the digits
+    # 0-7 with its trunk zero would become another value, which the privacy checks would then look for instead.
+    source = parse_yaml_file("content/records/x.yaml", f"note: {written}\n".encode())
+    assert source.data["note"] == read_as

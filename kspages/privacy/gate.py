@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import bisect
 import functools
 import hashlib
 import html
-import itertools
 import re
 import unicodedata
 import urllib.parse
@@ -20,7 +18,7 @@ import ahocorasick
 from .. import numbers, parallel
 from ..model import Complaint, PrivateValue
 from .detect import _COMPLAINT_NUMBER, detect
-from .identity import Form, compact, digit_runs, fold, forms_of
+from .identity import JOINED, Form, compact, digit_runs, fold, forms_of
 from .view import SEPARATORS, numerals, view
 from .vocabulary import Vocabulary, is_short_name
 
@@ -228,16 +226,26 @@ class KnownGate:
                 covered = is_short_name(form) and self.vocabulary.covers(packed, start, last + 1)
                 found.append((key, covered))
         if len(digits):
-            runs = list(digit_runs(text))
-            stream = "|".join(run.joined for run in runs)
-            starts = list(itertools.accumulate((len(run.joined) + 1 for run in runs[:-1]), initial=0))
-            for last, key in digits.iter(stream):
-                begin = last + 3 - len(key)  # the key is "d:" + the digits
-                i = bisect.bisect_right(starts, begin) - 1
-                at = begin - starts[i]
-                if runs[i].aligned(at, at + len(key) - 2) is not None:
-                    found.append((key, False))
+            # One pass in C over the text with the separators between digits taken out finds every candidate; only
+            # a candidate is checked against the written groups (most pieces have none).
+            keys = {key for _, key in digits.iter(JOINED.sub("", text))}
+            if keys:
+                runs = list(digit_runs(text))
+                for key in sorted(keys):
+                    form = key[2:]
+                    if any(run.aligned(at, at + len(form)) is not None
+                           for run in runs for at in _occurrences(run.joined, form)):
+                        found.append((key, False))
         return found
+
+
+
+
+def _occurrences(text: str, part: str) -> Iterator[int]:
+    at = text.find(part)
+    while at >= 0:
+        yield at
+        at = text.find(part, at + 1)
 
 
 def _key(form: Form) -> str:

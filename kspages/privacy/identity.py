@@ -15,6 +15,7 @@ them from the record's own text, and the record's public fields are checked for 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -25,9 +26,11 @@ from .lexicon import COMPOUND_SURNAMES, HONORIFICS
 # What people put between the digits of one number: spaces, dashes of every width, dots, slashes, brackets around an
 # area code, a plus before a country code. NFKC has already turned full-width forms into these.
 DIGIT_GAP = " \t\u00a0\u3000-\u2010\u2011\u2012\u2013\u2014\u2015\u2212·•.．/()[]（）【】+_~"
-_GAP = f"[{re.escape(DIGIT_GAP)}\u200b\u200c\u200d\u2060\ufeff]"
+GAP = f"[{re.escape(DIGIT_GAP)}\u200b\u200c\u200d\u2060\ufeff]"
 # Up to three separator characters between two digits: "(021) 8913" has two, "021 - 8913" three.
-DIGIT_RUN = re.compile(f"[0-9](?:{_GAP}{{0,3}}[0-9])*(?:{_GAP}{{0,3}}[xX](?![0-9a-zA-Z]))?")
+# The separators between two digits taken out: a superset of what the runs join, for a quick look before them.
+JOINED = re.compile(f"(?<=[0-9]){GAP}{{1,3}}(?=[0-9xX])")
+DIGIT_RUN = re.compile(f"[0-9](?:{GAP}{{0,3}}[0-9])*(?:{GAP}{{0,3}}[xX](?![0-9a-zA-Z]))?")
 # In front of a number's significant digits only these may stand: country code, trunk zero, both.
 PREFIXES = ("", "0", "86", "086", "860", "0086", "00860")
 _DATE = re.compile(r"^(?:19|20)[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])$")
@@ -58,6 +61,11 @@ _KINDS = (  # first match on the last key of the field wins
     (("ip",), "ip"),
     (("tracking", "waybill", "tracking_number", "快递单号", "物流单号"), "tracking"),
 )
+_NOT_DIGIT = re.compile("[^0-9]")
+_CHECK_X = re.compile(r"[0-9]\s*[xX]\s*$")
+_GAPS = re.compile(f"{GAP}+")
+_NUMBER = re.compile("[0-9]+x?")
+_LONG_DIGITS = re.compile("[0-9]{8,}")
 _DATE_OR_AMOUNT = re.compile(r"^(\d{4}-\d{2}-\d{2}([ T][\d:]+)?|\d+(\.\d+)?|¥?\d+(\.\d{1,2})?元?)$")
 
 
@@ -74,7 +82,6 @@ def kind_for(field: str) -> str:
 
 def fold(text: str) -> str:
     """NFKC, lower case, trimmed: the form values are compared in."""
-    import unicodedata
     return unicodedata.normalize("NFKC", text).strip().lower()
 
 
@@ -84,12 +91,14 @@ def is_sensitive(value: PrivateValue) -> bool:
     Short digit runs, amounts and dates are left out: they are not identifying and would match prices and days
     that the public text must keep.
     """
-    if value.field in NOT_PERSONAL or value.field == "description":
+    return _sensitive(value.field, fold(value.value))
+
+
+def _sensitive(field: str, text: str) -> bool:
+    if field in NOT_PERSONAL or field == "description":
         return False
-    text = fold(value.value)
-    digits = re.sub(r"\D", "", text)
     if _DATE_OR_AMOUNT.match(text):
-        return len(digits) >= 5 and "." not in text and "-" not in text
+        return len(_NOT_DIGIT.sub("", text)) >= 5 and "." not in text and "-" not in text
     return len(text) >= 2
 
 
@@ -99,7 +108,7 @@ def name_parts(name: str) -> tuple[str, str]:
     return name[:size], name[size:]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Form:
     """One way a private value can be recognised: digits (aligned to whole numbers) or a word (substring)."""
 
@@ -111,8 +120,8 @@ class Form:
 
 
 def _joined_digits(text: str) -> str:
-    digits = "".join(c for c in text if c.isdigit())
-    return digits + "x" if re.search(r"[0-9]\s*[xX]\s*$", text) else digits
+    digits = _NOT_DIGIT.sub("", text)
+    return digits + "x" if _CHECK_X.search(text) else digits
 
 
 def digit_forms(text: str, kind: str) -> list[Form]:
@@ -182,16 +191,17 @@ def _address_forms(text: str) -> Iterator[tuple[str, bool]]:
 
 def forms_of(value: PrivateValue) -> list[Form]:
     """Every form a sensitive private value is recognised in (empty for values that are not sensitive)."""
-    if not is_sensitive(value):
+    text = fold(value.value)
+    if not _sensitive(value.field, text):
         return []
     kind = kind_for(value.field)
-    text = fold(value.value)
     forms: list[Form] = []
     compact = _NAME_GAP.sub("", text)
-    bare = re.sub(f"{_GAP}+", "", compact)
-    if re.fullmatch(r"[0-9]+x?", bare) or kind in DIGIT_KINDS and re.search(r"[0-9]{8,}", bare):
+    bare = _GAPS.sub("", compact)
+    number = _NUMBER.fullmatch(bare)
+    if number or kind in DIGIT_KINDS and _LONG_DIGITS.search(bare):
         forms += digit_forms(text, kind)
-        if not re.fullmatch(r"[0-9]+x?", bare):
+        if not number:
             forms.append(Form(bare, kind, False, True))  # "DY2026..." also as written, letters and all
         return forms
     if kind == "person" and re.fullmatch(f"[{_CJK}]+ [{_CJK}]+", text):
@@ -291,8 +301,11 @@ class Matcher:
     def find(self, text: str) -> Iterator[Found]:
         """Every occurrence of a form in `text`, as spans of `text`."""
         if self.digits:
-            for run in digit_runs(text):
-                for form in self.digits:
+            # A cheap look first, with the separators between digits taken out (in C): most texts hold no form.
+            joined = JOINED.sub("", text)
+            present = [form for form in self.digits if form.text in joined]
+            for run in digit_runs(text) if present else ():
+                for form in present:
                     at = run.joined.find(form.text)
                     while at >= 0:
                         end = at + len(form.text)

@@ -22,13 +22,20 @@ HONORIFICS = ("先生", "女士", "小姐", "老师", "阿姨", "大爷", "大�
 
 
 @functools.cache
-def _jieba() -> tuple[Any, dict[str, int], dict[str, str]]:
+def _jieba() -> tuple[Any, dict[str, int]]:
     import jieba
-    import jieba.posseg
 
     jieba.setLogLevel(logging.WARNING)
     jieba.initialize()
-    return jieba, jieba.dt.FREQ, jieba.posseg.dt.word_tag_tab
+    return jieba, jieba.dt.FREQ
+
+
+@functools.cache
+def _posseg() -> tuple[Any, dict[str, str]]:
+    import jieba.posseg  # reads the part-of-speech table (about a second): only where a name needs telling apart
+
+    _jieba()
+    return jieba.posseg, jieba.posseg.dt.word_tag_tab
 
 
 def warm() -> None:
@@ -36,9 +43,19 @@ def warm() -> None:
     _jieba()
 
 
-def dictionary() -> tuple[Any, dict[str, int], dict[str, str]]:
-    """jieba, its word frequencies (0 for a prefix that is no word) and its part-of-speech tags."""
+def dictionary() -> tuple[Any, dict[str, int]]:
+    """jieba and its word frequencies (0 for a prefix that is no word)."""
     return _jieba()
+
+
+def tag(word: str) -> str | None:
+    """The part of speech jieba's dictionary gives a word (`nr`: a person's name), if any."""
+    return _posseg()[1].get(word)
+
+
+def tagged(text: str) -> Any:
+    """The words of `text` with their part of speech, as jieba's tagger cuts them."""
+    return _posseg()[0].cut(text)
 
 
 def binds_left(text: str, i: int) -> bool:
@@ -48,8 +65,7 @@ def binds_left(text: str, i: int) -> bool:
 
 def is_word(text: str) -> bool:
     """Whether `text` is a common dictionary word that is not a person's name (应当, 高兴, 方面)."""
-    _, freq, tags = dictionary()
-    return (freq.get(text) or 0) >= 100 and tags.get(text) != "nr"
+    return (dictionary()[1].get(text) or 0) >= 100 and tag(text) != "nr"
 
 
 def name_end(text: str, start: int) -> int:

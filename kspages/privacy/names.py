@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from .lexicon import COMPOUND_SURNAMES, SURNAMES, dictionary
+from .lexicon import COMPOUND_SURNAMES, SURNAMES, dictionary, tag, tagged
 
 _CJK_RUN = re.compile("[\u4e00-\u9fff]{2,}")
 # Brands and chains that begin with a surname; a record's own merchant and the site's words are protected too.
@@ -31,6 +31,7 @@ SHOP_WORDS = re.compile(r"[^，。；！？,.;!?\s]{0,4}?(?:店|门店|馆|铺|�
                         "工作室|旗舰|官方|专营|专卖|品牌|集团|公司|有限|工厂|厂家|螺蛳粉|麻辣烫|零食|火锅|烧烤|奶茶|凉茶|"
                         "靓汤|卤味|炒货|酱|牌)")
 _SURNAME_CHARS = frozenset(SURNAMES)
+_SURNAME_CHAR = re.compile(f"[{SURNAMES}]")
 # Dictionary words tagged as person names that are this common are ordinary words (高明, 毛巾) or celebrities.
 _RARE = 20
 # Dictionary "names" that are words here.
@@ -41,30 +42,40 @@ def _starts_with_surname(word: str) -> bool:
     return word[:2] in COMPOUND_SURNAMES or word[0] in _SURNAME_CHARS
 
 
-def _is_name(word: str, freq: dict[str, int], tags: dict[str, str]) -> bool:
+def _is_name(word: str, freq: dict[str, int]) -> bool:
     size = len(word) - (1 if word[:2] in COMPOUND_SURNAMES else 0)
     if not 2 <= size <= 3 or not _starts_with_surname(word) or word in NOT_NAMES:
         return False
     known = freq.get(word) or 0
     # jieba tags some everyday words `nr` (毛巾, 荣耀): a dictionary word counts only if it is rare.
-    return known == 0 or tags.get(word) == "nr" and known < _RARE
+    return known == 0 or known < _RARE and tag(word) == "nr"
 
 
-def find(text: str, protected: tuple[str, ...] = ()) -> Iterator[tuple[int, int]]:
-    """Spans of `text` that read as a person's name; `protected` words (brands, the merchant) are never one."""
-    if not any(c in _SURNAME_CHARS for c in text):
-        return
-    jieba, freq, tags = dictionary()
-    guarded = brands_in(text, protected)
-    for run in _CJK_RUN.finditer(text):
-        # Segmenting is cheap; tagging (an HMM over the clause) only runs where segmenting proposed a name.
-        if not any(_is_name(word, freq, tags) for word in jieba.cut(run[0])):
+def find(text: str, protected: tuple[str, ...] = (),
+         taken: list[tuple[int, int]] | None = None) -> Iterator[tuple[int, int]]:
+    """Spans of `text` that read as a person's name; `protected` words (brands, the merchant) are never one, and
+    spans in `taken` (already found by other means) are not looked at again."""
+    masked = text
+    if taken:
+        chars = list(text)
+        for a, b in taken:
+            chars[a:b] = " " * (b - a)
+        masked = "".join(chars)
+    guarded: list[tuple[int, int]] | None = None
+    for run in _CJK_RUN.finditer(masked):
+        if not _SURNAME_CHAR.search(run[0]):
             continue
+        # Segmenting is cheap; tagging (an HMM over the clause) only runs where segmenting proposed a name.
+        jieba, freq = dictionary()
+        if not any(_is_name(word, freq) for word in jieba.cut(run[0])):
+            continue
+        if guarded is None:
+            guarded = brands_in(text, protected)
         at = run.start()
-        for word, flag in jieba.posseg.cut(run[0]):
+        for word, flag in tagged(run[0]):
             start, end = at, at + len(word)
             at = end
-            if flag != "nr" or not _is_name(word, freq, tags) or word.endswith(("氏", "记", "家", "号")):
+            if flag != "nr" or not _is_name(word, freq) or word.endswith(("氏", "记", "家", "号")):
                 continue
             if _BRAND_AFTER.match(text, end) or SHOP_WORDS.match(text, end):
                 continue
@@ -73,7 +84,15 @@ def find(text: str, protected: tuple[str, ...] = ()) -> Iterator[tuple[int, int]
             yield start, end
 
 
+_BRANDS = re.compile("|".join(sorted(map(re.escape, BRANDS), key=len, reverse=True)))
+
+
 def brands_in(text: str, protected: tuple[str, ...] = ()) -> list[tuple[int, int]]:
     """Where brands, shops and the protected words stand in `text`: no person is found across them."""
-    return [(m.start(), m.end()) for word in (*BRANDS, *protected) if word
-            for m in re.finditer(re.escape(word), text)]
+    found = [(m.start(), m.end()) for m in _BRANDS.finditer(text)]
+    for word in protected:
+        at = text.find(word) if word else -1
+        while at >= 0:
+            found.append((at, at + len(word)))
+            at = text.find(word, at + 1)
+    return found

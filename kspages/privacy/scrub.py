@@ -143,7 +143,7 @@ class Scrubber:
         pattern found (向常先生: the pattern knows 向 is a preposition there)."""
         people = [s for s in found if s.kind in PEOPLE]
         spans = []
-        for start, end in names.find(text, self.protected):
+        for start, end in names.find(text, self.protected, [(s.start, s.end) for s in found]):
             if any(s.start < end and start < s.end for s in people):
                 continue
             if not (is_short_name(lower[start:end]) and self.vocabulary.covers(lower, start, end)):
