@@ -17,7 +17,16 @@ from stdnum import luhn
 from stdnum.cn import ric, uscc
 
 from .. import numbers
-from .lexicon import COMPOUND_SURNAMES, HONORIFICS, SURNAMES, binds_left, is_word, name_end
+from .lexicon import (
+    ALL_COMPOUND_SURNAMES,
+    ALL_SURNAMES,
+    COMPOUND_SURNAMES,
+    HONORIFICS,
+    SURNAMES,
+    binds_left,
+    is_word,
+    name_end,
+)
 from .view import SEPARATORS, View
 
 S = f"[{re.escape(SEPARATORS)}]?"  # at most one separator between two digits
@@ -94,7 +103,7 @@ def _group_spans(regex: re.Pattern[str], text: str, kind: str, group: str | int 
             yield Span(match.start(group), match.end(group), kind, context)
 
 
-_MOBILE = re.compile(rf"(?<![0-9])(?:(?:\+|00){S}86{S}|86{S}(?=1))?(1(?:{S}[0-9]){{10}})(?![0-9])")
+_MOBILE = re.compile(rf"(?<![0-9])(?:(?:\+|00){S}86{S}|86{S}(?=1)|0(?=1[3-9]))?(1(?:{S}[0-9]){{10}})(?![0-9])")
 _MASKED_MOBILE = re.compile(r"(?<![0-9])1[3-9][0-9]{1,5}[*xX]{3,8}[0-9]{2,4}(?![0-9])")
 
 
@@ -108,16 +117,23 @@ def _mobile(v: View) -> Iterator[Span]:
 # A landline: trunk zero, bracketed area code or country code in front of the area code (0906-..., (021) ...,
 # +86 906-..., 0086 21 ...), then the local number; an extension may follow.
 _AREA = r"(?:10|2[0-9]|[3-9][0-9]{2})"
-_LANDLINE = re.compile(rf"(?<![0-9])(?:(?:\+|00){S}86{S}\(?0?{_AREA}\)?|\(0?{_AREA}\)|0{_AREA}){S}{S}"
+_LANDLINE = re.compile(rf"(?<![0-9])(?:(?:\+|00){S}86{S}\(?[0-9]{{2,4}}\)?|\(0?{_AREA}\)|0{_AREA}){S}{S}"
                        rf"[2-8](?:{S}[0-9]){{6,7}}(?:{S}(?:转|ext\.?)?{S}[0-9]{{1,5}})?(?![0-9])", re.I)
 _LANDLINE_CONTEXT = re.compile(rf"(?:座机|固话|固定电话|家里电话|办公电话|tel)\s*[:：]?\s*(?:是|为)?\s*"
                                rf"([2-8](?:{S}[0-9]){{6,7}})(?![0-9])", re.I)
+
+
+# After 电话/手机/致电/拨打..., a number of 7 to 13 digits is a phone, whatever its area code looks like: people
+# mistype area codes and drop the trunk zero. Not a context span: a business hotline (400-...) still stays.
+_PHONE_CONTEXT = re.compile(r"(?:电话|手机|联系方式|致电|拨打|来电|打电话|回电|座机|号码|tel|phone)(?:号码|号)?\s*[:：]?\s*(?:是|为)?\s*"
+                            r"(\+?\(?[0-9](?:[ \-()]{0,2}[0-9]){6,12})(?![0-9])", re.I)
 
 
 @finder("landline", _DIGIT)
 def _landline(v: View) -> Iterator[Span]:
     yield from _group_spans(_LANDLINE, v.text, "landline")
     yield from _group_spans(_LANDLINE_CONTEXT, v.text, "landline", 1, context=True)
+    yield from _group_spans(_PHONE_CONTEXT, v.text, "landline", 1)
 
 
 _ID_CONTEXT = r"(?:身份证|证件|公民身份号码|身份号码|id)(?:号码|号)?\s*[:：]?\s*(?:是|为)?\s*"
@@ -331,8 +347,9 @@ _GIVEN_STOP = frozenset("的了是在和与及向对给跟把被为让请找叫�
 _HONORIFIC = re.compile("|".join(HONORIFICS))
 _NICKNAME = re.compile(f"(?P<role>{'|'.join(_ROLE_WORDS)})(?P<name>[小老阿]{_SURNAME})")
 _ROLE_BEFORE = re.compile(f"(?:{'|'.join(sorted(_ROLE_WORDS, key=len, reverse=True))})$")
+_ANY_SURNAME = f"(?:{'|'.join(ALL_COMPOUND_SURNAMES)}|[{ALL_SURNAMES}])"
 _ROLE_NAME = re.compile(f"(?P<role>{'|'.join(sorted(_NAME_ROLES, key=len, reverse=True))})"
-                        f"(?:是|叫|名叫|为|[:：])?\\s*(?P<name>{_SURNAME}[{_CJK}]{{1,2}})")
+                        f"(?:是|叫|名叫|为|[:：])?\\s*(?P<name>{_ANY_SURNAME}[{_CJK}]{{1,2}})")
 # After a word that introduces a name, two or three characters are a name whatever the surname; after a weaker one
 # ("本人", "用户") only when it starts with a common surname.
 _NAMED = re.compile(f"(?:(?P<strong>姓名|联系人|收件人|收货人|投诉人|举报人|我叫|名叫|户名|持卡人)|"
@@ -383,9 +400,18 @@ def honorific_name(text: str, h: int) -> int | None:
     return best
 
 
+# Titles a name goes before like an honorific: 王经理, 王芳经理, 张师傅. The name goes, the title stays.
+_TITLE = re.compile("经理|店长|主管|师傅|律师|医生|护士|老板|掌柜")
+
+
 @finder("person")
 def _person(v: View) -> Iterator[Span]:
     text = v.text
+    for match in _TITLE.finditer(text):
+        start = honorific_name(text, match.start())
+        if start is not None and _is_surname_at(text, start) and (
+                match.start() - start == 1 or not is_word(text[start:match.start()])):
+            yield Span(start, match.start(), "named")
     for match in _HONORIFIC.finditer(text):
         start = honorific_name(text, match.start())
         if start is None:

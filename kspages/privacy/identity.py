@@ -150,6 +150,7 @@ def digit_forms(text: str, kind: str) -> list[Form]:
             kind = "landline"
             area = "".join(groups[:-1])
             forms.setdefault(area.removeprefix("0") + groups[-1], True)
+            forms.setdefault(area + groups[-1], True)  # an area code that itself starts with 0 ("053")
             forms.setdefault(groups[-1], False)
         elif not national.startswith("1") or national.startswith("10"):
             kind = "landline"

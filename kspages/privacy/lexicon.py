@@ -18,6 +18,23 @@ SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁�
             "邝和")
 COMPOUND_SURNAMES = ("欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文", "司徒",
                      "夏侯", "令狐", "端木", "独孤", "南宫", "西门", "轩辕", "呼延")
+# The Hundred Family Surnames (百家姓), for names right after a role word, where a rarer surname (郜, 逄, 阚, 闾丘)
+# is still a surname; elsewhere only the common ones above start a name.
+ALL_SURNAMES = "".join(sorted(set(SURNAMES) | set(
+    "赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱秦尤许何吕施张孔曹严华金魏陶姜戚谢邹喻柏水窦章云苏潘葛奚范彭郎鲁韦昌马苗凤花方"
+    "俞任袁柳酆鲍史唐费廉岑薛雷贺倪汤滕殷罗毕郝邬安常乐于时傅皮卞齐康伍余元卜顾孟平黄和穆萧尹姚邵湛汪祁毛禹狄米贝明臧"
+    "计伏成戴谈宋茅庞熊纪舒屈项祝董梁杜阮蓝闵席季麻强贾路娄危江童颜郭梅盛林刁钟徐邱骆高夏蔡田樊胡凌霍虞万支柯昝管卢莫"
+    "经房裘缪干解应宗丁宣贲邓郁单杭洪包诸左石崔吉钮龚程嵇邢滑裴陆荣翁荀羊於惠甄曲家封芮羿储靳汲邴糜松井段富巫乌焦巴弓"
+    "牧隗山谷车侯宓蓬全郗班仰秋仲伊宫宁仇栾暴甘钭厉戎祖武符刘景詹束龙叶幸司韶郜黎蓟薄印宿白怀蒲邰从鄂索咸籍赖卓蔺屠蒙"
+    "池乔阴郁胥能苍双闻莘党翟谭贡劳逄姬申扶堵冉宰郦雍却璩桑桂濮牛寿通边扈燕冀郏浦尚农温别庄晏柴瞿阎充慕连茹习宦艾鱼容"
+    "向古易慎戈廖庾终暨居衡步都耿满弘匡国文寇广禄阙东欧殳沃利蔚越夔隆师巩厍聂晁勾敖融冷訾辛阚那简饶空曾毋沙乜养鞠须丰"
+    "巢关蒯相查后荆红游竺权逯盖益桓公闫覃佘邝")))
+ALL_COMPOUND_SURNAMES = ("万俟", "司马", "上官", "欧阳", "夏侯", "诸葛", "闻人", "东方", "赫连", "皇甫", "尉迟", "公羊",
+                         "澹台", "公冶", "宗政", "濮阳", "淳于", "单于", "太叔", "申屠", "公孙", "仲孙", "轩辕", "令狐",
+                         "钟离", "宇文", "长孙", "慕容", "鲜于", "闾丘", "司徒", "司空", "亓官", "司寇", "子车", "颛孙",
+                         "端木", "巫马", "公西", "漆雕", "乐正", "壤驷", "公良", "拓跋", "夹谷", "宰父", "谷梁", "段干",
+                         "百里", "东郭", "南门", "呼延", "羊舌", "微生", "梁丘", "左丘", "东门", "西门", "南宫", "第五",
+                         "独孤")
 HONORIFICS = ("先生", "女士", "小姐", "老师", "阿姨", "大爷", "大妈", "同学")
 
 
@@ -71,7 +88,7 @@ def is_word(text: str) -> bool:
 def name_end(text: str, start: int) -> int:
     """Where a name that starts at `start` ends, as the segmenter cuts the words after it (2 to 4 characters)."""
     jieba = dictionary()[0]
-    surname = 2 if text[start:start + 2] in COMPOUND_SURNAMES else 1
+    surname = 2 if text[start:start + 2] in ALL_COMPOUND_SURNAMES else 1
     words = list(jieba.cut(text[start:start + 8]))
     first = len(words[0]) if words else 0
     if surname + 1 <= first <= surname + 2:

@@ -34,6 +34,9 @@ _SURNAME_CHARS = frozenset(SURNAMES)
 _SURNAME_CHAR = re.compile(f"[{SURNAMES}]")
 # Dictionary words tagged as person names that are this common are ordinary words (高明, 毛巾) or celebrities.
 _RARE = 20
+_COMMON = 500
+# Characters that end words, hardly ever a given name: 安全法, 江西省, 王府井站.
+_NOT_NAME_END = frozenset("法省市县区路街店厂局院部站所队处科室费款价额单号证卡码税率网群圈馆园场库业界类型式性化")
 # Dictionary "names" that are words here.
 NOT_NAMES = frozenset({"江浙沪", "王者", "高铁", "金额", "安全", "包邮"})
 
@@ -46,9 +49,12 @@ def _is_name(word: str, freq: dict[str, int]) -> bool:
     size = len(word) - (1 if word[:2] in COMPOUND_SURNAMES else 0)
     if not 2 <= size <= 3 or not _starts_with_surname(word) or word in NOT_NAMES:
         return False
+    if word[-1] in _NOT_NAME_END:
+        return False
     known = freq.get(word) or 0
-    # jieba tags some everyday words `nr` (毛巾, 荣耀): a dictionary word counts only if it is rare.
-    return known == 0 or known < _RARE and tag(word) == "nr"
+    # jieba tags some everyday words `nr` (毛巾, 荣耀): a two-character dictionary word counts only if it is rare;
+    # three-character ones tagged `nr` are mostly full names (李秀英, 王建国).
+    return known == 0 or (known < _RARE or len(word) == 3 and known < _COMMON) and tag(word) == "nr"
 
 
 def find(text: str, protected: tuple[str, ...] = (),
