@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import shlex
+import shutil
 import sys
 import threading
 import time
@@ -56,17 +59,30 @@ def _warnings(report: Report) -> None:
         _echo_problems(report.warnings, "warning")
 
 
+def _set_verbosity(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
+    # Runs for the group's flags and again for a subcommand's, so `kspages -q build` and `kspages build -q` agree
+    # (as in MkDocs); the group's callback runs before the subcommand parses its options, so the later flag wins.
+    if value:
+        ctx.meta["kspages.verbosity"] = 0 if param.name == "quiet" else 2
+    return value
+
+
+def _verbosity_options(f: Any) -> Any:
+    f = click.option("-v", "--verbose", is_flag=True, expose_value=False, callback=_set_verbosity,
+                     help="Print more detail.")(f)
+    return click.option("-q", "--quiet", is_flag=True, expose_value=False, callback=_set_verbosity,
+                        help="Print only errors.")(f)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="kspages")
-@click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
-@click.option("-v", "--verbose", is_flag=True, help="Print more detail.")
-@click.pass_context
-def main(ctx: click.Context, quiet: bool, verbose: bool) -> None:
+@_verbosity_options
+def main() -> None:
     """Build the complaint-guidance site from content/ and templates/."""
-    ctx.meta["kspages.verbosity"] = 0 if quiet else 2 if verbose else 1
 
 
 @main.command("build")
+@_verbosity_options
 @_site
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Output folder [default: <site>/output].")
@@ -185,6 +201,7 @@ def _hit_counts(hits: list[Hit] | tuple[Hit, ...]) -> str:
 
 
 @main.command("check")
+@_verbosity_options
 @_site
 @_as_of
 @click.option("--show", is_flag=True, help="Also print the personal data the scrubber will hide (never in CI logs).")
@@ -215,6 +232,7 @@ _poll = click.option("--poll", is_flag=True, help="Poll for changes instead of f
 
 
 @main.command("watch")
+@_verbosity_options
 @_site
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Output folder [default: <site>/output].")
@@ -263,6 +281,7 @@ def watch_cmd(site: Path, out: Path | None, as_of: dt.datetime | None, poll: boo
 
 
 @main.command("serve")
+@_verbosity_options
 @_site
 @click.option("--port", "-p", type=click.IntRange(0, 65535), default=8000, show_default=True)
 @click.option("--livereload/--no-livereload", default=True, show_default=True,
@@ -335,6 +354,7 @@ def _ask(kind: str, title: str, default: str) -> str:
 
 
 @main.command("new")
+@_verbosity_options
 @_site
 @click.option("--category", type=click.Choice(list(CODES["category"])), default=None,
               help="Problem type [asked in a terminal; default: other].")
@@ -361,6 +381,7 @@ def new_cmd(site: Path, category: str | None, channel: str | None, merchant: str
 
 
 @main.command("init")
+@_verbosity_options
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
 def init_cmd(folder: Path) -> None:
     """Start a new site in FOLDER (new or empty): settings, the guide, a sample record, the theme."""
@@ -370,11 +391,26 @@ def init_cmd(folder: Path) -> None:
     except SiteExists:
         raise click.ClickException(f"{folder} is not empty; choose a new or empty folder") from None
     if _verbosity() > 0:
+        me = _command()
         click.echo(f"started a site in {folder} ({len(files)} files). Next:\n"
-                   f"  cd {folder}\n  kspages new          # add a record\n  kspages serve        # preview it")
+                   f"  cd {shlex.quote(str(folder))}\n  {me} new          # add a record\n"
+                   f"  {me} serve        # preview it")
+
+
+def _command() -> str:
+    """How to run this kspages from another folder: its name if the shell finds this very one, else its path."""
+    # The README installs into .venv/bin, which is rarely on PATH; the script sits beside the running Python.
+    script = Path(os.path.abspath(sys.executable)).parent / "kspages"
+    if not script.is_file():
+        return "kspages"
+    found = shutil.which("kspages")
+    if found and Path(found).resolve() == script.resolve():
+        return "kspages"
+    return shlex.quote(str(script))
 
 
 @main.command("schema")
+@_verbosity_options
 def schema_cmd() -> None:
     """Print the JSON Schema of a record (for editors; new files point at schema/record.schema.json)."""
     from .schema import schema_json
@@ -387,6 +423,7 @@ def number_group() -> None:
 
 
 @number_group.command("new")
+@_verbosity_options
 @click.option("--count", "-n", type=click.IntRange(1, 100_000), default=1, show_default=True)
 def number_new(count: int) -> None:
     """Print COUNT fresh complaint numbers, one per line."""
@@ -404,6 +441,7 @@ _VERDICTS = {"ok": "ok", "malformed": "malformed: not a complaint number (KS-XXX
 
 
 @number_group.command("check")
+@_verbosity_options
 @click.argument("number", nargs=-1, required=True)
 def number_check(number: tuple[str, ...]) -> None:
     """Say whether each NUMBER is well formed; exit 1 if any is not."""

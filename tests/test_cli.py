@@ -34,6 +34,17 @@ def test_quiet_prints_nothing_on_success(make_site: MakeSite) -> None:
     assert result.exit_code == 0 and result.output == ""
 
 
+def test_quiet_and_verbose_are_accepted_after_the_command_too(make_site: MakeSite) -> None:
+    root = make_site()
+    quiet = runner.invoke(main, ["build", "--site", str(root), "-q"])
+    assert quiet.exit_code == 0 and quiet.output == "", quiet.output
+    verbose = runner.invoke(main, ["build", "-v", "--site", str(root)])
+    assert verbose.exit_code == 0 and "1 guide pages, 1 records, 1 notices" in verbose.output
+    checked = runner.invoke(main, ["check", "--quiet", "--site", str(root)])
+    assert checked.exit_code == 0 and checked.output == ""
+    assert runner.invoke(main, ["number", "check", "-q", numbers.generate()]).exit_code == 0
+
+
 def test_build_with_errors_exits_1_with_path_line_and_hint(make_site: MakeSite) -> None:
     bad = record().replace("category: false_advertising", "category: fake_ad")
     root = make_site({f"content/records/2026/{N1}.yaml": bad})

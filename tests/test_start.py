@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
+import shlex
+import shutil
+import subprocess
 from pathlib import Path
 
 import jsonschema
@@ -72,6 +76,20 @@ def test_init_then_new_then_build_gives_a_working_site(tmp_path: Path) -> None:
     assert (site / ".gitignore").read_text("utf-8") == "/output/\n/.kspages-cache/\n"
     assert sorted(p.name for p in (site / "templates").iterdir()) == sorted(
         p.name for p in (REPO / "templates").iterdir())
+
+
+def test_init_prints_commands_that_run_from_the_new_site(tmp_path: Path) -> None:
+    # The README installs kspages into .venv/bin, which is not on PATH: "kspages new" would not be found.
+    site = tmp_path / "my site"
+    result = runner.invoke(cli.main, ["init", str(site)])
+    assert result.exit_code == 0, result.output
+    line = next(x for x in result.output.splitlines() if x.strip().endswith("# add a record"))
+    command = shlex.split(line.split("#")[0])
+    assert command[-1] == "new"
+    found = shutil.which(command[0], path=os.environ.get("PATH", "")) if len(Path(command[0]).parts) == 1 \
+        else command[0]
+    assert found, f"{command[0]} is not on PATH"
+    assert subprocess.run([found, "--version"], cwd=site, capture_output=True, check=True).stdout.startswith(b"kspages")
 
 
 def test_init_never_overwrites(tmp_path: Path) -> None:
