@@ -12,8 +12,10 @@ command -v npm >/dev/null 2>&1 || missing="$missing nodejs npm"              # a
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   echo "installing:$missing"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null
+  # Wait (up to 10 minutes) for another apt or dpkg holding the lock instead of failing at once.
+  apt-get -o DPkg::Lock::Timeout=600 update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends \
+    $missing >/dev/null
 else
   echo "browser tests need:$missing (sudo apt-get install$missing); they are skipped without them" >&2
 fi

@@ -206,9 +206,16 @@ def _settle(driver: webdriver.Chrome) -> None:
     time.sleep(0.2)  # the lookup and search scripts fetch their JSON
 
 
+def _axe_missing() -> bool:
+    """True when axe-core cannot be had here (no npm, outside CI): the accessibility checks are then skipped."""
+    if AXE.is_file():
+        return False
+    if shutil.which("npm") is None and not os.environ.get("CI"):
+        return True
+    pytest.fail("node_modules/axe-core is missing: run 'npm ci' (make test does)", pytrace=False)
+
+
 def _axe(driver: webdriver.Chrome) -> list[str]:
-    if not AXE.is_file():
-        pytest.fail("node_modules/axe-core is missing: run 'npm ci' (make test does)", pytrace=False)
     driver.execute_script(AXE.read_text("utf-8"))
     result = driver.execute_async_script(
         "const done = arguments[arguments.length - 1];"
@@ -229,6 +236,7 @@ def test_every_template_has_no_serious_axe_violations_and_is_screenshotted(
     driver = browser if width == 375 else desktop
     driver.set_script_timeout(30)
     pages = {**PAGES, "shop": _shop_path(site, browser)}
+    no_axe = _axe_missing()
     found: dict[str, list[str]] = {}
     for name, path in pages.items():
         driver.get(site + path)
@@ -236,10 +244,13 @@ def test_every_template_has_no_serious_axe_violations_and_is_screenshotted(
         inner, scroll = driver.execute_script("return [window.innerWidth, document.documentElement.scrollWidth]")
         assert inner == width and scroll <= width, (name, inner, scroll)  # no sideways scrolling
         _shot(driver, f"{name}-{width}")
-        violations = _axe(driver)
+        violations = [] if no_axe else _axe(driver)
         if violations:
             found[name] = violations
     assert found == {}
+    if no_axe:
+        pytest.skip("npm is not installed, so neither is axe-core: widths checked and screenshots taken, "
+                    "accessibility not checked (apt-get install npm, then make test)")
 
 
 def test_every_page_passes_the_nu_html_checker(built: Path) -> None:
