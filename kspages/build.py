@@ -71,7 +71,7 @@ def load(root: Path, errors: list[ContentError], warnings: list[ContentError], a
         if record is not None:
             records.append(record)
     records = check_unique_numbers(records, errors)
-    figures = stats.compute(records)
+    figures = stats.compute(records, as_of)
     guide = stats.fill_guide(guide, figures, errors)
     vocabulary = _vocabulary(root, settings, guide)
     if cache.parsed >= parallel.MINIMUM:

@@ -44,6 +44,30 @@ class Settings:
     allow: tuple[str, ...] = ()  # public values the privacy checks must not touch (the team's own hotline)
     unsure: str = "hide"  # what looked personal but could be a word (a bare name): "hide", "keep" or "error"
     delay_days: int = 0  # days between the final decision and publication of its notice
+    platform: str = ""  # the shopping platform's name as readers know it (快手), used in public text
+    about: About = field(default_factory=lambda: About())  # who runs the site: the 关于本站 page
+
+
+@dataclass(frozen=True)
+class Contact:
+    """One contact channel the site chooses to publish: a label (电子邮件) and the address, number or URL."""
+
+    label: str
+    value: str
+    href: str  # mailto:, tel: or http(s) link made from the value; "" when it is plain text
+
+
+@dataclass(frozen=True)
+class About:
+    """The 关于本站 page, from `about:` in site.yaml; every field optional (the page then says less)."""
+
+    organisation: str = ""  # who runs the site
+    summary: str = ""  # one paragraph: who we are
+    does: tuple[str, ...] = ()  # what the team does, one plain sentence each
+    does_not: tuple[str, ...] = ()  # what it does not do (it decides no complaint)
+    submit: str = ""  # how to bring a complaint to the team
+    numbers: str = ""  # where KS numbers come from
+    contacts: tuple[Contact, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -248,7 +272,7 @@ def validate_settings(source: Source | None, errors: list[ContentError]) -> Sett
         return fallback
     f = _Fields(source.path, data, errors)
     f.only({"title", "description", "base_url", "language", "labels", "notices_per_page", "home_notices", "privacy",
-            "publication"})
+            "publication", "platform", "about"})
     title = f.text("title") or fallback.title
     base_url = f.text("base_url") or "/"
     if not re.match(r"^(https?://[^\s/]+)?/\S*$", base_url):
@@ -281,7 +305,62 @@ def validate_settings(source: Source | None, errors: list[ContentError]) -> Sett
                     language=f.text("language", required=False) or "zh-CN", labels=labels,
                     notices_per_page=f.integer("notices_per_page", 20),
                     home_notices=f.integer("home_notices", 5), people=people, allow=allow, unsure=unsure,
-                    delay_days=delay)
+                    delay_days=delay, platform=f.text("platform", required=False, hint="e.g. 'platform: 快手'") or "",
+                    about=_about(f))
+
+
+_TEXT_LIST_HINT = "a list with one sentence per line, each after '- '"
+
+
+def _about(f: _Fields) -> About:
+    """`about: {organisation, summary, does: [...], does_not: [...], submit, numbers, contacts: [...]}`."""
+    table = f.mapping("about", required=False)
+    if table is None:
+        return About()
+    af = _Fields(f.path, table, f.errors, "about.", f.data.line_of("about"))
+    af.only({"organisation", "summary", "does", "does_not", "submit", "numbers", "contacts"})
+
+    def texts(key: str) -> tuple[str, ...]:
+        value = table.get(key)
+        if value is None:
+            return ()
+        if not isinstance(value, Sequence) or not all(isinstance(v, (str, int)) and not isinstance(v, bool)
+                                                      for v in value):
+            af.error(key, f"'about.{key}' must be a list of text, one item per line", _TEXT_LIST_HINT)
+            return ()
+        return tuple(str(v).strip() for v in value if str(v).strip())
+
+    contacts: list[Contact] = []
+    raw = table.get("contacts")
+    if raw is not None:
+        if not isinstance(raw, Sequence):
+            af.error("contacts", "'about.contacts' must be a list of '- {label: ..., value: ...}' entries",
+                     "e.g. '- {label: 电子邮件, value: help@example.org}'")
+        else:
+            for i, (item, line) in enumerate(zip(raw, raw.lines, strict=True), start=1):
+                if not isinstance(item, Mapping):
+                    f.errors.append(ContentError(f.path, line, f"about.contacts entry {i} must be a mapping",
+                                                 "e.g. '- {label: 电子邮件, value: help@example.org}'"))
+                    continue
+                cf = _Fields(f.path, item, f.errors, f"about.contacts[{i}].", line)
+                cf.only({"label", "value"})
+                label, value = cf.text("label"), cf.text("value")
+                if label and value:
+                    contacts.append(Contact(label, value, _contact_href(value)))
+    return About(organisation=af.text("organisation", required=False) or "",
+                 summary=af.text("summary", required=False) or "", does=texts("does"),
+                 does_not=texts("does_not"), submit=af.text("submit", required=False) or "",
+                 numbers=af.text("numbers", required=False) or "", contacts=tuple(contacts))
+
+
+def _contact_href(value: str) -> str:
+    if re.match(r"^https?://\S+$", value):
+        return value
+    if re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", value):
+        return f"mailto:{value}"
+    if re.match(r"^\+?[\d\s-]{5,}$", value):
+        return "tel:" + re.sub(r"[\s-]", "", value)
+    return ""
 
 
 def _privacy_settings(f: _Fields) -> tuple[str, tuple[str, ...], str]:

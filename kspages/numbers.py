@@ -74,6 +74,13 @@ def check(text: str) -> NumberCheck:
     return NumberCheck("ok", format_number(compact))
 
 
+def is_order_number(text: str) -> bool:
+    """True when `text` is 15 to 19 digits (separators and full-width digits allowed): the shopping app's order
+    number, which people type into the lookup instead of a complaint number. lookup.js's `isOrderNumber` agrees."""
+    compact = "".join(c for c in unicodedata.normalize("NFKC", text) if c not in SEPARATORS)
+    return 15 <= len(compact) <= 19 and all("0" <= c <= "9" for c in compact)
+
+
 def fnv1a(data: bytes) -> int:
     """32-bit FNV-1a: a hash a page can compute itself (`crypto.subtle` exists only in secure contexts)."""
     h = 0x811C9DC5

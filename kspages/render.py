@@ -266,8 +266,8 @@ def render_site(site: PublicSite, renderer: Renderer, assets: dict[str, bytes],
 
     all_shops = shops(site.notices)
     pages = archive_pages(site.notices, s.notices_per_page)
-    # Home, guide index, notice list, shop list, feed, data, search, status (and stats) besides these.
-    planned = 8 + (site.stats is not None) + len(guide) + len(pages) + len(site.notices) + len(site.withdrawn) + len(all_shops)
+    # Home, guide index, notice list, shop list, feed, data, search, status, about (and stats) besides these.
+    planned = 9 + (site.stats is not None) + len(guide) + len(pages) + len(site.notices) + len(site.withdrawn) + len(all_shops)
 
     # Everything a page shows comes from its context, so a digest of it is the page's key. The parts every page
     # shares are digested once, and a notice (an unchanged record's is the same object as in the last build of a
@@ -371,8 +371,15 @@ def render_site(site: PublicSite, renderer: Renderer, assets: dict[str, bytes],
              days=days)
     bits, shards = status_shards(site.statuses, keep)
     out.update(shards)
+    # What the lookup needs to say a pending complaint is late: per category, the days within which nine in ten
+    # decided complaints got a decision (aggregates already on the statistics page), and the build's day.
+    figures_json: dict[str, Any] = {"as_of": site.stats.updated.isoformat() if site.stats and site.stats.updated
+                                    else None,
+                                    "p90_days": dict(site.stats.p90_days) if site.stats else {}}
     page("status/index.html", "查询投诉进度", "status.html", shard_bits=bits,
-         labels_json={k: labels[k] for k in ("category", "channel", "status", "outcome", "reason")})
+         labels_json={k: labels[k] for k in ("category", "channel", "status", "outcome", "reason")},
+         figures_json=figures_json)
+    page("about/index.html", "关于本站", "about.html", description=f"{s.title}由谁运营、做什么、不做什么、怎样联系")
     reused = len(result.reused)
     report = None if progress is None else (lambda n: progress(reused + n, planned))
     for (path, _), data in zip(todo, parallel.run_all([job for _, job in todo], report), strict=True):

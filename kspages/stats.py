@@ -25,7 +25,7 @@ class Stats:
     """Aggregate figures over every record (published or not)."""
 
     total: int
-    updated: dt.date | None  # the latest date in any record's history: the figures are as of this day
+    updated: dt.date | None  # the day the figures are as of: the build's --as-of day (else the latest history date)
     count: dict[str, dict[str, int]]  # kind (category, channel, status, reason) -> code -> records
     decided: dict[str, int]  # category (and "all") -> records decided, the sample behind the day counts
     median_days: dict[str, float]  # category (and "all") -> median days from receipt to decision
@@ -37,8 +37,8 @@ def _p90(values: list[int]) -> float:
     return float(ordered[math.ceil(0.9 * len(ordered)) - 1])
 
 
-def compute(records: list[Complaint]) -> Stats:
-    """The figures for a set of records."""
+def compute(records: list[Complaint], as_of: dt.date | None = None) -> Stats:
+    """The figures for a set of records, dated `as_of` (the build's day) when given."""
     count: dict[str, dict[str, int]] = {kind: dict.fromkeys(CODES[kind], 0)
                                         for kind in ("category", "channel", "status", "reason")}
     days: dict[str, list[int]] = {code: [] for code in (*CODES["category"], "all")}
@@ -56,7 +56,7 @@ def compute(records: list[Complaint]) -> Stats:
                 taken = (last - r.received).days
                 days[r.category].append(taken)
                 days["all"].append(taken)
-    return Stats(total=len(records), updated=updated, count=count,
+    return Stats(total=len(records), updated=as_of or updated, count=count,
                  decided={k: len(v) for k, v in days.items()},
                  median_days={k: float(statistics.median(v)) for k, v in days.items() if v},
                  p90_days={k: _p90(v) for k, v in days.items() if v})
@@ -67,6 +67,11 @@ def number(value: float) -> str:
     return str(int(value)) if value == int(value) else f"{value:.1f}"
 
 
+def chinese_date(day: dt.date) -> str:
+    """A date as Chinese readers write it: 2026年11月30日."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
 def quotable(stats: Stats) -> dict[str, Any]:
     """The names a guide page may quote as {{ stats.<name>.<code> }}, with their printed values."""
     def per_category(values: dict[str, float]) -> dict[str, str]:
@@ -74,7 +79,7 @@ def quotable(stats: Stats) -> dict[str, Any]:
 
     return {
         "total": str(stats.total),
-        "updated": stats.updated.isoformat() if stats.updated else MISSING,
+        "updated": chinese_date(stats.updated) if stats.updated else MISSING,
         "median_days": per_category(stats.median_days),
         "p90_days": per_category(stats.p90_days),
         "decided": {k: str(v) for k, v in stats.decided.items()},

@@ -62,3 +62,22 @@ def test_js_and_python_agree() -> None:
         if number:
             assert (s4, s14) == (numbers.shard_name(number, 4), numbers.shard_name(number, 14))
     assert verdicts == {"ok", "malformed", "bad_check"}
+
+
+def test_order_numbers_are_recognised_alike() -> None:
+    rng = random.Random(13)
+    cases = ["3001234567890123456", "300 1234 5678 9012 345", "１２３４５６７８９０１２３４５", "12345678901234",
+             "12345678901234567890", "KS-4QGJ-5S13-0", "订单号3001234567890123", "300123456789012345a", ""]
+    for _ in range(2000):
+        digits = "".join(rng.choice("0123456789") for _ in range(rng.randrange(10, 23)))
+        cases += [digits, " ".join(digits[i:i + 4] for i in range(0, len(digits), 4)),
+                  "".join(chr(ord(c) + 0xFEE0) for c in digits), digits[:5] + rng.choice("O lI-") + digits[5:]]
+    script = ("const api = require(process.argv[1]);"
+              "const cases = JSON.parse(require('fs').readFileSync(0, 'utf8'));"
+              "process.stdout.write(JSON.stringify(cases.map(t => api.isOrderNumber(t))));")
+    proc = subprocess.run([NODE or "node", "-e", script, str(REPO / "templates/assets/lookup.js")],
+                          input=json.dumps(cases), capture_output=True, text=True, check=True, timeout=120)
+    got = json.loads(proc.stdout)
+    want = [numbers.is_order_number(t) for t in cases]
+    assert got == want
+    assert want[:6] == [True, True, True, False, False, False] and sum(want) > 1000

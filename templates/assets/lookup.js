@@ -49,6 +49,15 @@
     return { verdict: "ok", number: format(c) };
   }
 
+  // A platform order number: 15 to 19 digits (separators and full-width digits allowed), never a complaint number.
+  function isOrderNumber(text) {
+    var out = "";
+    for (var ch of String(text).normalize("NFKC")) {
+      if (SEPARATORS.indexOf(ch) < 0) { out += ch; }
+    }
+    return /^[0-9]{15,19}$/.test(out);
+  }
+
   // 32-bit FNV-1a over the ASCII bytes of the canonical number (no crypto.subtle: it needs a secure context).
   function shardHash(number) {
     var h = 0x811c9dc5;
@@ -86,8 +95,48 @@
     return div;
   }
 
-  function renderEntry(doc, number, e, labels, root) {
-    var div = el(doc, "div", "result found");
+  // Whole days from a YYYY-MM-DD date to the later of today and the build's day.
+  function daysSince(day, asOf, now) {
+    function utc(text) { var p = text.split("-"); return Date.UTC(+p[0], +p[1] - 1, +p[2]); }
+    var today = Date.UTC(now.getFullYear(), now.getMonth(), now.getDate());
+    if (asOf) { today = Math.max(today, utc(asOf)); }
+    return Math.floor((today - utc(day)) / 86400000);
+  }
+
+  // Which next step a found entry gets: its status, or "pending-late" once it has waited longer than nine in ten
+  // decided complaints of its category took.
+  function nextStep(e, figures, now) {
+    var p90 = null, days = null;
+    if (e.status === "pending") {
+      var all = figures.p90_days || {};
+      p90 = all[e.category] !== undefined ? all[e.category] : (all.all !== undefined ? all.all : null);
+      days = daysSince(e.received, figures.as_of, now);
+      if (p90 !== null && days > p90) { return { key: "pending-late", p90: p90, days: days }; }
+    }
+    return { key: e.status, p90: p90, days: days };
+  }
+
+  // A copy of the page's <template id="next-..."> with its figures filled in (textContent only).
+  function stepPart(doc, id, fill) {
+    var t = doc.getElementById(id);
+    var frag = doc.createDocumentFragment();
+    if (!t || !t.content) { return frag; }
+    frag.appendChild(t.content.cloneNode(true));
+    Array.prototype.forEach.call(frag.querySelectorAll("[data-only]"), function (n) {
+      if (fill[n.getAttribute("data-only")] === null || fill[n.getAttribute("data-only")] === undefined) {
+        n.parentNode.removeChild(n);
+      }
+    });
+    Array.prototype.forEach.call(frag.querySelectorAll("[data-fill]"), function (n) {
+      var v = fill[n.getAttribute("data-fill")];
+      if (v !== null && v !== undefined) { n.textContent = String(v); }
+    });
+    return frag;
+  }
+
+  function renderEntry(doc, number, e, labels, root, figures) {
+    var step = nextStep(e, figures || {}, new Date());
+    var div = el(doc, "div", "result found is-" + step.key);
     div.appendChild(el(doc, "h2", null, "投诉编号 " + number));
     var badge = el(doc, "p", "current");
     badge.appendChild(doc.createTextNode("当前状态："));
@@ -113,19 +162,33 @@
       ol.appendChild(li);
     });
     div.appendChild(ol);
+    var next = el(doc, "section", "next-step");
+    next.appendChild(el(doc, "h3", null, step.key === "pending-late" ? "等得太久了？下一步这样做" : "下一步"));
     if (e.notice) {
       var p = el(doc, "p");
       var a = el(doc, "a", null, "查看处理结果公示");
       a.href = root + e.notice;
       p.appendChild(a);
-      div.appendChild(p);
-    } else if (["resolved", "rejected", "withdrawn"].indexOf(e.status) < 0) {
-      div.appendChild(el(doc, "p", "help", "投诉仍在处理中，请稍后再来查询。"));
+      next.appendChild(p);
     }
+    var last = e.timeline.length ? e.timeline[e.timeline.length - 1] : {};
+    var reason = null;
+    if (e.status === "rejected") {
+      var rt = doc.getElementById("reason-" + (last.reason || "other")) || doc.getElementById("reason-other");
+      reason = rt ? rt.content.textContent.trim() : null;
+    }
+    next.appendChild(stepPart(doc, "next-" + step.key, { p90: step.p90, days: step.days, reason: reason }));
+    div.appendChild(next);
     return div;
   }
 
-  function lookup(doc, form, box, labels, typed) {
+  function lookup(doc, form, box, labels, typed, figures) {
+    if (isOrderNumber(typed)) {
+      var order = message(doc, "order", "这是订单号，不是投诉编号");
+      order.appendChild(stepPart(doc, "next-order", {}));
+      show(doc, box, [order]);
+      return;
+    }
     var result = check(typed);
     if (result.verdict === "malformed") {
       show(doc, box, [message(doc, "error", "格式不正确",
@@ -133,8 +196,8 @@
       return;
     }
     if (result.verdict === "bad_check") {
-      show(doc, box, [message(doc, "error", "校验位不符，请核对",
-        "编号中可能有字符输错（例如 8 和 B、5 和 S、2 和 Z）。请逐个字符核对后再查询。")]);
+      show(doc, box, [message(doc, "error", "编号中有一位可能输错了",
+        "请对照我们给您的回复，逐位核对后再查询。容易看错的有 8 和 B、5 和 S、2 和 Z。")]);
       return;
     }
     var number = result.number;
@@ -152,7 +215,7 @@
           "也可以在 App 的“我的订单”或“投诉记录”中查看进度，或联系平台客服。")]);
         return;
       }
-      show(doc, box, [renderEntry(doc, number, entry, labels, "../")]);
+      show(doc, box, [renderEntry(doc, number, entry, labels, "../", figures)]);
     }).catch(function () {
       show(doc, box, [message(doc, "error", "暂时无法查询", "网络连接出现问题，请稍后重试。")]);
     });
@@ -166,21 +229,23 @@
     var box = doc.getElementById("result");
     box.setAttribute("tabindex", "-1");
     var labels = JSON.parse(doc.getElementById("labels").textContent);
+    var data = doc.getElementById("figures");
+    var figures = data ? JSON.parse(data.textContent) : {};
     form.addEventListener("submit", function (ev) {
       ev.preventDefault();
       var typed = input.value;
       if (window.history && window.history.replaceState) {
         window.history.replaceState(null, "", "?n=" + encodeURIComponent(typed));
       }
-      lookup(doc, form, box, labels, typed);
+      lookup(doc, form, box, labels, typed, figures);
     });
     var fromUrl = new URLSearchParams(window.location.search).get("n");
     if (fromUrl) {
       input.value = fromUrl;
-      lookup(doc, form, box, labels, fromUrl);
+      lookup(doc, form, box, labels, fromUrl, figures);
     }
   }
 
   return { normalise: normalise, check: check, checkChar: checkChar, shardHash: shardHash,
-           shardName: shardName, start: start };
+           shardName: shardName, isOrderNumber: isOrderNumber, nextStep: nextStep, start: start };
 }));
