@@ -41,8 +41,10 @@ def _text(title: str, description: str) -> dict[str, Any]:
 
 
 def _date(title: str, description: str) -> dict[str, Any]:
+    # `format: date` lets editors reject 2026-02-30 too (yaml-language-server checks it); the pattern stays for
+    # validators that treat formats as annotations only.
     return {"title": title, "description": description + "格式 YYYY-MM-DD，例如 2026-03-14。", "type": "string",
-            "pattern": _DATE}
+            "pattern": _DATE, "format": "date"}
 
 
 def record_schema(labels: dict[str, dict[str, str]] | None = None) -> dict[str, Any]:

@@ -20,7 +20,9 @@ from kspages.model import validate_record
 from kspages.read import parse_yaml_file
 from kspages.schema import record_schema, schema_json
 
-VALIDATOR = jsonschema.Draft202012Validator(record_schema())
+# With its format checker, as editors do: `format: date` is then an assertion (2026-02-30 is rejected).
+VALIDATOR = jsonschema.Draft202012Validator(record_schema(),
+                                            format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
 WORDS = ["yes", "no", "on", "off", "Yes", "NO", "On", "OFF", "y", "n"]  # YAML 1.1 booleans (and y/n of its spec)
 BARE = re.compile(r"^( +publish: )'(" + "|".join(WORDS) + r")'$", re.M)
 PATHS = {"pending": ["pending"], "in_progress": ["pending", "in_progress"],
@@ -70,7 +72,7 @@ def mutate(record: dict[str, Any], rng: random.Random) -> str:
     if not history or not isinstance(record.get("history"), list):
         return "none"  # an earlier mutation already broke the history; leave it at that
     kind = rng.choice(["drop", "type", "code", "unknown_key", "number", "date", "reason_where_not", "outcome_where_not",
-                       "publish_without_title", "blank_text", "private_not_mapping", "empty_history",
+                       "publish_without_title", "impossible_date", "blank_text", "private_not_mapping", "empty_history",
                        "entry_not_mapping", "first_not_pending", "publish_not_bool", "publish_word", "no_reason",
                        "null_optional", "none"])
     if kind == "drop":
@@ -89,6 +91,17 @@ def mutate(record: dict[str, Any], rng: random.Random) -> str:
         rng.choice([record, history[0]])["received" if rng.random() < 0.5 else "date"] = "2026/03/14"
         if "date" not in history[0] or "received" not in record:
             record["received"] = "14.03.2026"
+    elif kind == "impossible_date":  # well formed but not a day: only `format: date` tells
+        target = rng.choice(["received", "entry", "notice"])
+        day = rng.choice(["2026-02-30", "2026-13-01", "2026-04-31", "2025-02-29"])
+        if target == "received":
+            record["received"] = day
+        elif target == "entry":
+            rng.choice(history)["date"] = day
+        elif isinstance(record.get("notice"), dict):
+            record["notice"]["date"] = day
+        else:
+            record["received"] = day
     elif kind == "reason_where_not":
         entries = [e for e in history if e.get("status") != "rejected"]
         if entries:

@@ -22,7 +22,7 @@ from kspages.schema import record_schema
 from .conftest import REPO, MakeSite
 
 runner = CliRunner()
-SCHEMA = jsonschema.Draft202012Validator(record_schema())
+SCHEMA = jsonschema.Draft202012Validator(record_schema(), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
 
 
 def test_new_asks_in_a_terminal_with_codes_and_chinese_labels(make_site: MakeSite,
