@@ -389,8 +389,7 @@ def render_site(site: PublicSite, renderer: Renderer, assets: dict[str, bytes],
     p404 = Page(path="404.html", title="页面未找到", root=root404)
     out["404.html"] = renderer.render("404.html", p404, nav=nav(None), **common)
     out["sitemap.xml"] = sitemap(s.base_url, sorted(out), site)
-    out["robots.txt"] = (f"User-agent: *\nAllow: /\nDisallow: /status/shards/\n"
-                         f"Sitemap: {s.base_url}sitemap.xml\n").encode()
+    out["robots.txt"] = robots(s.base_url)
     return result
 
 
@@ -431,6 +430,16 @@ CHINA = dt.timezone(dt.timedelta(hours=8))
 def _atom_time(day: dt.date) -> str:
     # Notices carry a date; the feed needs an instant: midnight in China, where the site publishes.
     return dt.datetime.combine(day, dt.time(0, 0), CHINA).isoformat()
+
+
+def robots(base_url: str) -> bytes:
+    """robots.txt: everything but the lookup shards, under the path of base_url (a site may live in a sub-folder)."""
+    parts = urllib.parse.urlsplit(base_url)
+    root = parts.path or "/"
+    text = f"User-agent: *\nAllow: {root}\nDisallow: {root}status/shards/\n"
+    if parts.scheme:  # the Sitemap line takes a full URL only
+        text += f"Sitemap: {base_url}sitemap.xml\n"
+    return text.encode()
 
 
 def sitemap(base_url: str, paths: list[str], site: PublicSite) -> bytes:

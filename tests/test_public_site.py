@@ -60,6 +60,20 @@ def test_the_sitemap_lists_public_pages_only(output: dict[str, bytes]) -> None:
                                              "Sitemap: https://example.org/sitemap.xml\n")
 
 
+@pytest.mark.parametrize(("base_url", "expected"), [
+    ("https://example.org/ks/", "User-agent: *\nAllow: /ks/\nDisallow: /ks/status/shards/\n"
+                                "Sitemap: https://example.org/ks/sitemap.xml\n"),
+    ("/ks/", "User-agent: *\nAllow: /ks/\nDisallow: /ks/status/shards/\n"),  # a Sitemap line needs a full URL
+])
+def test_robots_txt_follows_a_base_url_sub_path(make_site: MakeSite, base_url: str, expected: str) -> None:
+    root = make_site({"content/site.yaml": SITE_YAML.replace("base_url: https://example.org/", f"base_url: {base_url}")})
+    build(root, as_of=DAY)
+    assert (root / "output/robots.txt").read_text("utf-8") == expected
+    if base_url.startswith("https:"):
+        sitemap = ET.fromstring((root / "output/sitemap.xml").read_bytes())
+        assert all(u[0].text.startswith(base_url) for u in sitemap)
+
+
 def test_open_data_holds_the_published_notices_and_documents_its_fields(output: dict[str, bytes]) -> None:
     data = json.loads(output["data/notices.json"])
     rows = data["notices"]
