@@ -214,12 +214,12 @@ class _Fields:
             return default
         return value
 
-    def mapping(self, key: str, required: bool = True) -> Mapping | None:
+    def mapping(self, key: str, required: bool = True, hint: str = "") -> Mapping | None:
         if not self.present(key, required):
             return None
         value = self.data[key]
         if not isinstance(value, Mapping):
-            self.error(key, f"'{self.name(key)}' must be a mapping of 'key: value' lines, not {_kind(value)}")
+            self.error(key, f"'{self.name(key)}' must be a mapping of 'key: value' lines, not {_kind(value)}", hint)
             return None
         return value
 
@@ -314,7 +314,8 @@ _TEXT_LIST_HINT = "a list with one sentence per line, each after '- '"
 
 def _about(f: _Fields) -> About:
     """`about: {organisation, summary, does: [...], does_not: [...], submit, numbers, contacts: [...]}`."""
-    table = f.mapping("about", required=False)
+    table = f.mapping("about", required=False,
+                      hint="indented lines under 'about:', e.g. '  organisation: ...' (see docs/staff-guide.md)")
     if table is None:
         return About()
     af = _Fields(f.path, table, f.errors, "about.", f.data.line_of("about"))

@@ -74,6 +74,14 @@ def test_robots_txt_follows_a_base_url_sub_path(make_site: MakeSite, base_url: s
         assert all(u[0].text.startswith(base_url) for u in sitemap)
 
 
+def test_inputmode_values_are_those_of_the_html_standard(output: dict[str, bytes]) -> None:
+    # The current Nu HTML checker rejects anything else (inputmode="latin" was a draft value, never standard).
+    allowed = {"none", "text", "tel", "url", "email", "numeric", "decimal", "search"}
+    used = {m for path, data in output.items() if path.endswith(".html")
+            for m in re.findall(rb'inputmode="([^"]*)"', data)}
+    assert used and {m.decode() for m in used} <= allowed, used
+
+
 def test_open_data_holds_the_published_notices_and_documents_its_fields(output: dict[str, bytes]) -> None:
     data = json.loads(output["data/notices.json"])
     rows = data["notices"]
@@ -152,3 +160,58 @@ def test_json_put_together_from_kept_pieces_is_what_json_dumps_writes(output: di
         assert output[path] == again.encode("utf-8"), path
     csv_rows = list(csv.reader(io.StringIO(output["data/notices.csv"].decode("utf-8-sig"))))
     assert [row[0] for row in csv_rows[1:]] == [n["number"] for n in json.loads(output["data/notices.json"])["notices"]]
+
+
+ABOUT_YAML = SITE_YAML + """\
+platform: 快手
+about:
+  organisation: 示例互助小组
+  does:
+    - 登记投诉并跟进
+  does_not:
+    - 不收费
+  submit: 发邮件给我们。
+  numbers: 我们登记投诉时编出 KS 编号。
+  contacts:
+    - {label: 电子邮件, value: help@example.org}
+    - {label: 网站, value: "https://example.org/contact/"}
+    - {label: 回复时间, value: 两个工作日内}
+privacy:
+  allow: [help@example.org]
+"""
+
+
+def test_the_about_page_says_who_runs_the_site_and_is_linked_from_every_page(make_site: MakeSite) -> None:
+    root = make_site({"content/site.yaml": ABOUT_YAML})
+    build(root, as_of=dt.date(2026, 11, 30))
+    out = snapshot(root / "output")
+    about = out["about/index.html"].decode()
+    for text in ("示例互助小组", "快手", "登记投诉并跟进", "不收费", "发邮件给我们。", "我们登记投诉时编出 KS 编号。",
+                 "我们不对投诉作出处理决定", "不是</strong>快手 App 里的订单号", "两个工作日内"):
+        assert text in about, text
+    assert '<a href="mailto:help@example.org">help@example.org</a>' in about
+    assert '<a href="https://example.org/contact/">' in about
+    assert 'href="../status/"' in about
+    for path, data in out.items():
+        if path.endswith(".html") and path != "404.html" and b"<footer" in data:
+            assert re.search(rb'href="(\.\./)*about/"', data), path
+    status = out["status/index.html"].decode()
+    assert "示例互助小组登记您的投诉时给出的编号" in status and "快手 App 里的订单号" in status
+    figures = json.loads(re.search(r'id="figures">([^<]*)<', status)[1])  # type: ignore[index]
+    assert figures["as_of"] == "2026-11-30" and set(figures) == {"as_of", "p90_days"}
+
+
+def test_the_about_page_without_settings_still_says_what_the_site_does_not_do(make_site: MakeSite) -> None:
+    root = make_site()
+    build(root, as_of=dt.date(2026, 11, 30))
+    about = (root / "output/about/index.html").read_text("utf-8")
+    assert "我们不对投诉作出处理决定" in about and "本站暂未公布联系方式" in about
+    assert "购物平台" in about  # no platform named: a neutral word, never an empty gap
+
+
+def test_statistics_are_dated_by_the_build_day_in_plain_words(make_site: MakeSite) -> None:
+    root = make_site()
+    build(root, as_of=dt.date(2026, 12, 5))
+    stats = (root / "output/stats/index.html").read_text("utf-8")
+    assert "数据截至 2026年12月5日" in stats and "九成投诉在" in stats
+    assert "分位数" not in stats and "中位数" not in stats

@@ -138,6 +138,18 @@ def test_broken_guide_link_names_the_markdown_line(make_site: MakeSite) -> None:
      "unknown key 'labels.category.fals_advertising'"),
     ("title: x\nbase_url: not a url\n", 2, "'base_url' must be an http(s) URL or a path"),
     ("title: x\nbase_url: /\nnotices_per_page: 0\n", 3, "'notices_per_page' must be a whole number"),
+    ("title: x\nbase_url: /\nplatform: [快手]\n", 3, "'platform' must be text"),
+    ("title: x\nbase_url: /\nabout: 我们\n", 3, "'about' must be a mapping"),
+    ("title: x\nbase_url: /\nabout:\n  organisaton: 小组\n", 4, "unknown key 'about.organisaton'"),
+    ("title: x\nbase_url: /\nabout:\n  organisation: [小组]\n", 4, "'about.organisation' must be text"),
+    ("title: x\nbase_url: /\nabout:\n  does: 登记投诉\n", 4, "'about.does' must be a list of text"),
+    ("title: x\nbase_url: /\nabout:\n  does_not:\n    - {a: b}\n", 4, "'about.does_not' must be a list of text"),
+    ("title: x\nbase_url: /\nabout:\n  contacts: help@example.org\n", 4, "'about.contacts' must be a list"),
+    ("title: x\nbase_url: /\nabout:\n  contacts:\n    - 电子邮件\n", 5, "about.contacts entry 1 must be a mapping"),
+    ("title: x\nbase_url: /\nabout:\n  contacts:\n    - {label: 邮件}\n", 5,
+     "missing required field 'about.contacts[1].value'"),
+    ("title: x\nbase_url: /\nabout:\n  contacts:\n    - {label: 邮件, value: a@example.org, url: x}\n", 5,
+     "unknown key 'about.contacts[1].url'"),
 ])
 def test_settings_errors(make_site: MakeSite, text: str, line: int, message: str) -> None:
     path, got_line, got_message = first(make_site, {"content/site.yaml": text})

@@ -143,6 +143,23 @@
     badge.appendChild(el(doc, "span", "badge status-" + e.status, labels.status[e.status] || e.status));
     if (e.outcome) { badge.appendChild(doc.createTextNode("（" + (labels.outcome[e.outcome] || e.outcome) + "）")); }
     div.appendChild(badge);
+    var next = el(doc, "section", "next-step");
+    next.appendChild(el(doc, "h3", null, step.key === "pending-late" ? "等得太久了？下一步这样做" : "下一步"));
+    var last = e.timeline.length ? e.timeline[e.timeline.length - 1] : {};
+    var reason = null;
+    if (e.status === "rejected") {
+      var rt = doc.getElementById("reason-" + (last.reason || "other")) || doc.getElementById("reason-other");
+      reason = rt ? rt.content.textContent.trim() : null;
+    }
+    next.appendChild(stepPart(doc, "next-" + step.key, { p90: step.p90, days: step.days, reason: reason }));
+    if (e.notice) {
+      var p = el(doc, "p");
+      var a = el(doc, "a", null, "查看处理结果公示");
+      a.href = root + e.notice;
+      p.appendChild(a);
+      next.appendChild(p);
+    }
+    div.appendChild(next);  // first, above the facts: on a phone it is what the reader sees
     var dl = el(doc, "dl", "facts");
     [["被投诉店铺", e.merchant], ["问题类型", labels.category[e.category] || e.category],
      ["投诉渠道", labels.channel[e.channel] || e.channel], ["受理日期", e.received]].forEach(function (row) {
@@ -162,23 +179,6 @@
       ol.appendChild(li);
     });
     div.appendChild(ol);
-    var next = el(doc, "section", "next-step");
-    next.appendChild(el(doc, "h3", null, step.key === "pending-late" ? "等得太久了？下一步这样做" : "下一步"));
-    if (e.notice) {
-      var p = el(doc, "p");
-      var a = el(doc, "a", null, "查看处理结果公示");
-      a.href = root + e.notice;
-      p.appendChild(a);
-      next.appendChild(p);
-    }
-    var last = e.timeline.length ? e.timeline[e.timeline.length - 1] : {};
-    var reason = null;
-    if (e.status === "rejected") {
-      var rt = doc.getElementById("reason-" + (last.reason || "other")) || doc.getElementById("reason-other");
-      reason = rt ? rt.content.textContent.trim() : null;
-    }
-    next.appendChild(stepPart(doc, "next-" + step.key, { p90: step.p90, days: step.days, reason: reason }));
-    div.appendChild(next);
     return div;
   }
 
