@@ -29,6 +29,7 @@ from markdown.extensions.toc import slugify_unicode
 from . import __version__, numbers, parallel
 from .cache import Keep, Memo, no_keep, no_memo
 from .errors import ContentError
+from .mdlists import EditorListsExtension
 from .model import GuidePage
 from .public import PublicNotice, PublicSite, Shop, StatusEntry, shop_url, shops
 from .search import Document, IndexBuilder, plain
@@ -87,9 +88,11 @@ class Renderer:
             lstrip_blocks=True,
         )
         self.env.globals["version"] = __version__
-        self.guide_md = markdown.Markdown(extensions=GUIDE_EXTENSIONS, extension_configs=_TOC)
+        # Lists as staff see them in their editor (CommonMark): see mdlists.py.
+        self.guide_md = markdown.Markdown(extensions=[*GUIDE_EXTENSIONS, EditorListsExtension()],
+                                          extension_configs=_TOC)
         # Notice bodies come from records: no raw HTML may pass through them.
-        self.notice_md = markdown.Markdown(extensions=["sane_lists"])
+        self.notice_md = markdown.Markdown(extensions=["sane_lists", EditorListsExtension()])
         self.notice_md.preprocessors.deregister("html_block")
         self.notice_md.inlinePatterns.deregister("html")
         self._closures: dict[str, str] = {}
