@@ -271,8 +271,8 @@ def _street_level(parts: list[str]) -> bool:
         elif part.endswith(_WEAK_STREET) and not part.endswith(("大道", "街道")):
             if "第" not in part and not part.endswith(_NOT_STREET) and any(p.endswith("号") for p in parts[i + 1:]):
                 return True
-        elif _STREET.search(part):
-            return True
+        elif _STREET.search(part) and len(part) >= 2:
+            return True  # a bare 路 after 这条/几条 is a way, not a street: 这条路走不通
     return numbered >= 2
 
 
@@ -334,7 +334,8 @@ _ROLE_WORDS = {"客服人员": "staff", "客服": "staff", "工作人员": "staf
 _NAME_ROLES = ("快递员", "快递小哥", "配送员", "送货员", "派送员", "骑手", "司机", "客服人员", "客服专员", "客服", "售后人员",
                "售后", "店员", "店长", "店主", "主播", "助播", "经办人", "联系人", "收件人", "收货人", "寄件人", "工作人员",
                "业务员", "专员", "经理", "主管", "老板", "掌柜", "导购", "销售", "员工", "同事", "邻居", "朋友", "家属",
-               "买家", "卖家", "网友", "律师", "调解员", "执法人员", "代理人")
+               "买家", "卖家", "网友", "律师", "调解员", "执法人员", "代理人", "派件员", "揽件员", "签收人", "负责人",
+               "法定代表人", "法人", "丈夫", "妻子", "女儿", "儿子", "父亲", "母亲", "亲属", "室友", "同学")
 # Before 先生/女士 any character is taken for a surname (there are hundreds) except these, which make ordinary
 # words: 这位先生, 老先生, 各位女士.
 _NOT_SURNAME = "位老的名个一两这是为和与及给向对请称该此其各男女好小大新本原前后贵您你我他她们士生姐"
@@ -348,6 +349,7 @@ _HONORIFIC = re.compile("|".join(HONORIFICS))
 _NICKNAME = re.compile(f"(?P<role>{'|'.join(_ROLE_WORDS)})(?P<name>[小老阿]{_SURNAME})")
 _ROLE_BEFORE = re.compile(f"(?:{'|'.join(sorted(_ROLE_WORDS, key=len, reverse=True))})$")
 _ANY_SURNAME = f"(?:{'|'.join(ALL_COMPOUND_SURNAMES)}|[{ALL_SURNAMES}])"
+_NAME_THEN_BRACKET = re.compile(f"(?<![{_CJK}]){_SURNAME}[{_CJK}]{{1,2}}(?=[(（](?:{'|'.join(_NAME_ROLES)})[)）])")
 _ROLE_NAME = re.compile(f"(?P<role>{'|'.join(sorted(_NAME_ROLES, key=len, reverse=True))})"
                         f"(?:是|叫|名叫|为|[:：])?\\s*(?P<name>{_ANY_SURNAME}[{_CJK}]{{1,2}})")
 # After a word that introduces a name, two or three characters are a name whatever the surname; after a weaker one
@@ -421,10 +423,12 @@ def _person(v: View) -> Iterator[Span]:
         yield Span(role.start() if role else start, match.end(), kind)
     for match in _NICKNAME.finditer(text):
         yield Span(match.start(), match.end(), _ROLE_WORDS[match["role"]])
+    for match in _NAME_THEN_BRACKET.finditer(text):
+        yield Span(match.start(), match.end(), "named")  # 蒋涛（店主）: the bracketed role stays
     for match in _ROLE_NAME.finditer(text):
         start = match.start("name")
-        if text[start + 1] in _GIVEN_STOP or text.startswith(HONORIFICS, start + 1):
-            continue  # 客服的回复; 客服张先生 is found above
+        if text[start + 1] in _GIVEN_STOP or text.startswith(HONORIFICS, start + 1) or text[start] in _AMBIGUOUS:
+            continue  # 客服的回复; 客服张先生 is found above; 售后和投诉: 和 is "and" there
         end = name_end(text, start)
         while end - start > 2 and text[end - 1] in _GIVEN_STOP:
             end -= 1

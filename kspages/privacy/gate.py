@@ -18,7 +18,7 @@ import ahocorasick
 from .. import numbers, parallel
 from ..model import Complaint, PrivateValue
 from .detect import _COMPLAINT_NUMBER, detect
-from .identity import JOINED, Form, compact, digit_runs, fold, forms_of
+from .identity import JOINED, Form, compact_text, digit_runs, fold, forms_of
 from .view import SEPARATORS, numerals, view
 from .vocabulary import Vocabulary, is_short_name
 
@@ -108,7 +108,7 @@ def _gate_values(record: Complaint) -> Iterator[tuple[PrivateValue, Form]]:
         if value.field == "description":
             # The complainant's own account: look for it whole and for its longer lines; shorter pieces would
             # match ordinary words of the guide.
-            pieces = {compact(fold(p))[0] for p in (value.value, *value.value.splitlines()) if len(p.strip()) >= 12}
+            pieces = {compact_text(fold(p)) for p in (value.value, *value.value.splitlines()) if len(p.strip()) >= 12}
             for piece in sorted(pieces):
                 yield value, Form(piece, "private", False, True)
         else:
@@ -219,7 +219,7 @@ class KnownGate:
         text = numerals(_COMPLAINT_NUMBER.sub(_blank_number, readable(piece)))
         found: list[tuple[str, bool]] = []
         if len(words):
-            packed, _ = compact(text)
+            packed = compact_text(text)
             for last, key in words.iter(packed):
                 form = key[2:]
                 start = last + 1 - len(form)

@@ -270,6 +270,11 @@ def digit_runs(text: str) -> Iterator[Run]:
         yield Run("".join(text[i] for i in positions).lower(), positions)
 
 
+def compact_text(text: str) -> str:
+    """`text` without spaces and dots between Chinese characters (no map back: for the gate)."""
+    return _NAME_GAP.sub("", text)
+
+
 def compact(text: str) -> tuple[str, list[int] | None]:
     """`text` without spaces and dots between Chinese characters, and where each remaining character stood."""
     if not _NAME_GAP.search(text):

@@ -57,6 +57,16 @@ def _is_name(word: str, freq: dict[str, int]) -> bool:
     return known == 0 or (known < _RARE or len(word) == 3 and known < _COMMON) and tag(word) == "nr"
 
 
+def _proposes(word: str, following: str, freq: dict[str, int]) -> bool:
+    """Whether a word the segmenter cut is worth tagging: a possible name, a surname cut off before a two-character
+    word that can be a given name (潘 + 红霞), or an unknown word holding a surname after a preposition (由田甜)."""
+    if _is_name(word, freq):
+        return True
+    if len(word) == 1:
+        return word in _SURNAME_CHARS and len(following) == 2 and following[-1] not in _NOT_NAME_END
+    return 3 <= len(word) <= 4 and not freq.get(word) and any(c in _SURNAME_CHARS for c in word[1:])
+
+
 def find(text: str, protected: tuple[str, ...] = (),
          taken: list[tuple[int, int]] | None = None) -> Iterator[tuple[int, int]]:
     """Spans of `text` that read as a person's name; `protected` words (brands, the merchant) are never one, and
@@ -73,15 +83,23 @@ def find(text: str, protected: tuple[str, ...] = (),
             continue
         # Segmenting is cheap; tagging (an HMM over the clause) only runs where segmenting proposed a name.
         jieba, freq = dictionary()
-        if not any(_is_name(word, freq) for word in jieba.cut(run[0])):
+        cut = list(jieba.cut(run[0]))
+        if not any(_proposes(word, following, freq) for word, following in zip(cut, [*cut[1:], ""], strict=True)):
             continue
         if guarded is None:
             guarded = brands_in(text, protected)
         at = run.start()
-        for word, flag in tagged(run[0]):
+        words = [(pair.word, pair.flag) for pair in tagged(run[0])]
+        for i, (word, flag) in enumerate(words):
             start, end = at, at + len(word)
             at = end
-            if flag != "nr" or not _is_name(word, freq) or word.endswith(("氏", "记", "家", "号")):
+            if len(word) == 1 and flag == "nr" and word in _SURNAME_CHARS and i + 1 < len(words) and \
+                    1 <= len(words[i + 1][0]) <= 2 and words[i + 1][1] in ("nr", "n", "nz", "a", "ns"):
+                # The tagger cut a surname from a given name that is also a word: 潘 + 红霞, 吴 + 海波.
+                word, end = word + words[i + 1][0], end + len(words[i + 1][0])
+            elif flag != "nr" or not _is_name(word, freq):
+                continue
+            if word.endswith(("氏", "记", "家", "号")) or word[-1] in _NOT_NAME_END or word in NOT_NAMES:
                 continue
             if _BRAND_AFTER.match(text, end) or SHOP_WORDS.match(text, end):
                 continue
