@@ -262,6 +262,8 @@ def render_site(site: PublicSite, renderer: Renderer, assets: dict[str, bytes],
     common: dict[str, Any] = {"settings": s, "labels": labels, "assets": hashed}
     result = Rendered({hashed[name]: data for name, data in assets.items()}, {})
     out = result.outputs
+    if "favicon.ico" in assets:  # browsers and feed readers ask for /favicon.ico whatever the pages link
+        out["favicon.ico"] = assets["favicon.ico"]
     guide = list(site.guide)
 
     def nav(current: str | None) -> list[NavLink]:
@@ -269,8 +271,9 @@ def render_site(site: PublicSite, renderer: Renderer, assets: dict[str, bytes],
 
     all_shops = shops(site.notices)
     pages = archive_pages(site.notices, s.notices_per_page)
-    # Home, guide index, notice list, shop list, feed, data, search, status, about (and stats) besides these.
-    planned = 9 + (site.stats is not None) + len(guide) + len(pages) + len(site.notices) + len(site.withdrawn) + len(all_shops)
+    # Home, guide index, notice list, shop list, feed, feed help, data, search, status, about (and stats) besides
+    # these.
+    planned = 10 + (site.stats is not None) + len(guide) + len(pages) + len(site.notices) + len(site.withdrawn) + len(all_shops)
 
     # Everything a page shows comes from its context, so a digest of it is the page's key. The parts every page
     # shares are digested once, and a notice (an unchanged record's is the same object as in the last build of a
@@ -354,6 +357,10 @@ def render_site(site: PublicSite, renderer: Renderer, assets: dict[str, bytes],
 
     page("notices/feed.xml", "feed", "feed.xml", lazy=feed_parts,
          updated=_atom_time(feed[0].date) if feed else "1970-01-01T00:00:00Z", notices=feed)
+    # What a feed is and how to subscribe: the footer links here, since the feed itself is raw XML on a phone.
+    page("notices/subscribe/index.html", "订阅处理结果公示", "subscribe.html", feed_size=FEED_SIZE,
+         description="用 RSS 阅读器订阅本站的处理结果公示：订阅源是什么、地址和订阅方法",
+         feed_url=s.base_url + "notices/feed.xml" if urllib.parse.urlsplit(s.base_url).scheme else "")
     page("data/index.html", "开放数据", "data.html", fields=OPEN_DATA_FIELDS, feed_size=FEED_SIZE)
     out.update(open_data(site, keep))
     started = time.perf_counter()

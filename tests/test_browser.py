@@ -264,7 +264,7 @@ AXE = REPO / "node_modules/axe-core/axe.min.js"
 PAGES = {"home": "", "guide-index": "guide/", "guide": "guide/how-to-report/", "notices": "notices/",
          "archive": "notices/archive/1/", "notice": "notices/KS-4QGJ-5S13-0/", "tombstone": "notices/KS-852M-YZVQ-1/",
          "status": "status/?n=KS-4QGJ-5S13-0", "stats": "stats/", "shops": "shops/", "search": "search/?q=退货",
-         "data": "data/", "404": "404.html", "about": "about/", "status-rejected": "status/?n=KS-SXM1-9KR6-D",
+         "data": "data/", "404": "404.html", "about": "about/", "subscribe": "notices/subscribe/", "status-rejected": "status/?n=KS-SXM1-9KR6-D",
          "status-late": "status/?n=KS-F4KY-535E-N", "status-order": "status/?n=300123456789012345"}
 
 

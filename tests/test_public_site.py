@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import io
 import json
+import posixpath
 import re
 import shutil
 import xml.etree.ElementTree as ET
@@ -82,6 +83,41 @@ def test_inputmode_values_are_those_of_the_html_standard(output: dict[str, bytes
     assert used and {m.decode() for m in used} <= allowed, used
 
 
+def test_every_page_has_an_icon_and_favicon_ico_sits_at_the_root(output: dict[str, bytes]) -> None:
+    # Without them every page view logs a 404 for /favicon.ico.
+    ico = output["favicon.ico"]
+    assert ico[:4] == b"\x00\x00\x01\x00" and ico[22:30] == b"\x89PNG\r\n\x1a\n"  # an ICO holding a PNG
+    assert ico == (REPO / "templates/assets/favicon.ico").read_bytes()
+    for path, data in output.items():
+        if path.endswith(".html"):
+            icons = re.findall(rb'<link rel="icon" href="([^"]+)"', data)
+            assert len(icons) == 2, path
+            for href in icons:
+                target = posixpath.normpath(posixpath.join(posixpath.dirname(path), href.decode()))
+                if not target.startswith("/"):  # 404.html links from the site root
+                    assert target in output, (path, href)
+    svg = next(v for k, v in output.items() if k.startswith("assets/favicon.") and k.endswith(".svg"))
+    assert ET.fromstring(svg).tag == "{http://www.w3.org/2000/svg}svg"
+
+
+def test_the_footer_leads_to_a_page_that_explains_the_feed(output: dict[str, bytes]) -> None:
+    # The feed is raw XML on a phone: people are sent to a page that says what it is and how to subscribe.
+    for path, data in output.items():
+        if path.endswith(".html") and path != "404.html":
+            assert re.search(r'href="(\.\./)*notices/subscribe/">订阅公示</a>', data.decode()), path
+    page = output["notices/subscribe/index.html"].decode()
+    assert "<code>https://example.org/notices/feed.xml</code>" in page and 'href="../../notices/feed.xml"' in page
+    assert "阅读器" in page and "复制" in page
+    assert "notices/feed.xml" in output
+
+
+def test_the_feed_page_without_a_full_base_url_says_how_to_copy_the_link(make_site: MakeSite) -> None:
+    root = make_site({"content/site.yaml": SITE_YAML.replace("base_url: https://example.org/", "base_url: /")})
+    build(root, as_of=DAY)
+    page = (root / "output/notices/subscribe/index.html").read_text("utf-8")
+    assert "<code>" not in page and "复制链接地址" in page
+
+
 def test_open_data_holds_the_published_notices_and_documents_its_fields(output: dict[str, bytes]) -> None:
     data = json.loads(output["data/notices.json"])
     rows = data["notices"]
@@ -118,9 +154,9 @@ def test_a_shop_with_no_published_notice_has_no_page(make_site: MakeSite) -> Non
 
 def test_assets_carry_content_hashes_and_pages_name_them(output: dict[str, bytes]) -> None:
     assets = sorted(p for p in output if p.startswith("assets/"))
-    assert len(assets) == 3 and all(re.fullmatch(r"assets/\w+\.[0-9a-f]{10}\.(css|js)", p) for p in assets)
+    assert len(assets) == 5 and all(re.fullmatch(r"assets/\w+\.[0-9a-f]{10}\.(css|js|svg|ico)", p) for p in assets)
     users = {"style": ("guide/evidence/index.html", 'href="../../'), "lookup": ("status/index.html", 'src="../'),
-             "search": ("search/index.html", 'src="../')}
+             "search": ("search/index.html", 'src="../'), "favicon": ("guide/evidence/index.html", 'href="../../')}
     for path in assets:
         page, prefix = users[path.split("/")[1].split(".")[0]]
         assert f"{prefix}{path}\"".encode() in output[page]
