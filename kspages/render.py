@@ -278,7 +278,7 @@ def render_site(site: PublicSite, renderer: Renderer, assets: dict[str, bytes],
     # Everything a page shows comes from its context, so a digest of it is the page's key. The parts every page
     # shares are digested once, and a notice (an unchanged record's is the same object as in the last build of a
     # session) once per build or session.
-    shared = hashlib.sha256(repr((__version__, common)).encode()).hexdigest()
+    shared = hashlib.sha256(repr((__version__, PAGES_FORMAT, common)).encode()).hexdigest()
 
     printed: dict[int, tuple[Any, str]] = {}  # lists several pages share, e.g. the archive: printed once
 
@@ -433,6 +433,9 @@ def _notice_document(n: PublicNotice, labels: dict[str, dict[str, str]]) -> Docu
                                                  f"{n.body}"))
 
 
+# Bump when the same context renders differently without a new kspages version, so no page is reused from an
+# older build (2: Markdown lists as editors preview them, kspages/mdlists.py).
+PAGES_FORMAT = 2
 FEED_SIZE = 50
 CHINA = dt.timezone(dt.timedelta(hours=8))
 

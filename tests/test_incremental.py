@@ -36,6 +36,18 @@ def test_a_second_build_parses_renders_and_writes_nothing(tmp_path: Path) -> Non
     assert build(root, as_of=DAY).parsed == 0
 
 
+def test_pages_of_an_older_rendering_are_rendered_again(make_site: MakeSite, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The same kspages version may render the same context differently (Markdown lists, issue 13): pages built
+    # before must not be reused.
+    from kspages import render
+    root = make_site()
+    monkeypatch.setattr(render, "PAGES_FORMAT", render.PAGES_FORMAT - 1)
+    first = build(root, as_of=DAY, shortcut=False)
+    monkeypatch.undo()
+    again = build(root, as_of=DAY, shortcut=False)
+    assert again.rendered == first.rendered > 0
+
+
 def test_editing_one_record_renders_its_pages_and_writes_only_what_changed(tmp_path: Path) -> None:
     root = _bundled(tmp_path)
     build(root, as_of=DAY)
