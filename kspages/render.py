@@ -422,6 +422,12 @@ def search_documents(site: PublicSite, all_shops: tuple[Shop, ...], keep: Keep =
     docs = [Document(f"guide/{g.slug}/", g.title, "指南", plain(g.body), plain(" ".join(
         [g.summary, *(line for line in g.body.splitlines() if line.startswith("#"))])), GUIDE_BOOST, g.summary)
         for g in site.guide]
+    a, platform = site.settings.about, site.settings.platform
+    # The about page: who runs the site and where KS numbers come from (and the platform's name, so it is found).
+    docs.append(Document("about/", "关于本站", "关于", plain(" ".join(
+        [platform, a.organisation, a.summary, *a.does, *a.does_not, a.submit, a.numbers, "投诉编号 KS 编号 订单号"])),
+        plain(f"{platform} {a.organisation} 联系我们 投诉编号从哪里来"),
+        excerpt=f"{site.settings.title}由谁运营、做什么、不做什么、怎样联系；投诉编号从哪里来。"))
     docs += [keep(n, "search:" + context, functools.partial(_notice_document, n, labels)) for n in site.notices]
     docs += [Document(x.url, x.name, "店铺", plain(f"{len(x.notices)} 条公示 " + " ".join(
         labels["category"][c] for c, _ in x.by_category))) for x in all_shops]
