@@ -416,7 +416,7 @@ GUIDE_BOOST = 2.0
 
 
 def search_documents(site: PublicSite, all_shops: tuple[Shop, ...], keep: Keep = no_keep) -> list[Document]:
-    """What search finds: guide pages, published notices and shop pages, from the public types only."""
+    """What search finds: guide pages, published notices, shop pages and the about page, from the public types only."""
     labels = site.settings.labels
     context = hashlib.sha256(repr(labels["category"]).encode()).hexdigest()
     docs = [Document(f"guide/{g.slug}/", g.title, "指南", plain(g.body), plain(" ".join(
