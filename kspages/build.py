@@ -29,7 +29,7 @@ from .model import (
     validate_record,
     validate_settings,
 )
-from .privacy import TOKENS, KnownGate, Vocabulary, gate_forms, scan_patterns, warm_dictionary
+from .privacy import TOKENS, KnownGate, Vocabulary, gate_forms, scan_patterns
 from .public import Mask, PublicSite, anonymise, scrub_jobs, shop_url
 from .render import Progress, Rendered, Renderer, Reuse, check_links, link_targets, render_site
 from .report import Report
@@ -75,9 +75,9 @@ def load(root: Path, errors: list[ContentError], warnings: list[ContentError], a
     guide = stats.fill_guide(guide, figures, errors)
     vocabulary = _vocabulary(root, settings, guide)
     if cache.parsed >= parallel.MINIMUM:
-        # Many new records (a first build): scrub their texts on every core first, then assemble as usual. The name
-        # dictionary is loaded before the workers fork, so they share it.
-        warm_dictionary()
+        # Many new records (a first build): scrub their texts on every core first, then assemble as usual. Each
+        # worker loads the name dictionary when a text needs it: loaded here first, it would be copied into every
+        # later worker (the gates fork when this process holds the whole site), for no gain in time (measured).
         jobs = scrub_jobs(settings, guide, records, as_of, cache.scrub, vocabulary)
         cache.prefill({"scrub:" + key: job for key, job in jobs.items()})
         # What the leak gate will look for, also on every core, while little else is in memory.

@@ -8,9 +8,8 @@ from .detect import Span, detect
 from .gate import GATE_KINDS, KnownGate, Leak, PatternLeak, gate_forms, scan_output, scan_patterns
 from .identity import Form, Matcher, forms_of
 from .known import KnownValues, is_sensitive, kind_for
-from .lexicon import warm as warm_dictionary
 from .scrub import PEOPLE_FORMS, TOKENS, Hit, Scrubbed, Scrubber
 from .vocabulary import Vocabulary
 
-__all__ = ["GATE_KINDS", "Form", "Matcher", "forms_of", "warm_dictionary", "PEOPLE_FORMS", "TOKENS", "Hit", "KnownGate", "KnownValues", "Leak", "PatternLeak", "Scrubbed",
+__all__ = ["GATE_KINDS", "Form", "Matcher", "forms_of", "PEOPLE_FORMS", "TOKENS", "Hit", "KnownGate", "KnownValues", "Leak", "PatternLeak", "Scrubbed",
            "Scrubber", "Span", "Vocabulary", "detect", "gate_forms", "is_sensitive", "kind_for", "scan_output", "scan_patterns"]

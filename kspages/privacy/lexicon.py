@@ -55,11 +55,6 @@ def _posseg() -> tuple[Any, dict[str, str]]:
     return jieba.posseg, jieba.posseg.dt.word_tag_tab
 
 
-def warm() -> None:
-    """Load the dictionary now (before forking workers, so that they share it)."""
-    _jieba()
-
-
 def dictionary() -> tuple[Any, dict[str, int]]:
     """jieba and its word frequencies (0 for a prefix that is no word)."""
     return _jieba()
