@@ -83,11 +83,11 @@ _Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_text)
 # Booleans as YAML 1.2 (core schema) reads them: only true and false (True, TRUE, False, FALSE). PyYAML follows YAML
 # 1.1, where yes/no/on/off are booleans too, but the editors' schema check (yaml-language-server) follows 1.2 and reads
 # them as text: `publish: yes` would be consent to kspages and an error in the editor. So they stay text here, and the
-# validator asks for true or false (model.YAML_1_1_BOOLEANS). Numbers, null and the rest still resolve as in PyYAML.
-_BOOL = "tag:yaml.org,2002:bool"
-_Loader.yaml_implicit_resolvers = {
-    first: kept for first, resolvers in _Loader.yaml_implicit_resolvers.items()  # inherited, until replaced here
-    if (kept := [(tag, pattern) for tag, pattern in resolvers if tag != _BOOL])}
+# validator asks for true or false (model.YAML_1_1_BOOLEANS). Null and the rest still resolve as in PyYAML.
+_BOOL, _INT, _FLOAT = "tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"
+_Loader.yaml_implicit_resolvers = {  # inherited from PyYAML, without the three YAML 1.1 resolvers replaced here
+    first: kept for first, resolvers in _Loader.yaml_implicit_resolvers.items()
+    if (kept := [(tag, pattern) for tag, pattern in resolvers if tag not in (_BOOL, _INT, _FLOAT)])}
 _Loader.add_implicit_resolver(_BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
 
 
@@ -103,10 +103,6 @@ _Loader.add_constructor(_BOOL, _construct_bool)
 # (octal) and `1_000` as 1000. A note would publish "750", and an unquoted phone or order number of digits 0-7 with a
 # leading zero would become another value, which the privacy checks would then look for instead of the real one. So
 # a number with a leading zero, a colon or an underscore stays text exactly as written; plain decimals are numbers.
-_INT, _FLOAT = "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"
-_Loader.yaml_implicit_resolvers = {
-    first: kept for first, resolvers in _Loader.yaml_implicit_resolvers.items()
-    if (kept := [(tag, pattern) for tag, pattern in resolvers if tag not in (_INT, _FLOAT)])}
 _Loader.add_implicit_resolver(_INT, re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$"), list("-+0123456789"))
 _Loader.add_implicit_resolver(_FLOAT, re.compile(
     r"^(?:[-+]?(?:0|[1-9][0-9]*)(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"),

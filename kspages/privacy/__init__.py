@@ -11,5 +11,6 @@ from .known import KnownValues, is_sensitive, kind_for
 from .scrub import PEOPLE_FORMS, TOKENS, Hit, Scrubbed, Scrubber
 from .vocabulary import Vocabulary
 
-__all__ = ["GATE_KINDS", "Form", "Matcher", "forms_of", "PEOPLE_FORMS", "TOKENS", "Hit", "KnownGate", "KnownValues", "Leak", "PatternLeak", "Scrubbed",
-           "Scrubber", "Span", "Vocabulary", "detect", "gate_forms", "is_sensitive", "kind_for", "scan_output", "scan_patterns"]
+__all__ = ["GATE_KINDS", "PEOPLE_FORMS", "TOKENS", "Form", "Hit", "KnownGate", "KnownValues", "Leak", "Matcher",
+           "PatternLeak", "Scrubbed", "Scrubber", "Span", "Vocabulary", "detect", "forms_of", "gate_forms", "is_sensitive",
+           "kind_for", "scan_output", "scan_patterns"]

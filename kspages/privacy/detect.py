@@ -26,6 +26,7 @@ from .lexicon import (
     binds_left,
     is_word,
     name_end,
+    surname_at,
 )
 from .view import SEPARATORS, View
 
@@ -253,12 +254,8 @@ _STREET = re.compile(f"(?:{_STREET_SUFFIX}|{_UNIT_SUFFIX})$")
 # 条 and 道 end street names (东四十条, 和平路三条, 人民道) and ordinary words (渠道, 第二十五条, 三条评论): they make an
 # address only before a house number.
 _WEAK_STREET = ("条", "道")
-
-
 _NOT_STREET = ("渠道", "频道", "通道", "知道", "味道", "报道", "轨道", "管道", "跑道", "车道", "赛道", "隧道", "航道", "难道",
                "一道", "顺道", "公道", "微道", "条条")
-
-
 _NUMBERED = re.compile("^[0-9a-z一二三四五六七八九十]", re.I)
 
 
@@ -358,19 +355,13 @@ _NAMED = re.compile(f"(?:(?P<strong>姓名|联系人|收件人|收货人|投诉�
                     f"(?:本人|买家|消费者|用户))\\s*(?P<sep>[:：]|是|为)?\\s*"
                     f"(?P<name>[{_CJK}]{{2,3}})")
 _SURNAME_AT_START = re.compile(_SURNAME)
+_CJK_CHARS = re.compile(f"[{_CJK}]+")
 # Characters that end a name in running text ("本人王明电话..." is 王明, not 王明电).
 _AFTER_NAME = set("电手联的在是于说称表反投购买已了和与及向从到地先女小")
 # Characters of the verbs and words that follow 投诉人/收件人 in a sentence ("请投诉人补充截图", "投诉人向平台反映",
 # "投诉人未在期限内"): a name does not hold them, so without a colon such a run is no name.
 _NOT_IN_NAME = set("补充表示提供反映联系要求申请已经没有未称说的了在是于和与及向从到把被给对等也都还就再并因所可应需将无不自本"
                    "方台商家客服店铺签收货件材料证据截图期限内外重新核实回复确认同意表明声称认为希望")
-
-
-def _is_surname_at(text: str, i: int) -> int:
-    """Length of the surname starting at `i` (2 for a compound one), or 0."""
-    if text[i:i + 2] in COMPOUND_SURNAMES:
-        return 2
-    return 1 if text[i] in SURNAMES else 0
 
 
 def _after_function_word(text: str, s: int) -> bool:
@@ -380,13 +371,13 @@ def _after_function_word(text: str, s: int) -> bool:
 def honorific_name(text: str, h: int) -> int | None:
     """Where the name before the honorific at `h` starts: 孟先生, 孟德华先生, 欧阳娜娜女士, never 关于孟先生."""
     best: int | None = None
-    if h >= 1 and re.match(f"[{_CJK}]", text[h - 1]) and text[h - 1] not in _NOT_SURNAME:
+    if h >= 1 and _CJK_CHARS.fullmatch(text, h - 1, h) and text[h - 1] not in _NOT_SURNAME:
         best = h - 1
     for size in (2, 3, 4):
         s = h - size
-        if s < 0 or not re.fullmatch(f"[{_CJK}]+", text[s:h]):
+        if s < 0 or not _CJK_CHARS.fullmatch(text, s, h):
             break
-        surname = _is_surname_at(text, s)
+        surname = surname_at(text, s)
         if not surname or size - surname > 2 or size - surname < 1 and surname == 1:
             continue
         if any(c in _GIVEN_STOP for c in text[s + surname:h]):
@@ -411,7 +402,7 @@ def _person(v: View) -> Iterator[Span]:
     text = v.text
     for match in _TITLE.finditer(text):
         start = honorific_name(text, match.start())
-        if start is not None and _is_surname_at(text, start) and (
+        if start is not None and surname_at(text, start) and (
                 match.start() - start == 1 or not is_word(text[start:match.start()])):
             yield Span(start, match.start(), "named")
     for match in _HONORIFIC.finditer(text):

@@ -233,19 +233,9 @@ class KnownGate:
                 runs = list(digit_runs(text))
                 for key in sorted(keys):
                     form = key[2:]
-                    if any(run.aligned(at, at + len(form)) is not None
-                           for run in runs for at in _occurrences(run.joined, form)):
+                    if any(next(run.whole(form), None) for run in runs):
                         found.append((key, False))
         return found
-
-
-
-
-def _occurrences(text: str, part: str) -> Iterator[int]:
-    at = text.find(part)
-    while at >= 0:
-        yield at
-        at = text.find(part, at + 1)
 
 
 def _key(form: Form) -> str:

@@ -9,11 +9,13 @@ compact copy of the text where spaces and dots between Chinese characters are go
 *Strong* forms identify a person anywhere on the site; the output gate looks for them in every byte, for every
 record. *Weak* forms (a given name alone, surname + honorific, the local part of an e-mail, a landline without its
 area code, a street and house number) identify a person only beside the rest of the record: the scrubber removes
-them from the record's own text, and the record's public fields are checked for them before rendering.
+them from the record's own text, with the same matcher, but the gate does not look for them site-wide, where they
+would be other people's words.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -27,9 +29,9 @@ from .lexicon import COMPOUND_SURNAMES, HONORIFICS
 # area code, a plus before a country code. NFKC has already turned full-width forms into these.
 DIGIT_GAP = " \t\u00a0\u3000-\u2010\u2011\u2012\u2013\u2014\u2015\u2212·•.．/()[]（）【】+_~"
 GAP = f"[{re.escape(DIGIT_GAP)}\u200b\u200c\u200d\u2060\ufeff]"
-# Up to three separator characters between two digits: "(021) 8913" has two, "021 - 8913" three.
 # The separators between two digits taken out: a superset of what the runs join, for a quick look before them.
 JOINED = re.compile(f"(?<=[0-9]){GAP}{{1,3}}(?=[0-9xX])")
+# Up to three separator characters between two digits: "(021) 8913" has two, "021 - 8913" three.
 DIGIT_RUN = re.compile(f"[0-9](?:{GAP}{{0,3}}[0-9])*(?:{GAP}{{0,3}}[xX](?![0-9a-zA-Z]))?")
 # In front of a number's significant digits only these may stand: country code, trunk zero, both.
 PREFIXES = ("", "0", "86", "086", "860", "0086", "00860")
@@ -116,7 +118,11 @@ class Form:
     kind: str
     digits: bool
     strong: bool
-    local: bool = False  # a landline without its area code: never read in a date ("2026-08-31")
+
+    @property
+    def local(self) -> bool:
+        """A landline without its area code (the only weak digit form): never read in a date ("2026-08-31")."""
+        return self.digits and not self.strong
 
 
 def _joined_digits(text: str) -> str:
@@ -158,7 +164,7 @@ def digit_forms(text: str, kind: str) -> list[Form]:
             local = national[2:] if national[0] in "12" else national[3:]
             if 7 <= len(local) <= 8:
                 forms.setdefault(local, False)
-    return [Form(f, kind, True, strong, local=not strong) for f, strong in forms.items() if len(f) >= 5]
+    return [Form(f, kind, True, strong) for f, strong in forms.items() if len(f) >= 5]
 
 
 def _address_forms(text: str) -> Iterator[tuple[str, bool]]:
@@ -236,7 +242,7 @@ class Run:
     joined: str
     positions: tuple[int, ...]
 
-    @property
+    @functools.cached_property
     def bounds(self) -> frozenset[int]:
         """Indices into `joined` where a written group starts or ends (separated by something in the text)."""
         p = self.positions
@@ -255,6 +261,13 @@ class Run:
                     return None  # written as a date: 2026-08-31
                 return start
         return None
+
+    def whole(self, digits: str, local: bool = False) -> Iterator[tuple[int, int]]:
+        """Where `digits` stand in this run as a whole number: (start with its prefix, end), indices into `joined`."""
+        for at in occurrences(self.joined, digits):
+            start = self.aligned(at, at + len(digits), local)
+            if start is not None:
+                yield start, at + len(digits)
 
     @staticmethod
     def _groups(start: int, end: int, bounds: frozenset[int]) -> list[int]:
@@ -312,23 +325,24 @@ class Matcher:
             present = [form for form in self.digits if form.text in joined]
             for run in digit_runs(text) if present else ():
                 for form in present:
-                    at = run.joined.find(form.text)
-                    while at >= 0:
-                        end = at + len(form.text)
-                        start = run.aligned(at, end, form.local)
-                        if start is not None:
-                            yield Found(_with_prefix(text, run.positions[start]), run.positions[end - 1] + 1, form)
-                        at = run.joined.find(form.text, at + 1)
+                    for start, end in run.whole(form.text, form.local):
+                        yield Found(_with_prefix(text, run.positions[start]), run.positions[end - 1] + 1, form)
         if self.words:
             packed, index = compact(text)
             for form in self.words:
-                at = packed.find(form.text)
-                while at >= 0:
+                for at in occurrences(packed, form.text):
                     end = at + len(form.text)
                     if not (form.text.isascii() and (_alnum(packed, at - 1) or _alnum(packed, end))):
                         # An ASCII value inside a longer ASCII word is a different value ("abc12" in "abc123").
                         yield Found(index[at] if index else at, index[end - 1] + 1 if index else end, form)
-                    at = packed.find(form.text, at + 1)
+
+
+def occurrences(text: str, part: str) -> Iterator[int]:
+    """Every index where `part` starts in `text`, overlapping ones included."""
+    at = text.find(part)
+    while at >= 0:
+        yield at
+        at = text.find(part, at + 1)
 
 
 def _with_prefix(text: str, start: int) -> int:

@@ -80,10 +80,17 @@ def is_word(text: str) -> bool:
     return (dictionary()[1].get(text) or 0) >= 100 and tag(text) != "nr"
 
 
+def surname_at(text: str, i: int, rare_too: bool = False) -> int:
+    """Length of the surname starting at text[i] (2 for a compound one), or 0; `rare_too` takes the 百家姓 as well."""
+    if text[i:i + 2] in (ALL_COMPOUND_SURNAMES if rare_too else COMPOUND_SURNAMES):
+        return 2
+    return 1 if i < len(text) and text[i] in (ALL_SURNAMES if rare_too else SURNAMES) else 0
+
+
 def name_end(text: str, start: int) -> int:
     """Where a name that starts at `start` ends, as the segmenter cuts the words after it (2 to 4 characters)."""
     jieba = dictionary()[0]
-    surname = 2 if text[start:start + 2] in ALL_COMPOUND_SURNAMES else 1
+    surname = surname_at(text, start, rare_too=True) or 1
     words = list(jieba.cut(text[start:start + 8]))
     first = len(words[0]) if words else 0
     if surname + 1 <= first <= surname + 2:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from .lexicon import COMPOUND_SURNAMES, SURNAMES, dictionary, tag, tagged
+from .lexicon import SURNAMES, dictionary, surname_at, tag, tagged
 
 _CJK_RUN = re.compile("[\u4e00-\u9fff]{2,}")
 # Brands and chains that begin with a surname; a record's own merchant and the site's words are protected too.
@@ -35,26 +35,24 @@ _SURNAME_CHAR = re.compile(f"[{SURNAMES}]")
 # Dictionary words tagged as person names that are this common are ordinary words (高明, 毛巾) or celebrities.
 _RARE = 20
 _COMMON = 500
-# Characters that end words, hardly ever a given name: 安全法, 江西省, 王府井站.
-_NOT_NAME_END = frozenset("法省市县区路街店厂局院部站所队处科室费款价额单号证卡码税率网群圈馆园场库业界类型式性化")
+# Characters that end words, hardly ever a given name: 安全法, 江西省, 王府井站; and shops: 何氏, 沈记, 王家.
+_NOT_NAME_END = frozenset("法省市县区路街店厂局院部站所队处科室费款价额单号证卡码税率网群圈馆园场库业界类型式性化氏记家")
 # Dictionary "names" that are words here.
 NOT_NAMES = frozenset({"江浙沪", "王者", "高铁", "金额", "安全", "包邮"})
 
 
-def _starts_with_surname(word: str) -> bool:
-    return word[:2] in COMPOUND_SURNAMES or word[0] in _SURNAME_CHARS
-
-
 def _is_name(word: str, freq: dict[str, int]) -> bool:
-    size = len(word) - (1 if word[:2] in COMPOUND_SURNAMES else 0)
-    if not 2 <= size <= 3 or not _starts_with_surname(word) or word in NOT_NAMES:
-        return False
-    if word[-1] in _NOT_NAME_END:
+    surname = surname_at(word, 0)
+    if not surname or not 1 <= len(word) - surname <= 2 or not _plausible(word):
         return False
     known = freq.get(word) or 0
     # jieba tags some everyday words `nr` (毛巾, 荣耀): a two-character dictionary word counts only if it is rare;
     # three-character ones tagged `nr` are mostly full names (李秀英, 王建国).
     return known == 0 or (known < _RARE or len(word) == 3 and known < _COMMON) and tag(word) == "nr"
+
+
+def _plausible(word: str) -> bool:
+    return word[-1] not in _NOT_NAME_END and word not in NOT_NAMES
 
 
 def _proposes(word: str, following: str, freq: dict[str, int]) -> bool:
@@ -99,7 +97,7 @@ def find(text: str, protected: tuple[str, ...] = (),
                 word, end = word + words[i + 1][0], end + len(words[i + 1][0])
             elif flag != "nr" or not _is_name(word, freq):
                 continue
-            if word.endswith(("氏", "记", "家", "号")) or word[-1] in _NOT_NAME_END or word in NOT_NAMES:
+            if not _plausible(word):
                 continue
             if _BRAND_AFTER.match(text, end) or SHOP_WORDS.match(text, end):
                 continue

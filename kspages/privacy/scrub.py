@@ -25,7 +25,6 @@ TOKENS = {
 }
 PEOPLE = ("person", "staff", "merchant", "named", "name")
 PEOPLE_FORMS = ("role", "honorific")
-UNSURE = ("hide", "keep", "error")
 # When spans overlap, the merged span takes the kind of the most specific detector.
 _PRIORITY = ("id_card", "bank_card", "mobile", "landline", "email", "qq", "wechat", "plate", "ip", "tracking",
              "order", "address", "staff", "merchant", "person", "named", "name", "number", "private")
@@ -55,11 +54,6 @@ class Scrubbed:
     def hidden(self) -> int:
         """How many pieces of personal data the scrubber removed."""
         return len(self.hits)
-
-    @property
-    def unsure(self) -> tuple[Hit, ...]:
-        """Every unsure detection, hidden or kept, for staff to confirm."""
-        return tuple(h for h in self.hits if not h.sure) + self.kept
 
 
 def _merge(spans: Iterable[Span]) -> list[Span]:
@@ -139,13 +133,10 @@ class Scrubber:
         return [s for s in spans if s.kind not in PEOPLE or not any(a < s.end and s.start < b for a, b in guarded)]
 
     def _names(self, text: str, lower: str, found: list[Span]) -> list[Span]:
-        """Bare names the segmenter finds (unsure), except inside the site's own words or across a person that a
-        pattern found (向常先生: the pattern knows 向 is a preposition there)."""
-        people = [s for s in found if s.kind in PEOPLE]
+        """Bare names the segmenter finds (unsure) outside what was already found (向常先生: the pattern knows 向 is a
+        preposition there), except inside the site's own words."""
         spans = []
         for start, end in names.find(text, self.protected, [(s.start, s.end) for s in found]):
-            if any(s.start < end and start < s.end for s in people):
-                continue
             if not (is_short_name(lower[start:end]) and self.vocabulary.covers(lower, start, end)):
                 spans.append(Span(start, end, "name", unsure=True))
         return spans
