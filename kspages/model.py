@@ -107,6 +107,25 @@ class Notice:
 
 
 @dataclass(frozen=True)
+class MerchantReply:
+    """The merchant's public side of the story (商家回应); `text` is public only after scrubbing."""
+
+    date: dt.date
+    text: str
+    lines: dict[str, int]
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """The complainant's view of the result (投诉人评价); `comment` is public only after scrubbing."""
+
+    rating: str  # a `rating` code: satisfied | partly | unsatisfied
+    comment: str  # "" when none was given
+    date: dt.date | None
+    lines: dict[str, int]
+
+
+@dataclass(frozen=True)
 class PrivateValue:
     """One private scalar of a record, with the field it came from and its line (for the leak gate)."""
 
@@ -131,6 +150,8 @@ class Complaint:
     notice: Notice | None
     private: tuple[PrivateValue, ...]
     lines: dict[str, int]
+    merchant_reply: MerchantReply | None = None
+    feedback: Feedback | None = None
 
 
 class _Fields:
@@ -422,7 +443,7 @@ def validate_guide(sources: list[Source], errors: list[ContentError]) -> list[Gu
 
 
 RECORD_KEYS = ("number", "received", "category", "channel", "merchant", "status", "outcome", "history",
-               *PRIVATE_SECTIONS, "notice")
+               *PRIVATE_SECTIONS, "merchant_reply", "feedback", "notice")
 
 
 def validate_record(source: Source, errors: list[ContentError]) -> Complaint | None:
@@ -444,6 +465,8 @@ def validate_record(source: Source, errors: list[ContentError]) -> Complaint | N
         f.error("outcome", f"'outcome' is only for resolved complaints, but status is '{status}'",
                 "remove 'outcome', or set status to resolved")
     history = _history(f, received, status)
+    reply = _merchant_reply(f, received)
+    feedback = _feedback(f, received, status, history)
     notice = _notice(f)
     for section in ("complainant", "order"):
         f.mapping(section, required=False)
@@ -454,7 +477,7 @@ def validate_record(source: Source, errors: list[ContentError]) -> Complaint | N
     assert number and received and category and channel and merchant and status  # narrowed above
     return Complaint(path=source.path, number=number, received=received, category=category, channel=channel,
                      merchant=merchant, status=status, outcome=outcome, history=tuple(history), notice=notice,
-                     private=private, lines=dict(data.lines))
+                     private=private, lines=dict(data.lines), merchant_reply=reply, feedback=feedback)
 
 
 def _record_number(f: _Fields) -> str | None:
@@ -525,6 +548,53 @@ def _history(f: _Fields, received: dt.date | None, status: str | None) -> list[H
         f.error("status", f"status is '{status}' but the last history entry says '{entries[-1].status}'",
                 "add a history entry for the new status, or correct 'status'")
     return entries
+
+
+def _merchant_reply(f: _Fields, received: dt.date | None) -> MerchantReply | None:
+    """`merchant_reply: {date, text}`: both required once the section is there; not dated before `received`."""
+    data = f.mapping("merchant_reply", required=False,
+                     hint="indented lines under 'merchant_reply:': '  date: 2026-03-18' and '  text: ...'")
+    if data is None:
+        return None
+    rf = _Fields(f.path, data, f.errors, "merchant_reply.", f.data.line_of("merchant_reply"))
+    rf.only(("date", "text"))
+    date = rf.date("date")
+    text = rf.text("text", hint="the merchant's reply as published, after a 'text: |' line")
+    if date and received and date < received:
+        rf.error("date", f"'merchant_reply.date' {date} is before the complaint was received ({received})",
+                 "check the reply's date and 'received'")
+    if date is None or text is None:
+        return None
+    return MerchantReply(date=date, text=text, lines=dict(data.lines))
+
+
+def _feedback(f: _Fields, received: dt.date | None, status: str | None,
+              history: list[HistoryEntry]) -> Feedback | None:
+    """`feedback: {rating, comment, date}`: only once the complaint is final, dated no earlier than its decision."""
+    data = f.mapping("feedback", required=False,
+                     hint="indented lines under 'feedback:': '  rating: satisfied' and, if given, '  comment: ...'")
+    if data is None:
+        return None
+    ff = _Fields(f.path, data, f.errors, "feedback.", f.data.line_of("feedback"))
+    ff.only(("rating", "comment", "date"))
+    rating = ff.code("rating", "rating")
+    comment = ff.text("comment", required=False) or ""
+    date = ff.date("date", required=False)
+    if status and status not in FINAL_STATUSES:
+        # The complainant rates a result; before there is one a rating would judge a complaint still being handled.
+        f.error("feedback", f"'feedback' is only for a complaint with a result, but status is '{status}'",
+                "keep the complainant's view aside until the status is resolved, rejected or withdrawn, "
+                "then add 'feedback:'")
+    decided = history[-1].date if history and status in FINAL_STATUSES else None
+    if date and decided and date < decided:
+        ff.error("date", f"'feedback.date' {date} is before the result ({decided}, the last history entry)",
+                 "the complainant rates the result after it: check the feedback's date and the history")
+    elif date and received and date < received:
+        ff.error("date", f"'feedback.date' {date} is before the complaint was received ({received})",
+                 "check the feedback's date and 'received'")
+    if rating is None:
+        return None
+    return Feedback(rating=rating, comment=comment, date=date, lines=dict(data.lines))
 
 
 def _notice(f: _Fields) -> Notice | None:

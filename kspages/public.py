@@ -1,7 +1,8 @@
 """The only types templates and data files ever see, built from an explicit allowlist of record fields.
 
 No template receives a `Complaint`: a private field, or one added to the format later, cannot reach the output
-unless it is copied here by name. Free text that becomes public (merchant, notes, notice title and body) goes through
+unless it is copied here by name. Free text that becomes public (merchant, notes, notice title and body, the merchant's
+reply, the complainant's feedback comment) goes through
 the scrubber first, and every replacement is reported so staff can fix the source.
 """
 
@@ -47,6 +48,23 @@ class StatusEntry:
 
 
 @dataclass(frozen=True)
+class PublicReply:
+    """The merchant's reply (商家回应) as published."""
+
+    date: dt.date
+    text: str  # plain text, scrubbed
+
+
+@dataclass(frozen=True)
+class PublicFeedback:
+    """The complainant's view of the result (投诉人评价) as published."""
+
+    rating: str  # a `rating` code: satisfied | partly | unsatisfied (labels.rating has the Chinese)
+    comment: str  # plain text, scrubbed; "" when none was given
+    date: dt.date | None
+
+
+@dataclass(frozen=True)
 class PublicNotice:
     """A published result notice (公示的处理通知)."""
 
@@ -57,6 +75,8 @@ class PublicNotice:
     body: str  # Markdown, scrubbed
     hidden: int  # how many pieces of personal data the scrubber removed from what this page shows
     status: StatusEntry
+    merchant_reply: PublicReply | None = None  # None: no reply on record (the page then shows no section)
+    feedback: PublicFeedback | None = None  # None: the complainant gave no feedback
 
 
 @dataclass(frozen=True)
@@ -257,6 +277,19 @@ def _public(record: Complaint, settings: Settings, as_of: dt.date, memo: Memo, v
                         received=record.received, status=record.status, outcome=record.outcome,
                         merchant=merchant.text, timeline=timeline,
                         notice_url=notice_url(record.number) if state == "published" else None)
+    # The reply and the feedback are scrubbed whether or not a notice is published yet, like drafts below, so
+    # `kspages check` shows staff what would go.
+    reply = feedback = None
+    extra_hidden = 0
+    if record.merchant_reply is not None:
+        r = record.merchant_reply
+        text = scrub(r.text, "merchant_reply.text", r.lines.get("text"))
+        reply, extra_hidden = PublicReply(date=r.date, text=text.text), extra_hidden + text.hidden
+    if record.feedback is not None:
+        fb = record.feedback
+        comment = scrub(fb.comment, "feedback.comment", fb.lines.get("comment")) if fb.comment else Scrubbed("", ())
+        feedback = PublicFeedback(rating=fb.rating, comment=comment.text, date=fb.date)
+        extra_hidden += comment.hidden
     if record.notice is None:
         return entry, None, state, masks
     # Drafts are scrubbed too, so `kspages check` shows staff what would go before they approve a notice.
@@ -265,6 +298,7 @@ def _public(record: Complaint, settings: Settings, as_of: dt.date, memo: Memo, v
     body = scrub(record.notice.body, "notice.body", lines.get("body"))
     if state != "published" or not record.notice.date:
         return entry, None, state, masks
-    hidden = title.hidden + body.hidden + merchant.hidden + sum(n.hidden for n in notes)
+    hidden = title.hidden + body.hidden + merchant.hidden + sum(n.hidden for n in notes) + extra_hidden
     return entry, PublicNotice(number=record.number, url=notice_url(record.number), date=record.notice.date,
-                               title=title.text, body=body.text, hidden=hidden, status=entry), state, masks
+                               title=title.text, body=body.text, hidden=hidden, status=entry,
+                               merchant_reply=reply, feedback=feedback), state, masks
