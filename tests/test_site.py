@@ -45,7 +45,7 @@ def test_bundled_site_covers_every_code_and_the_whole_guide(tmp_path: Path) -> N
     assert {r.outcome for r in records if r.outcome} == set(CODES["outcome"])
     assert 5 <= len(loaded.public.notices) < len(records)
     text = "".join(g.body for g in loaded.public.guide)
-    for must in ["虚假宣传", "价格不符", "产品质量", "售后", "在线举报", "店铺后台", "客服", "缺乏证据", "不构成违规",
+    for must in ["虚假宣传", "价格不符", "产品质量", "售后", "在线举报", "向商家申请售后", "平台客服", "缺乏证据", "不构成违规",
                  "第三方", "12315", "七日", "我的订单", "投诉记录", "待处理", "已处理"]:
         assert must in text, must
 
