@@ -12,6 +12,7 @@ from typing import Any
 
 from . import numbers
 from .codes import CODES
+from .model import FINAL_STATUSES
 
 SCHEMA_ID = "https://kspages.example/schema/record.schema.json"
 FILE = "schema/record.schema.json"  # where `kspages new` and `kspages init` put it in a site
@@ -19,7 +20,7 @@ _DATE = r"^\d{4}-\d{2}-\d{2}$"
 _TEXT: dict[str, Any] = {"anyOf": [{"type": "string", "pattern": r"\S"}, {"type": "number"}]}
 _ABSENT: list[dict[str, Any]] = [{"type": "null"}, {"const": ""}]  # an empty `key:` counts as not given
 _KIND_TITLES = {"category": "问题类型", "channel": "举报渠道", "status": "处理状态", "outcome": "处理结果",
-                "reason": "未通过的原因"}
+                "reason": "未通过的原因", "rating": "投诉人评价"}
 
 
 def _code(kind: str, labels: dict[str, dict[str, str]], description: str) -> dict[str, Any]:
@@ -95,6 +96,28 @@ def record_schema(labels: dict[str, dict[str, str]] | None = None) -> dict[str, 
                       "properties": {"id": {"title": "订单号"}, "tracking": {"title": "快递单号"},
                                      "product": {"title": "商品名称"}, "amount": {"title": "金额（元）"}}},
             "description": _optional(_text("投诉人的陈述", "【不公开】原样记录，永远不会发布。")),
+            "merchant_reply": {
+                "title": "商家回应", "description": "【公开】商家对这件投诉的公开说明；发布前会自动隐去个人信息。",
+                "anyOf": [{"type": "object"}, *_ABSENT],
+                "additionalProperties": False,
+                "required": ["date", "text"],
+                "properties": {
+                    "date": _date("回应日期", "商家作出回应的日期，不早于收到日期。"),
+                    "text": _text("回应内容", "照录商家的说明；发布前会自动隐去个人信息。"),
+                },
+            },
+            "feedback": {
+                "title": "投诉人评价",
+                "description": "【公开】投诉人对处理结果的评价；仅在状态为 resolved、rejected 或 withdrawn 时填写。",
+                "anyOf": [{"type": "object"}, *_ABSENT],
+                "additionalProperties": False,
+                "required": ["rating"],
+                "properties": {
+                    "rating": _code("rating", labels, "投诉人对处理结果是否满意。"),
+                    "comment": _optional(_text("评价内容", "投诉人的原话（可选）；发布前会自动隐去个人信息。")),
+                    "date": _optional(_date("评价日期", "不早于处理经过最后一步的日期。")),
+                },
+            },
             "notice": {
                 "title": "处理结果公示", "description": "经审核后把 publish 改为 true；撤回时改为 false 并保留 date。",
                 "anyOf": [{"type": "object"}, *_ABSENT],
@@ -114,8 +137,13 @@ def record_schema(labels: dict[str, dict[str, str]] | None = None) -> dict[str, 
                          "properties": {"date": _date("公示日期", ""), "title": _TEXT, "body": _TEXT}},
             },
         },
-        "if": {"properties": {"status": {"const": "resolved"}}},
-        "else": {"properties": {"outcome": {"anyOf": _ABSENT}}},
+        "allOf": [
+            {"if": {"properties": {"status": {"const": "resolved"}}},
+             "else": {"properties": {"outcome": {"anyOf": _ABSENT}}}},
+            # The complainant rates a result: no feedback while the complaint is still open.
+            {"if": {"properties": {"status": {"enum": [s for s in CODES["status"] if s not in FINAL_STATUSES]}}},
+             "then": {"properties": {"feedback": {"anyOf": _ABSENT}}}},
+        ],
     }
 
 

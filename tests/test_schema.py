@@ -57,6 +57,16 @@ def base_record(rng: random.Random) -> dict[str, Any]:
         record["order"] = {"id": "230912345678901", "amount": 199}
     if rng.random() < 0.5:
         record["description"] = "我在直播间买的。"
+    if rng.random() < 0.3:
+        reply = received + dt.timedelta(days=rng.randrange(0, 20))
+        record["merchant_reply"] = {"date": reply.isoformat(), "text": rng.choice(["已联系消费者并退款。", 404])}
+    if path[-1] in ("resolved", "rejected", "withdrawn") and rng.random() < 0.4:
+        feedback: dict[str, Any] = {"rating": rng.choice(list(CODES["rating"]))}
+        if rng.random() < 0.5:
+            feedback["comment"] = rng.choice(["处理及时。", "希望商家以后注意。", 5])
+        if rng.random() < 0.5:
+            feedback["date"] = (day + dt.timedelta(days=rng.randrange(0, 9))).isoformat()
+        record["feedback"] = feedback
     if rng.random() < 0.6:
         publish = rng.random() < 0.7
         notice: dict[str, Any] = {"publish": publish, "title": "关于示例旗舰店投诉的处理结果", "body": "经核查，投诉属实。"}
@@ -74,7 +84,7 @@ def mutate(record: dict[str, Any], rng: random.Random) -> str:
     kind = rng.choice(["drop", "type", "code", "unknown_key", "number", "date", "reason_where_not", "outcome_where_not",
                        "publish_without_title", "impossible_date", "blank_text", "private_not_mapping", "empty_history",
                        "entry_not_mapping", "first_not_pending", "publish_not_bool", "publish_word", "no_reason",
-                       "null_optional", "none"])
+                       "null_optional", "reply_broken", "feedback_broken", "feedback_while_open", "none"])
     if kind == "drop":
         record.pop(rng.choice(["number", "received", "category", "channel", "merchant", "status", "history"]), None)
     elif kind == "type":
@@ -135,7 +145,38 @@ def mutate(record: dict[str, Any], rng: random.Random) -> str:
             if entry.get("status") == "rejected":
                 entry["reason"] = rng.choice([None, ""])
     elif kind == "null_optional":  # harmless: an empty optional field counts as absent for both
-        record[rng.choice(["description", "complainant", "order", "notice"])] = rng.choice([None, ""])
+        record[rng.choice(["description", "complainant", "order", "notice", "merchant_reply", "feedback"])] = \
+            rng.choice([None, ""])
+    elif kind == "reply_broken":
+        reply = {"date": str(record.get("received", "2026-03-14")), "text": "已退款。"}
+        change = rng.choice(["drop_text", "drop_date", "misspelt", "bad_date", "not_mapping", "text_list"])
+        if change == "drop_text":
+            del reply["text"]
+        elif change == "drop_date":
+            del reply["date"]
+        elif change == "misspelt":
+            reply["txt"] = reply.pop("text")
+        elif change == "bad_date":
+            reply["date"] = rng.choice(["2026/03/18", "2026-02-30"])
+        elif change == "text_list":
+            reply["text"] = ["已退款"]  # type: ignore[assignment]
+        record["merchant_reply"] = reply if change != "not_mapping" else "商家已退款"
+    elif kind == "feedback_broken":
+        feedback: dict[str, Any] = {"rating": "satisfied"}
+        change = rng.choice(["bad_rating", "no_rating", "misspelt", "bad_date", "comment_mapping"])
+        if change == "bad_rating":
+            feedback["rating"] = rng.choice(["满意", "satisfy", "good"])
+        elif change == "no_rating":
+            feedback = {"comment": "还行"}
+        elif change == "misspelt":
+            feedback["coment"] = "还行"
+        elif change == "bad_date":
+            feedback["date"] = rng.choice(["2026.10.01", "2026-04-31"])
+        else:
+            feedback["comment"] = {"text": "还行"}
+        record["feedback"] = feedback
+    elif kind == "feedback_while_open":  # wrong only while the complaint has no result
+        record["feedback"] = {"rating": rng.choice(list(CODES["rating"]))}
     return kind
 
 

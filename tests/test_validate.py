@@ -195,3 +195,61 @@ def test_links_with_query_fragment_and_percent_encoding_resolve(make_site: MakeS
     md = ("---\ntitle: x\norder: 2\n---\n\n[状态](../../status/?n=1#top) [本页](./#小节) [首页](../../) "
           "[编码](../../%73tatus/)\n")
     assert check(make_site({"content/guide/02-x.md": md})).guide_pages == 2
+
+
+def _line_of(text: str, needle: str) -> int:
+    assert needle in text, needle
+    return text[: text.index(needle)].count("\n") + 1
+
+
+def test_merchant_reply_and_feedback_problems_come_all_at_once_with_lines_and_hints(make_site: MakeSite) -> None:
+    text = record(status="in_progress", notice=False, extra=(
+        "merchant_reply:\n  dat: 2026-03-18\n  txt: 已联系消费者。\n"
+        "feedback:\n  rating: satisfy\n  date: 2026-03-01\n  coment: 还行\n"))
+    errors = problems(make_site({REC: text}))
+    assert all(e.path == REC and e.hint for e in errors), errors
+    got = [(e.line, e.message) for e in errors]
+    assert got == sorted(got)
+    assert got == [
+        (_line_of(text, "  dat:"), "unknown key 'merchant_reply.dat'"),
+        (_line_of(text, "  txt:"), "unknown key 'merchant_reply.txt'"),
+        (_line_of(text, "feedback:"), "'feedback' is only for a complaint with a result, but status is 'in_progress'"),
+        (_line_of(text, "  rating:"), "unknown rating 'satisfy' in 'feedback.rating'"),
+        (_line_of(text, "  date: 2026-03-01"), "'feedback.date' 2026-03-01 is before the complaint was received "
+                                               "(2026-03-14)"),
+        (_line_of(text, "  coment:"), "unknown key 'feedback.coment'"),
+    ]
+    hints = {e.message: e.hint for e in errors}
+    assert "did you mean 'date'?" in hints["unknown key 'merchant_reply.dat'"]
+    assert "did you mean 'comment'?" in hints["unknown key 'feedback.coment'"]
+    assert "did you mean 'satisfied'?" in hints["unknown rating 'satisfy' in 'feedback.rating'"]
+    assert "satisfied (满意), partly (基本满意), unsatisfied (不满意)" in \
+        hints["unknown rating 'satisfy' in 'feedback.rating'"]
+    assert "resolved, rejected or withdrawn" in \
+        hints["'feedback' is only for a complaint with a result, but status is 'in_progress'"]
+
+
+@pytest.mark.parametrize(("extra", "needle", "message"), [
+    ("merchant_reply:\n  date: 2026-03-10\n  text: 已退款。\n", "  date: 2026-03-10",
+     "'merchant_reply.date' 2026-03-10 is before the complaint was received (2026-03-14)"),
+    ("merchant_reply:\n  date: 2026-03-18\n", "merchant_reply:", "missing required field 'merchant_reply.text'"),
+    ("merchant_reply:\n  text: 已退款。\n", "merchant_reply:", "missing required field 'merchant_reply.date'"),
+    ("merchant_reply: 商家已退款\n", "merchant_reply:", "'merchant_reply' must be a mapping"),
+    ("feedback:\n  rating: satisfied\n  date: 2026-03-16\n", "  date: 2026-03-16",
+     "'feedback.date' 2026-03-16 is before the result (2026-03-20, the last history entry)"),
+    ("feedback:\n  comment: 还行\n", "feedback:", "missing required field 'feedback.rating'"),
+    ("feedback:\n  rating: 满意\n", "  rating:", "unknown rating '满意' in 'feedback.rating'"),
+    ("feedbak:\n  rating: satisfied\n", "feedbak:", "unknown key 'feedbak'"),
+])
+def test_merchant_reply_and_feedback_errors(make_site: MakeSite, extra: str, needle: str, message: str) -> None:
+    text = record(extra=extra)
+    path, line, got = first(make_site, {REC: text})
+    assert (path, line) == (REC, _line_of(text, needle))
+    assert got.startswith(message), got
+
+
+@pytest.mark.parametrize("status", ["resolved", "rejected"])
+def test_merchant_reply_and_feedback_on_a_final_status_are_valid(make_site: MakeSite, status: str) -> None:
+    extra = ("merchant_reply:\n  date: 2026-03-14\n  text: |\n    已联系消费者。\n"
+             "feedback:\n  rating: partly\n  date: 2026-03-20\n  comment: 处理及时。\n")
+    check(make_site({REC: record(status=status, extra=extra)}))
