@@ -437,20 +437,26 @@ def number_new(count: int) -> None:
 
 
 _VERDICTS = {"ok": "ok", "malformed": "malformed: not a complaint number (KS-XXXX-XXXX-X)",
-             "bad_check": "wrong check character: a character was probably mistyped"}
+             "bad_check": "wrong check character: a character was probably mistyped",
+             # The status page's answer to the same input (lookup.js, status.html's next-order), for staff.
+             "order_number": "an order number from the shopping app (15 to 19 digits), not a complaint number: "
+                             "complaint numbers start with KS (KS-XXXX-XXXX-X) and are in the team's reply to the "
+                             "complainant; ask for that reply, or find the record by its order id in "
+                             "content/records"}
 
 
 @number_group.command("check")
 @_verbosity_options
 @click.argument("number", nargs=-1, required=True)
 def number_check(number: tuple[str, ...]) -> None:
-    """Say whether each NUMBER is well formed; exit 1 if any is not."""
+    """Say whether each NUMBER is a well-formed complaint number (or an order number); exit 1 if any is not."""
     from . import numbers
     bad = False
     for text in number:
-        result = numbers.check(text)
-        bad |= result.verdict != "ok"
-        shown = f" ({result.number})" if result.number and result.number != text else ""
-        click.echo(f"{text}: {_VERDICTS[result.verdict]}{shown}")
+        verdict = numbers.lookup_verdict(text)
+        bad |= verdict != "ok"
+        canonical = numbers.check(text).number
+        shown = f" ({canonical})" if canonical and canonical != text else ""
+        click.echo(f"{text}: {_VERDICTS[verdict]}{shown}")
     if bad:
         sys.exit(1)

@@ -26,6 +26,8 @@ CONFUSABLES = {"O": "0", "I": "1", "L": "1"}
 _CHECK_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 Verdict = Literal["ok", "malformed", "bad_check"]
+# What a lookup makes of typed text: a complaint number's verdict, or a shopping app's order number.
+LookupVerdict = Literal["ok", "malformed", "bad_check", "order_number"]
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,11 @@ def is_order_number(text: str) -> bool:
     number, which people type into the lookup instead of a complaint number. lookup.js's `isOrderNumber` agrees."""
     compact = "".join(c for c in unicodedata.normalize("NFKC", text) if c not in SEPARATORS)
     return 15 <= len(compact) <= 19 and all("0" <= c <= "9" for c in compact)
+
+
+def lookup_verdict(text: str) -> LookupVerdict:
+    """What the status page says of typed text: an order number first (as lookup.js's `lookup`), else `check`."""
+    return "order_number" if is_order_number(text) else check(text).verdict
 
 
 def fnv1a(data: bytes) -> int:

@@ -104,6 +104,20 @@ def test_number_check_says_which_problem_and_exits_1_if_any() -> None:
     assert "KS-4QGJ-5S13-1: wrong check character" in bad.output and "hello: malformed" in bad.output
 
 
+def test_number_check_recognises_an_order_number_and_says_what_to_do() -> None:
+    # What people type into the lookup instead: the app's order number. Staff get the status page's answer.
+    result = runner.invoke(main, ["number", "check", "260300000186809"])
+    assert result.exit_code == 1
+    assert result.output.startswith("260300000186809: an order number from the shopping app")
+    assert "not a complaint number" in result.output and "start with KS" in result.output
+    assert "find the record by its order id" in result.output and "malformed" not in result.output
+    # Beside a good number the exit code is still 1; a 14-digit string is no order number, just malformed.
+    mixed = runner.invoke(main, ["number", "check", N1, "2603 0000 0186 809", "26030000018680"])
+    assert mixed.exit_code == 1
+    assert f"{N1}: ok\n2603 0000 0186 809: an order number" in mixed.output
+    assert "26030000018680: malformed" in mixed.output
+
+
 def test_new_starts_a_record_that_checks_clean(make_site: MakeSite) -> None:
     root = make_site()
     result = runner.invoke(main, ["new", "--site", str(root), "--category", "price_mismatch",

@@ -83,3 +83,17 @@ def test_shard_name_is_the_top_bits_of_fnv1a() -> None:
     assert numbers.shard_hash("a") == 0xE40C292C
     assert numbers.shard_name("a", 8) == "e4"
     assert numbers.shard_name("a", 5) == "1c"  # 0xe4 >> 3 = 28
+
+
+@pytest.mark.parametrize(("typed", "verdict"), [
+    ("260300000186809", "order_number"),  # 15 digits, as in the bundled records' order ids
+    ("2603 0000 0186 8094 321", "order_number"),  # 19 digits, spaced
+    ("２６０３０００００１８６８０９", "order_number"),  # full-width digits, as a phone keyboard may type them
+    ("26030000018680", "malformed"),  # 14 digits: too short for an order number, still no complaint number
+    ("26030000018680912345", "malformed"),  # 20 digits
+    ("KS-4QGJ-5S13-0", "ok"),
+    ("KS-4QGJ-5S13-1", "bad_check"),
+    ("hello", "malformed"),
+])
+def test_lookup_verdict_tells_an_order_number_apart(typed: str, verdict: str) -> None:
+    assert numbers.lookup_verdict(typed) == verdict

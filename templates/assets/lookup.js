@@ -192,7 +192,7 @@
     var result = check(typed);
     if (result.verdict === "malformed") {
       show(doc, box, [message(doc, "error", "格式不正确",
-        "投诉编号形如 KS-7K3M-9Q2D-X：KS 后面是 9 个字母或数字。请对照受理短信或回执重新输入。")]);
+        "投诉编号形如 KS-7K3M-9Q2D-X：KS 后面是 9 个字母或数字。请对照我们给您的回复重新输入。")]);
       return;
     }
     if (result.verdict === "bad_check") {
