@@ -223,8 +223,25 @@ def check_cmd(site: Path, as_of: dt.datetime | None, show: bool, search_fixture:
     if _verbosity() > 0:
         _masks(report, show)
         hidden = sum(len(m.hits) for m in report.masks)
+        differ = _markdown(site, show) if _verbosity() > 1 else None
         click.echo(f"ok: {report.guide_pages} guide pages, {report.records} records, {report.notices} notices, "
-                   f"{report.outputs} files would be built; {hidden} pieces of personal data will be hidden")
+                   f"{report.outputs} files would be built; {hidden} pieces of personal data will be hidden"
+                   + (f"; Markdown differs from an editor's preview in {differ} places" if differ is not None else ""))
+
+
+def _markdown(site: Path, show: bool) -> int:
+    """List where guide pages and notice bodies render differently from a CommonMark editor's preview (check -v)."""
+    from .mdcheck import site as markdown_differences
+    found = markdown_differences(site)
+    for d in found:
+        text = show or not d.private  # a notice body's text is the record's, printed only with --show, as masks
+        click.echo(f"{d.path}:{d.line}: Markdown: the site shows this differently from an editor's preview"
+                   + ("" if text else " (add --show for the text)"))
+        for label, shown in zip(("site:  ", "editor:"), d.described(text), strict=True):
+            click.echo(f"  {label} " + (" / ".join(shown[:3]) or "(nothing)")
+                       + (f" / and {len(shown) - 3} more" if len(shown) > 3 else ""))
+        click.echo(f"  hint: {d.hint}")
+    return len(found)
 
 
 _poll = click.option("--poll", is_flag=True, help="Poll for changes instead of file-system events (network drives, "
