@@ -36,6 +36,14 @@ order:                            # 【不公开】订单信息
   id: ""
 description: |                    # 【不公开】投诉人的陈述
   （在此填写）
+# merchant_reply:                 # 【公开】商家回应（可选），发布前会自动隐去个人信息
+#   date: {received}               # 商家回应的日期，不早于 received
+#   text: |
+#     （照录商家的说明）
+# feedback:                       # 【公开】投诉人评价（可选），仅在 resolved、rejected 或 withdrawn 之后填写
+#   rating: satisfied             # {rating_codes}
+#   comment: （投诉人的原话，可不填；发布前会自动隐去个人信息）
+#   date: {received}               # 可不填；不早于处理经过最后一步的日期
 # notice:                         # 处理结果公示，经审核后将 publish 改为 true
 #   publish: false
 #   date: {received}
@@ -58,6 +66,12 @@ history:
   - {{date: {received}, status: pending}}
   - {{date: {second}, status: in_progress, note: 已转交商家核实}}
   - {{date: {decided}, status: resolved, note: 商家已退款}}
+merchant_reply:
+  date: {second}
+  text: 宣传用语有误，已向这位消费者致歉并办理退款，直播话术已更正。
+feedback:
+  rating: satisfied
+  comment: 退款很快。
 complainant:
   name: 张三
   phone: "13800000000"
@@ -99,7 +113,8 @@ def new_record(root: Path, category: str, channel: str, merchant: str, today: dt
     path.parent.mkdir(parents=True, exist_ok=True)
     text = _TEMPLATE.format(schema=SCHEMA_FILE, number=number, received=today.isoformat(), category=category,
                             channel=channel, merchant=merchant or '""', category_codes=_codes("category"),
-                            channel_codes=_codes("channel"), status_codes=_codes("status"))
+                            channel_codes=_codes("channel"), status_codes=_codes("status"),
+                            rating_codes=_codes("rating"))
     with path.open("x", encoding="utf-8") as fh:  # 'x': fail rather than overwrite
         fh.write(text)
     write_schema(root)

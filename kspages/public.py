@@ -17,9 +17,10 @@ from typing import cast
 
 from . import __version__
 from .cache import Keep, Memo, no_keep, no_memo
+from .codes import CODES
 from .model import FINAL_STATUSES, Complaint, GuidePage, Settings
 from .privacy import Hit, Scrubbed, Scrubber, Vocabulary
-from .stats import Stats
+from .stats import DECIDED, Stats
 
 
 @dataclass(frozen=True)
@@ -102,15 +103,71 @@ class Mask:
     kept: tuple[Hit, ...] = ()  # looked like personal data but left in (privacy.unsure: keep), for staff to confirm
 
 
+# Outcomes that resolve a complaint in the consumer's favour: they got a remedy (money back, a replacement,
+# compensation) or the platform acted against the shop or the listing. An explanation from the merchant, `other` or
+# no outcome at all settles the complaint without saying the consumer was right, so it is resolved but not upheld.
+UPHELD_OUTCOMES = frozenset({"refund", "replacement", "compensation", "merchant_penalised", "listing_removed"})
+
+
+def upheld(entry: StatusEntry) -> bool:
+    """Whether a complaint was upheld: resolved with one of UPHELD_OUTCOMES."""
+    return entry.status == "resolved" and entry.outcome in UPHELD_OUTCOMES
+
+
+def share(part: int, whole: int) -> str:
+    """A rate as readers read it (67%), or "—" when there is nothing to divide by."""
+    return f"{round(100 * part / whole)}%" if whole else "—"
+
+
 @dataclass(frozen=True)
 class Shop:
-    """A merchant with published notices: its page lists them, with counts by category and outcome."""
+    """A merchant with published notices, grouped so a reader can tell upheld complaints from rejected ones.
+
+    Counts and rates are over decided complaints (resolved or rejected) only; withdrawn ones are listed apart and
+    count in no rate. Complaints that were never published do not count at all.
+    """
 
     name: str  # as published (scrubbed)
     url: str
-    notices: tuple[PublicNotice, ...]  # newest first
-    by_category: tuple[tuple[str, int], ...]
-    by_outcome: tuple[tuple[str, int], ...]
+    notices: tuple[PublicNotice, ...]  # every published notice, newest first
+    upheld: tuple[PublicNotice, ...]  # resolved in the consumer's favour (UPHELD_OUTCOMES), newest first
+    resolved_other: tuple[PublicNotice, ...]  # resolved otherwise (an explanation, other, no outcome)
+    rejected: tuple[PublicNotice, ...]  # 未通过: the complaint was not upheld on review
+    withdrawn: tuple[PublicNotice, ...]  # the complainant withdrew it: no decision
+    by_category: tuple[tuple[str, int], ...]  # decided complaints per category
+    by_outcome: tuple[tuple[str, int], ...]  # resolved complaints per outcome ("" when none was given)
+    replied: int  # decided complaints with a merchant reply
+    ratings: tuple[tuple[str, int], ...]  # (rating code, notices) in code order, over notices with feedback
+
+    @property
+    def decided(self) -> int:
+        """Complaints with a decision: the denominator of every rate."""
+        return len(self.upheld) + len(self.resolved_other) + len(self.rejected)
+
+    @property
+    def resolved(self) -> int:
+        """Resolved complaints, upheld or not."""
+        return len(self.upheld) + len(self.resolved_other)
+
+    @property
+    def upheld_rate(self) -> str:
+        """Share of decided complaints that were upheld."""
+        return share(len(self.upheld), self.decided)
+
+    @property
+    def resolved_rate(self) -> str:
+        """Share of decided complaints that were resolved (upheld or not)."""
+        return share(self.resolved, self.decided)
+
+    @property
+    def reply_rate(self) -> str:
+        """Share of decided complaints the merchant replied to."""
+        return share(self.replied, self.decided)
+
+    @property
+    def rated(self) -> int:
+        """How many complainants gave feedback."""
+        return sum(n for _, n in self.ratings)
 
 
 def shop_url(name: str) -> str:
@@ -119,9 +176,10 @@ def shop_url(name: str) -> str:
 
 
 def shops(notices: tuple[PublicNotice, ...]) -> tuple[Shop, ...]:
-    """One Shop per merchant with at least one published notice, sorted by number of notices, then name.
+    """One Shop per merchant with at least one published notice, sorted by name.
 
-    Complaints that were never published do not count: a shop page must not reveal them.
+    By name, as a directory: an order by number of complaints would rank shops by complaints that were rejected
+    or withdrawn too. Complaints that were never published do not count: a shop page must not reveal them.
     """
     by_name: dict[str, list[PublicNotice]] = {}
     for n in notices:
@@ -133,11 +191,23 @@ def shops(notices: tuple[PublicNotice, ...]) -> tuple[Shop, ...]:
             found[v] = found.get(v, 0) + 1
         return tuple(sorted(found.items(), key=lambda kv: (-kv[1], kv[0])))
 
-    result = [Shop(name=name, url=shop_url(name), notices=tuple(items),
-                   by_category=counts([n.status.category for n in items]),
-                   by_outcome=counts([n.status.outcome or "" for n in items if n.status.status == "resolved"]))
-              for name, items in by_name.items()]
-    return tuple(sorted(result, key=lambda shop: (-len(shop.notices), shop.name)))
+    def shop(name: str, items: list[PublicNotice]) -> Shop:
+        decided = [n for n in items if n.status.status in DECIDED]
+        rated: dict[str, int] = {}
+        for n in items:
+            if n.feedback is not None:
+                rated[n.feedback.rating] = rated.get(n.feedback.rating, 0) + 1
+        return Shop(name=name, url=shop_url(name), notices=tuple(items),
+                    upheld=tuple(n for n in items if upheld(n.status)),
+                    resolved_other=tuple(n for n in items if n.status.status == "resolved" and not upheld(n.status)),
+                    rejected=tuple(n for n in items if n.status.status == "rejected"),
+                    withdrawn=tuple(n for n in items if n.status.status == "withdrawn"),
+                    by_category=counts([n.status.category for n in decided]),
+                    by_outcome=counts([n.status.outcome or "" for n in items if n.status.status == "resolved"]),
+                    replied=sum(1 for n in decided if n.merchant_reply is not None),
+                    ratings=tuple((code, rated[code]) for code in CODES["rating"] if code in rated))
+
+    return tuple(sorted((shop(name, items) for name, items in by_name.items()), key=lambda x: x.name))
 
 
 def notice_url(number: str) -> str:
@@ -278,18 +348,20 @@ def _public(record: Complaint, settings: Settings, as_of: dt.date, memo: Memo, v
                         merchant=merchant.text, timeline=timeline,
                         notice_url=notice_url(record.number) if state == "published" else None)
     # The reply and the feedback are scrubbed whether or not a notice is published yet, like drafts below, so
-    # `kspages check` shows staff what would go.
+    # `kspages check` shows staff what would go; one dated after the build's day (--as-of) was not given yet then.
     reply = feedback = None
     extra_hidden = 0
     if record.merchant_reply is not None:
         r = record.merchant_reply
         text = scrub(r.text, "merchant_reply.text", r.lines.get("text"))
-        reply, extra_hidden = PublicReply(date=r.date, text=text.text), extra_hidden + text.hidden
+        if r.date <= as_of:
+            reply, extra_hidden = PublicReply(date=r.date, text=text.text), extra_hidden + text.hidden
     if record.feedback is not None:
         fb = record.feedback
         comment = scrub(fb.comment, "feedback.comment", fb.lines.get("comment")) if fb.comment else Scrubbed("", ())
-        feedback = PublicFeedback(rating=fb.rating, comment=comment.text, date=fb.date)
-        extra_hidden += comment.hidden
+        if fb.date is None or fb.date <= as_of:
+            feedback = PublicFeedback(rating=fb.rating, comment=comment.text, date=fb.date)
+            extra_hidden += comment.hidden
     if record.notice is None:
         return entry, None, state, masks
     # Drafts are scrubbed too, so `kspages check` shows staff what would go before they approve a notice.

@@ -345,7 +345,9 @@ def render_site(site: PublicSite, renderer: Renderer, assets: dict[str, bytes],
 
         page(f"notices/{n.number}/index.html", n.title, "notice.html", notice=n, lazy=notice_parts,
              shop_url=shop_url(n.status.merchant))
-    page("shops/index.html", "店铺查询", "shops.html", shops=[(x.name, x.url, len(x.notices)) for x in all_shops])
+    # Counts over decided complaints only, with withdrawn ones apart: no raw total that counts rejected ones.
+    page("shops/index.html", "店铺查询", "shops.html",
+         shops=[(x.name, x.url, x.decided, len(x.upheld), len(x.withdrawn)) for x in all_shops])
     for shop in all_shops:
         page(f"{shop.url}index.html", shop.name, "shop.html", description=f"{shop.name}的投诉处理结果公示",
              shop=shop)
@@ -429,8 +431,9 @@ def search_documents(site: PublicSite, all_shops: tuple[Shop, ...], keep: Keep =
         plain(f"{platform} {a.organisation} 联系我们 投诉编号从哪里来"),
         excerpt=f"{site.settings.title}由谁运营、做什么、不做什么、怎样联系；投诉编号从哪里来。"))
     docs += [keep(n, "search:" + context, functools.partial(_notice_document, n, labels)) for n in site.notices]
-    docs += [Document(x.url, x.name, "店铺", plain(f"{len(x.notices)} 条公示 " + " ".join(
-        labels["category"][c] for c, _ in x.by_category))) for x in all_shops]
+    docs += [Document(x.url, x.name, "店铺", plain(f"已有结论的投诉 {x.decided} 件 诉求获支持 {len(x.upheld)} 件 " +
+                                                  " ".join(labels["category"][c] for c, _ in x.by_category)))
+             for x in all_shops]
     return docs
 
 
@@ -485,6 +488,9 @@ OPEN_DATA_FIELDS = [
     ("decided", "作出处理结论的日期"), ("status", "处理状态代码"), ("status_label", "处理状态"),
     ("outcome", "处理结果代码（仅已处理）"), ("outcome_label", "处理结果"),
     ("reason", "未通过原因代码（仅未通过）"), ("reason_label", "未通过原因"),
+    ("merchant_reply_date", "商家回应日期"), ("merchant_reply", "商家回应内容"),
+    ("feedback_rating", "投诉人评价代码"), ("feedback_rating_label", "投诉人评价"),
+    ("feedback_comment", "投诉人评价内容"), ("feedback_date", "投诉人评价日期"),
     ("hidden", "公示中隐去的个人信息处数"), ("body", "公示正文，Markdown（仅 JSON）"),
 ]
 
@@ -514,6 +520,7 @@ def _open_row(n: PublicNotice, settings: Any) -> tuple[str, str]:
     st = n.status
     last = st.timeline[-1] if st.timeline else None
     reason = last.reason if last and st.status == "rejected" else None
+    reply, fb = n.merchant_reply, n.feedback
     row = {
         "number": n.number, "url": settings.base_url + n.url, "date": n.date.isoformat(),
         "title": n.title, "merchant": st.merchant, "category": st.category,
@@ -523,6 +530,10 @@ def _open_row(n: PublicNotice, settings: Any) -> tuple[str, str]:
         "status_label": labels["status"][st.status], "outcome": st.outcome,
         "outcome_label": labels["outcome"][st.outcome] if st.outcome else None,
         "reason": reason, "reason_label": labels["reason"][reason] if reason else None,
+        "merchant_reply_date": reply.date.isoformat() if reply else None, "merchant_reply": reply.text if reply else None,
+        "feedback_rating": fb.rating if fb else None, "feedback_rating_label": labels["rating"][fb.rating] if fb else None,
+        "feedback_comment": fb.comment or None if fb else None,
+        "feedback_date": fb.date.isoformat() if fb and fb.date else None,
         "hidden": n.hidden, "body": n.body}
     line = io.StringIO()
     csv.writer(line, lineterminator="\r\n").writerow(

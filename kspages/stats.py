@@ -26,7 +26,7 @@ class Stats:
 
     total: int
     updated: dt.date | None  # the day the figures are as of: the build's --as-of day (else the latest history date)
-    count: dict[str, dict[str, int]]  # kind (category, channel, status, reason) -> code -> records
+    count: dict[str, dict[str, int]]  # kind (category, channel, status, reason, rating) -> code -> records
     decided: dict[str, int]  # category (and "all") -> records decided, the sample behind the day counts
     median_days: dict[str, float]  # category (and "all") -> median days from receipt to decision
     p90_days: dict[str, float]  # category (and "all") -> 90th percentile (nearest rank)
@@ -40,7 +40,7 @@ def _p90(values: list[int]) -> float:
 def compute(records: list[Complaint], as_of: dt.date | None = None) -> Stats:
     """The figures for a set of records, dated `as_of` (the build's day) when given."""
     count: dict[str, dict[str, int]] = {kind: dict.fromkeys(CODES[kind], 0)
-                                        for kind in ("category", "channel", "status", "reason")}
+                                        for kind in ("category", "channel", "status", "reason", "rating")}
     days: dict[str, list[int]] = {code: [] for code in (*CODES["category"], "all")}
     updated: dt.date | None = None
     for r in records:
@@ -49,6 +49,9 @@ def compute(records: list[Complaint], as_of: dt.date | None = None) -> Stats:
         count["status"][r.status] += 1
         if r.status == "rejected" and r.history and r.history[-1].reason:
             count["reason"][r.history[-1].reason] += 1
+        # The complainant's view of the result (feedback), unless it is dated after the day the figures are as of.
+        if r.feedback and not (as_of and r.feedback.date and r.feedback.date > as_of):
+            count["rating"][r.feedback.rating] += 1
         if r.history:
             last = r.history[-1].date
             updated = max(updated, last) if updated else last

@@ -138,8 +138,8 @@ def test_shop_pages_list_published_notices_only(make_site: MakeSite) -> None:
     root = make_site({f"content/records/2026/{N2}.yaml": draft})
     build(root, as_of=DAY)
     page = (root / "output" / shop_url("示例旗舰店") / "index.html").read_text("utf-8")
-    assert "本站公示了这家店铺的 1 条投诉处理结果" in page and N1 in page and N2 not in page
-    assert "虚假宣传：1 条" in page and "退款：1 条" in page
+    assert "本站公示了涉及这家店铺的 1 件投诉的处理结果" in page and N1 in page and N2 not in page
+    assert "虚假宣传：1 件" in page and "退款：1 件" in page
     notice = (root / f"output/notices/{N1}/index.html").read_text("utf-8")
     assert f'href="../../{shop_url("示例旗舰店")}"' in notice
 

@@ -16,6 +16,7 @@ from click.testing import CliRunner
 
 from kspages import cli
 from kspages.build import build
+from kspages.model import validate_record
 from kspages.read import parse_yaml_file
 from kspages.schema import record_schema
 
@@ -57,6 +58,26 @@ def test_a_new_record_points_at_the_schema_and_satisfies_it(make_site: MakeSite)
     assert json.loads((root / "schema/record.schema.json").read_text("utf-8")) == record_schema()
     source = parse_yaml_file("x.yaml", path.read_bytes())
     assert SCHEMA.is_valid(source.data)
+
+
+def test_the_commented_reply_and_feedback_of_a_new_record_are_valid_once_uncommented(make_site: MakeSite) -> None:
+    root = make_site()
+    result = runner.invoke(cli.main, ["new", "--site", str(root), "--no-input", "--merchant", "某店"])
+    text = Path(result.output.strip()).read_text("utf-8")
+    assert "satisfied 满意 | partly 基本满意 | unsatisfied 不满意" in text
+    lines = text.splitlines(keepends=True)
+    start = next(i for i, line in enumerate(lines) if line.startswith("# merchant_reply:"))
+    end = next(i for i, line in enumerate(lines) if line.startswith("# notice:"))
+    reply_end = next(i for i, line in enumerate(lines) if line.startswith("# feedback:"))
+    uncommented = [line[2:] for line in lines[start:end]]
+    # The reply fits any status; the feedback only once there is a result, so the new (pending) record rejects it.
+    for part, valid in ((uncommented[: reply_end - start], True), (uncommented, False)):
+        edited = "".join(lines[:start] + part + lines[end:])
+        source = parse_yaml_file("x.yaml", edited.encode("utf-8"))
+        errors: list[object] = []
+        validate_record(source, errors)  # type: ignore[arg-type]
+        assert (not errors) == valid, (errors, edited)
+        assert SCHEMA.is_valid(source.data) == valid
 
 
 def test_init_then_new_then_build_gives_a_working_site(tmp_path: Path) -> None:
