@@ -31,9 +31,9 @@ from .cache import Keep, Memo, no_keep, no_memo
 from .errors import ContentError
 from .mdlists import EditorListsExtension
 from .model import GuidePage
-from .public import PublicNotice, PublicSite, Shop, StatusEntry, shop_url, shops
+from .public import PublicNotice, PublicSite, Shop, StatusEntry, shop_url, shops, upheld
 from .search import Document, IndexBuilder, plain
-from .stats import bars, quotable
+from .stats import Case, Panel, QuarterRow, bars, case, quarterly, quotable, trend
 
 GUIDE_EXTENSIONS = ["toc", "tables", "sane_lists", "attr_list", "fenced_code"]
 _TOC = {"toc": {"slugify": slugify_unicode, "toc_depth": "2-3", "permalink": False}}
@@ -270,6 +270,8 @@ def render_site(site: PublicSite, renderer: Renderer, assets: dict[str, bytes],
         return [NavLink(g.title, f"guide/{g.slug}/", g.part, g.slug == current) for g in guide]
 
     all_shops = shops(site.notices)
+    # The build's day bounds the quarterly figures (the statistics are dated by it; no wall clock).
+    as_of = site.stats.updated if site.stats else None
     pages = archive_pages(site.notices, s.notices_per_page)
     # Home, guide index, notice list, shop list, feed, feed help, data, search, status, about (and stats) besides
     # these.
@@ -350,7 +352,7 @@ def render_site(site: PublicSite, renderer: Renderer, assets: dict[str, bytes],
          shops=[(x.name, x.url, x.decided, len(x.upheld), len(x.withdrawn)) for x in all_shops])
     for shop in all_shops:
         page(f"{shop.url}index.html", shop.name, "shop.html", description=f"{shop.name}的投诉处理结果公示",
-             shop=shop)
+             shop=shop, shop_quarters=shop_quarters(shop, as_of))
     feed = site.notices[:FEED_SIZE]
 
     def feed_parts() -> dict[str, Any]:
@@ -380,7 +382,7 @@ def render_site(site: PublicSite, renderer: Renderer, assets: dict[str, bytes],
         days = bars({code: figures.median_days[code] for code in labels["category"] if code in figures.median_days},
                     {code: label for code, label in labels["category"].items() if code in figures.median_days})
         page("stats/index.html", "数据统计", "stats.html", stats=figures, quoted=quotable(figures), charts=charts,
-             days=days)
+             days=days, quarters=category_quarters(site, as_of))
     bits, shards = status_shards(site.statuses, keep)
     out.update(shards)
     # What the lookup needs to say a pending complaint is late: per category, the days within which nine in ten
@@ -403,6 +405,45 @@ def render_site(site: PublicSite, renderer: Renderer, assets: dict[str, bytes],
     out["sitemap.xml"] = sitemap(s.base_url, sorted(out), site)
     out["robots.txt"] = robots(s.base_url)
     return result
+
+
+def rating(notice: PublicNotice, as_of: dt.date) -> str | None:
+    """The complainant's published rating of the result (a `rating` code), if given by `as_of`."""
+    feedback = notice.feedback
+    return feedback.rating if feedback and (feedback.date is None or feedback.date <= as_of) else None
+
+
+def _case(entry: StatusEntry, as_of: dt.date, notice: PublicNotice | None) -> Case:
+    return case(entry.category, entry.received, [(t.date, t.status) for t in entry.timeline], upheld(entry),
+                rating(notice, as_of) if notice else None, as_of)
+
+
+Quarters = tuple[tuple[QuarterRow, ...], tuple[Panel, ...]]  # a table's rows and the chart's panels
+
+
+def category_quarters(site: PublicSite, as_of: dt.date | None) -> tuple[tuple[str, str, Quarters], ...]:
+    """(code, label, quarters) for all complaints ("all") and each category with complaints in the quarters shown.
+
+    Over every status entry, as the rest of the statistics page; ratings only from published notices.
+    """
+    if as_of is None:
+        return ()
+    published = {n.number: n for n in site.notices}
+    cases = [_case(e, as_of, published.get(e.number)) for e in site.statuses]
+    found = []
+    for code, label in [("all", "全部问题类型"), *site.settings.labels["category"].items()]:
+        rows = quarterly([c for c in cases if code in ("all", c.category)], as_of)
+        if any(r.received for r in rows):
+            found.append((code, label, (rows, trend(rows))))
+    return tuple(found)
+
+
+def shop_quarters(shop: Shop, as_of: dt.date | None) -> Quarters:
+    """A shop's quarters with published complaints (a shop page counts only what is published), and their chart."""
+    if as_of is None:
+        return (), ()
+    rows = quarterly([_case(n.status, as_of, n) for n in shop.notices], as_of, only_with_data=True)
+    return rows, trend(rows)
 
 
 def _render(renderer: Renderer, template: str, page: Page, common: dict[str, Any], context: dict[str, Any],

@@ -137,3 +137,173 @@ def bars(values: dict[str, float], labels: dict[str, str]) -> tuple[Bar, ...]:
     top = max(values.values(), default=0) or 1
     return tuple(Bar(labels[code], values.get(code, 0), number(values.get(code, 0)), values.get(code, 0) / top)
                  for code in labels)
+
+
+# Quarter by quarter: whether results improve over time. Each complaint counts in the quarter it was received (受理),
+# so one row follows one group of complaints from receipt to decision and feedback; the latest quarters are still
+# filling in (undecided complaints are shown as such, never counted as decided).
+
+SATISFIED = frozenset({"satisfied", "partly"})  # feedback.rating codes read as 满意 and 基本满意
+FEW = 5  # below this many decided (or rated) complaints a share is drawn pale: a share of 1 or 2 says little
+QUARTERS_SHOWN = 8  # two years: enough to see a trend, short enough for a phone
+_QUARTER_NAMES = ("一季度", "二季度", "三季度", "四季度")
+
+
+def percent(part: int, whole: int) -> str:
+    """A share as a whole percent rounded half up (四舍五入, as readers round), or the missing mark."""
+    return f"{(200 * part + whole) // (2 * whole)}%" if whole else MISSING
+
+
+@dataclass(frozen=True)
+class Case:
+    """One complaint as the quarterly figures need it, as it stood on the build's day (from public types only)."""
+
+    category: str
+    received: dt.date
+    decided: dt.date | None  # the day of the decision in force on the build's day, None while undecided
+    upheld: bool  # meaningful only when decided
+    rating: str | None  # the complainant's published rating of the result, if any
+
+
+def case(category: str, received: dt.date, steps: list[tuple[dt.date, str]], upheld: bool,
+         rating: str | None, as_of: dt.date) -> Case:
+    """A complaint as it stood on `as_of`: the last step on or before that day says whether it was decided.
+
+    `upheld` is the verdict on the complaint's final status (public.upheld: resolved in the consumer's favour).
+    Steps dated after `as_of` are ignored, so a build dated in the past shows the figures of that day.
+    """
+    known = [(day, status) for day, status in steps if day <= as_of]
+    day, status = known[-1] if known else (received, "pending")
+    if status not in DECIDED:
+        return Case(category, received, None, False, None)
+    # resolved is final, so a complaint resolved on `as_of` has its final verdict; a rejection is never upheld.
+    return Case(category, received, day, status == "resolved" and upheld, rating)
+
+
+def quarter_of(day: dt.date) -> int:
+    """A running quarter number (year * 4 + quarter - 1), so quarters sort and subtract."""
+    return day.year * 4 + (day.month - 1) // 3
+
+
+def quarter_label(quarter: int) -> str:
+    """A quarter as Chinese statistics releases name it: 2026年一季度."""
+    return f"{quarter // 4}年{_QUARTER_NAMES[quarter % 4]}"
+
+
+@dataclass(frozen=True)
+class Share:
+    """`part` of `whole` complaints: printed with both counts, so a share of a handful is seen as one."""
+
+    part: int
+    whole: int
+
+    @property
+    def percent(self) -> str:
+        """The share as a whole percent, or the missing mark when there is no denominator."""
+        return percent(self.part, self.whole)
+
+    @property
+    def text(self) -> str:
+        """As a table shows it: 3 件中 2 件（67%）."""
+        return f"{self.whole} 件中 {self.part} 件（{self.percent}）" if self.whole else MISSING
+
+    @property
+    def few(self) -> bool:
+        """Too few complaints for the share to mean much (but more than none)."""
+        return 0 < self.whole < FEW
+
+
+@dataclass(frozen=True)
+class QuarterRow:
+    """The figures of the complaints received in one quarter."""
+
+    quarter: int  # see quarter_of
+    label: str  # 2026年一季度
+    axis: str  # 一季度: a chart names the year apart
+    year: str  # 2026年
+    until: str  # for the quarter of the build's day, which is not over: that day (2026年11月30日); else ""
+    received: int
+    upheld: Share  # upheld among decided: pending, in progress and withdrawn are not in the denominator
+    median_days: float | None  # from receipt to decision, over the decided ones
+    satisfied: Share  # 满意 or 基本满意 among the decided complaints whose complainant rated the result
+
+    @property
+    def pending(self) -> int:
+        """Complaints received this quarter that have no decision yet (or were withdrawn)."""
+        return self.received - self.upheld.whole
+
+    @property
+    def days_text(self) -> str:
+        """The median days as printed, or the missing mark."""
+        return number(self.median_days) if self.median_days is not None else MISSING
+
+
+def quarterly(cases: list[Case], as_of: dt.date, shown: int = QUARTERS_SHOWN, only_with_data: bool = False
+              ) -> tuple[QuarterRow, ...]:
+    """One row per quarter, oldest first, from the first quarter with a complaint (at most `shown` quarters back)
+    up to the quarter of `as_of`; complaints received after `as_of` do not count.
+
+    A quarter without complaints is a row of zeros (that is a result too) unless `only_with_data`.
+    """
+    end = quarter_of(as_of)
+    groups: dict[int, list[Case]] = {}
+    for c in cases:
+        if c.received <= as_of:
+            groups.setdefault(quarter_of(c.received), []).append(c)
+    if not groups:
+        return ()
+    rows: list[QuarterRow] = []
+    for quarter in range(max(min(groups), end - shown + 1), end + 1):
+        group = groups.get(quarter, [])
+        if only_with_data and not group:
+            continue
+        decided = [c for c in group if c.decided is not None]
+        rated = [c for c in decided if c.rating is not None]
+        days = [(c.decided - c.received).days for c in decided if c.decided is not None]
+        rows.append(QuarterRow(
+            quarter=quarter, label=quarter_label(quarter), axis=_QUARTER_NAMES[quarter % 4],
+            year=f"{quarter // 4}年", until=chinese_date(as_of) if quarter == end else "",
+            received=len(group), upheld=Share(sum(c.upheld for c in decided), len(decided)),
+            median_days=float(statistics.median(days)) if days else None,
+            satisfied=Share(sum(c.rating in SATISFIED for c in rated), len(rated))))
+    return tuple(rows)
+
+
+@dataclass(frozen=True)
+class Column:
+    """One quarter's column in one panel of a trend chart."""
+
+    text: str  # the printed value, or the missing mark
+    height: float | None  # share of the panel's height, None when there is no value
+    few: bool  # a share over fewer than FEW complaints: drawn pale
+
+
+@dataclass(frozen=True)
+class Panel:
+    """One figure of a trend chart, quarter by quarter."""
+
+    title: str
+    columns: tuple[Column, ...]
+
+
+def trend(rows: tuple[QuarterRow, ...]) -> tuple[Panel, ...]:
+    """The four panels of a quarterly chart: complaints, share upheld, median days, share satisfied.
+
+    Counts and days are scaled to their largest value; shares to 100%, so quarters compare by their heights.
+    """
+    def scaled(values: list[float | None], texts: list[str], few: list[bool] | None = None,
+               top: float | None = None) -> tuple[Column, ...]:
+        top = top or max((v for v in values if v is not None), default=0) or 1
+        return tuple(Column(text, None if v is None else v / top, bool(few and few[i]))
+                     for i, (v, text) in enumerate(zip(values, texts, strict=True)))
+
+    def shares(pick: list[Share]) -> tuple[Column, ...]:
+        return scaled([s.part / s.whole if s.whole else None for s in pick], [s.percent for s in pick],
+                      [s.few for s in pick], top=1.0)
+
+    return (
+        Panel("收到的投诉（件）", scaled([float(r.received) for r in rows], [str(r.received) for r in rows])),
+        Panel("诉求获支持的比例（在已有结论的投诉中）", shares([r.upheld for r in rows])),
+        Panel("一半投诉在几天内有结果（天）", scaled([r.median_days for r in rows], [r.days_text for r in rows])),
+        Panel("满意或基本满意的比例（在作出评价的投诉中）", shares([r.satisfied for r in rows])),
+    )
