@@ -14,10 +14,12 @@ import pytest
 
 from kspages.build import build, check
 from kspages.errors import BuildError
+from kspages.model import validate_record
 from kspages.privacy import scrub
 from kspages.public import shop_url
+from kspages.read import parse_yaml_file
 
-from .conftest import N1, N2, N3, MakeSite, record
+from .conftest import N1, N2, N3, REPO, MakeSite, record
 
 DAY = dt.date(2026, 11, 1)
 N4, N5 = "KS-1Q5Z-Z36C-T", "KS-58T1-M142-Q"  # valid numbers of the bundled site
@@ -223,3 +225,14 @@ def test_with_the_scrubber_disabled_the_gate_stops_an_own_value_in_the_reply_or_
     assert any(f"private field '{private}' would be published" in m for m in messages), messages
     assert not out.exists()
 
+
+def test_a_bundled_site_exercises_replies_feedback_and_four_quarters() -> None:
+    records = []
+    for path in sorted((REPO / "content/records").rglob("*.yaml")):
+        errors: list[object] = []
+        r = validate_record(parse_yaml_file(str(path), path.read_bytes()), errors)  # type: ignore[arg-type]
+        assert r is not None and not errors, (path, errors)
+        records.append(r)
+    assert sum(r.merchant_reply is not None for r in records) >= 5
+    assert {r.feedback.rating for r in records if r.feedback} == {"satisfied", "partly", "unsatisfied"}
+    assert len({(r.received.year, (r.received.month - 1) // 3) for r in records}) >= 4
