@@ -99,7 +99,7 @@ def test_shop_pages_keep_upheld_apart_from_resolved_rejected_and_withdrawn(make_
     facts = re.sub(r"\s+", "", re.sub(r"<[^>]+>", "|", page.split('<dl class="facts">')[1].split("</dl>")[0]))
     for fact in ("已有结论的投诉||3件", "诉求获支持||1件，占33%", "已处理||2件，占67%（含诉求获支持的）", "未通过||1件",
                  "商家回应||1件，占33%", "投诉人撤回||1件（不计入比例）",
-                 "投诉人评价||基本满意1件，不满意1件（共2位投诉人作出评价）"):
+                 "投诉人评价||基本满意1位，不满意1位（共2位投诉人作出评价）"):
         assert fact in facts, (fact, facts)
     lists = [h for h in _headings(page) if "（" in h]
     assert lists == ["诉求获支持的投诉（1 件）", "已处理的其他投诉（1 件）", "未通过的投诉（1 件）", "投诉人撤回的投诉（1 件）"]
