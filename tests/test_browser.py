@@ -360,9 +360,12 @@ def test_follow_a_notice_to_its_shop_and_its_status(browser: webdriver.Chrome, s
     browser.find_element(By.LINK_TEXT, "这家店铺的全部公示").click()
     WebDriverWait(browser, 10).until(ec.url_contains("/shops/"))
     main = browser.find_element(By.TAG_NAME, "main").text
-    assert "示例数码旗舰店" in main and "虚假宣传" in main and "条投诉处理结果" in main
+    assert "示例数码旗舰店" in main and "虚假宣传" in main and "件投诉的处理结果" in main
+    assert "诉求获支持的投诉" in main and "商家回应（2026-03-13）" in main  # the reply beside its complaint
     browser.find_element(By.CSS_SELECTOR, "main .notice-list a[href*='KS-4QGJ-5S13-0']").click()
     WebDriverWait(browser, 10).until(ec.url_contains("/notices/KS-4QGJ-5S13-0/"))
+    main = browser.find_element(By.TAG_NAME, "main").text
+    assert "商家回应" in main and "投诉人评价" in main and "满意" in main
     browser.find_element(By.LINK_TEXT, "在进度查询中查看此编号").click()
     WebDriverWait(browser, 10).until(ec.presence_of_element_located((By.CSS_SELECTOR, "#result .found")))
     assert "投诉编号 KS-4QGJ-5S13-0" in browser.find_element(By.ID, "result").text
