@@ -84,7 +84,7 @@ def test_a_record_s_own_values_are_scrubbed_from_its_public_text(make_site: Make
     root = make_site({f"content/records/2026/{N1}.yaml": text})
     build(root)
     page = (root / f"output/notices/{N1}/index.html").read_text("utf-8")
-    assert "消费者消费者（电话 〔手机号〕，〔手机号〕）反映的订单〔订单号〕已处理。消费者表示满意，伟也同意。" in page
+    assert "消费者（电话 〔手机号〕，〔手机号〕）反映的订单〔订单号〕已处理。消费者表示满意，伟也同意。" in page
     assert "本通知已隐去 6 处个人信息" in page  # five in the body, one in the timeline note on the same page
     assert "已联系消费者" in page
 

@@ -116,3 +116,21 @@ def test_tokens_keep_no_digit_and_no_hash() -> None:
     assert all(not re.search(r"[0-9a-f]{6}", token) for token in TOKENS.values())
     out = Scrubber().scrub("手机 13812345678，身份证 11010519491231002X")
     assert not re.search(r"\d", out.text)
+
+
+def test_a_role_word_is_not_repeated_and_a_word_after_it_is_no_name() -> None:
+    # Found by a staff member writing the bundled notices: 消费者 + the complainant's name read 消费者消费者, and
+    # 全额退 (全 is a surname) was taken for a name after 消费者.
+    s = Scrubber([PrivateValue("complainant.name", "王芳", 1)])
+    assert s.scrub("消费者王芳反映商品有问题").text == "消费者反映商品有问题"
+    assert s.scrub("投诉人王芳补充了截图").text == "投诉人补充了截图"
+    assert s.scrub("王芳反映商品有问题").text == "消费者反映商品有问题"
+    assert s.scrub("商家同意为消费者全额退款。").text == "商家同意为消费者全额退款。"
+    assert Scrubber().scrub("消费者李秀英退款后").text == "消费者退款后"
+
+
+def test_a_plate_is_known_in_every_spelling() -> None:
+    # O and I are never issued, so no pattern knows 冀O-89504: only the record's own value can find it.
+    s = Scrubber([PrivateValue("complainant.plate", "冀O-89504", 1)])
+    for written in ("冀O-89504", "冀O89504", "冀O·89504", "冀o 89504"):
+        assert "89504" not in s.scrub(f"消费者车辆{written}在门店保养").text, written

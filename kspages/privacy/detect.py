@@ -328,7 +328,7 @@ _ROLE_WORDS = {"客服人员": "staff", "客服": "staff", "工作人员": "staf
                "骑手": "staff", "店主": "merchant", "店长": "merchant", "老板": "merchant", "掌柜": "merchant",
                "商家": "merchant", "卖家": "merchant"}
 # Role words a bare name follows ("快递员陈玉梅称", "经办人赵丽娟"): the role word stays, the name goes.
-_NAME_ROLES = ("快递员", "快递小哥", "配送员", "送货员", "派送员", "骑手", "司机", "客服人员", "客服专员", "客服", "售后人员",
+NAME_ROLES = ("快递员", "快递小哥", "配送员", "送货员", "派送员", "骑手", "司机", "客服人员", "客服专员", "客服", "售后人员",
                "售后", "店员", "店长", "店主", "主播", "助播", "经办人", "联系人", "收件人", "收货人", "寄件人", "工作人员",
                "业务员", "专员", "经理", "主管", "老板", "掌柜", "导购", "销售", "员工", "同事", "邻居", "朋友", "家属",
                "买家", "卖家", "网友", "律师", "调解员", "执法人员", "代理人", "派件员", "揽件员", "签收人", "负责人",
@@ -346,8 +346,8 @@ _HONORIFIC = re.compile("|".join(HONORIFICS))
 _NICKNAME = re.compile(f"(?P<role>{'|'.join(_ROLE_WORDS)})(?P<name>[小老阿]{_SURNAME})")
 _ROLE_BEFORE = re.compile(f"(?:{'|'.join(sorted(_ROLE_WORDS, key=len, reverse=True))})$")
 _ANY_SURNAME = f"(?:{'|'.join(ALL_COMPOUND_SURNAMES)}|[{ALL_SURNAMES}])"
-_NAME_THEN_BRACKET = re.compile(f"(?<![{_CJK}]){_SURNAME}[{_CJK}]{{1,2}}(?=[(（](?:{'|'.join(_NAME_ROLES)})[)）])")
-_ROLE_NAME = re.compile(f"(?P<role>{'|'.join(sorted(_NAME_ROLES, key=len, reverse=True))})"
+_NAME_THEN_BRACKET = re.compile(f"(?<![{_CJK}]){_SURNAME}[{_CJK}]{{1,2}}(?=[(（](?:{'|'.join(NAME_ROLES)})[)）])")
+_ROLE_NAME = re.compile(f"(?P<role>{'|'.join(sorted(NAME_ROLES, key=len, reverse=True))})"
                         f"(?:是|叫|名叫|为|[:：])?\\s*(?P<name>{_ANY_SURNAME}[{_CJK}]{{1,2}})")
 # After a word that introduces a name, two or three characters are a name whatever the surname; after a weaker one
 # ("本人", "用户") only when it starts with a common surname.
@@ -436,6 +436,12 @@ def _person(v: View) -> Iterator[Span]:
             end -= 1
         if text[end - 1] in _AFTER_NAME or text[start] in _AFTER_NAME:
             continue
+        if not match["strong"] and not match["sep"]:
+            # Without a colon the words after 消费者 are read as the segmenter cuts them: 消费者王芳退款 names 王芳,
+            # 消费者全额退款 names nobody (全 is a surname, 全额 a word).
+            end = min(end, name_end(text, start))
+            if is_word(text[start:end]) or is_word(text[start:start + 2]):
+                continue
         yield Span(start, end, "person")
 
 

@@ -222,7 +222,11 @@ def forms_of(value: PrivateValue) -> list[Form]:
             forms.append(Form(given, kind, False, False))
     elif kind == "address":
         forms += [Form(t, kind, False, strong) for t, strong in _address_forms(compact) if t != compact]
-    elif kind == "email" and "@" in compact:
+    elif kind == "plate":
+        # 冀O-89504 is written 冀O89504, 冀O·89504 or 冀O 89504; a detector may not know the letter (O and I are not
+        # issued), so every spelling is a form of its own.
+        plain = re.sub(r"[\s\-·•・.]", "", compact)
+        forms += [Form(plain[:2] + gap + plain[2:], kind, False, True) for gap in ("", "-", "·", " ", "•", "・", ".")]
         local = compact.split("@", 1)[0]
         if len(local) >= 5:
             forms.append(Form(local, kind, False, False))  # often the QQ number or WeChat ID too

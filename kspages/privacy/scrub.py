@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from ..model import PrivateValue
 from . import names
-from .detect import Span, detect
+from .detect import NAME_ROLES, Span, detect
 from .known import KnownValues, fold, kind_for, name_parts
 from .lexicon import HONORIFICS
 from .view import view
@@ -28,6 +28,10 @@ PEOPLE_FORMS = ("role", "honorific")
 # When spans overlap, the merged span takes the kind of the most specific detector.
 _PRIORITY = ("id_card", "bank_card", "mobile", "landline", "email", "qq", "wechat", "plate", "ip", "tracking",
              "order", "address", "staff", "merchant", "person", "named", "name", "number", "private")
+# Words that say who someone is; a name right after one goes without a token of its own.
+_ROLE_TOKENS = ("消费者", "客服人员", "商家", "〔姓名〕")
+_ROLE_BEFORE = re.compile("(?:{})$".format("|".join(sorted(
+    {*NAME_ROLES, *_ROLE_TOKENS[:3], "投诉人", "举报人", "用户", "本人", "买家"}, key=len, reverse=True))))
 _OPEN, _CLOSE = "([（【〔「『<《", ")]）】〕」』>》"
 
 
@@ -161,6 +165,9 @@ class Scrubber:
             token = self._token(span.kind, original)
             if token is None:
                 continue
+            if token in _ROLE_TOKENS and _ROLE_BEFORE.search(text, max(0, start - 6), start):
+                token = ""  # 消费者王芳反映 -> 消费者反映: the role word already says who, never 消费者消费者
+
             if span.unsure and self.unsure_mode == "keep":
                 kept.append(Hit(span.kind, token, original, start, sure=False))
                 continue
