@@ -19,6 +19,7 @@ from . import cache as caching
 from . import parallel, read, search, stamp, stats
 from .cache import Cache
 from .errors import BuildError, ContentError
+from .layout import ASSETS, GUIDE, OUTPUT, RECORDS, SETTINGS, TEMPLATES, guide_url, notice_url, page_file, shop_url
 from .model import (
     FINAL_STATUSES,
     Complaint,
@@ -30,15 +31,11 @@ from .model import (
     validate_settings,
 )
 from .privacy import TOKENS, KnownGate, Vocabulary, gate_forms, scan_patterns
-from .public import Mask, PublicSite, anonymise, scrub_jobs, shop_url
+from .public import Mask, PublicSite, anonymise, scrub_jobs
 from .render import Progress, Rendered, Renderer, Reuse, check_links, link_targets, render_site
 from .report import Report
 from .write import WriteReport, check_target, read_manifest, snapshot, sync
 
-SETTINGS = "content/site.yaml"
-GUIDE = "content/guide"
-RECORDS = "content/records"
-TEMPLATES = "templates"
 _POSTINGS = re.compile(rb":\[\[[0-9.,e\-\[\]]*\]\]")
 
 
@@ -136,11 +133,11 @@ def _vocabulary(root: Path, settings: Settings, guide: list[GuidePage]) -> Vocab
 
 def _assets(root: Path, errors: list[ContentError]) -> dict[str, bytes]:
     assets: dict[str, bytes] = {}
-    for file in read.find_files(root, f"{TEMPLATES}/assets", "*"):
+    for file in read.find_files(root, ASSETS, "*"):
         rel, data, problems = read.read_bytes(root, file)
         errors.extend(problems)
         if data is not None:
-            assets[rel.removeprefix(f"{TEMPLATES}/assets/")] = data
+            assets[rel.removeprefix(f"{ASSETS}/")] = data
     return assets
 
 
@@ -154,7 +151,7 @@ def render_all(root: Path, loaded: Loaded, errors: list[ContentError], reuse: Re
     # A session keeps the Jinja environment (compiled templates, template closures) while no template changed.
     templates = hashlib.sha256()
     for rel in read.find_paths(root, TEMPLATES, "*"):
-        if not rel.startswith(f"{TEMPLATES}/assets/"):
+        if not rel.startswith(f"{ASSETS}/"):
             templates.update(rel.encode() + b"\0" + (read.read_at(root, rel)[1] or b"") + b"\0")
     renderer: Renderer = cache.memo("~renderer:" + templates.hexdigest(),
                                     functools.partial(Renderer, root, root / TEMPLATES))
@@ -224,10 +221,10 @@ def render_all(root: Path, loaded: Loaded, errors: list[ContentError], reuse: Re
                                    "'privacy: allow:' in content/site.yaml; nothing was written"))
     # Links are written in guide Markdown and notice bodies; point at the line there, else at the templates.
     sources: dict[str, tuple[str, int | None]] = {
-        f"guide/{g.slug}/index.html": (g.path, None) for g in loaded.public.guide}
+        page_file(guide_url(g.slug)): (g.path, None) for g in loaded.public.guide}
     for r in loaded.records:
         if r.notice:
-            sources[f"notices/{r.number}/index.html"] = (r.path, r.notice.lines.get("body"))
+            sources[page_file(notice_url(r.number))] = (r.path, r.notice.lines.get("body"))
     pages = [path for path in outputs if path.endswith(".html") and path != "404.html"]
     link_keys = {path: caching.digest("link-targets", path, sha[path]) for path in pages}
     cache.prefill({link_keys[path]: functools.partial(link_targets, path, outputs[path]) for path in pages})
@@ -251,7 +248,7 @@ def _files(where: list[str]) -> str:
 
 def _source_of(root: Path, loaded: Loaded, output: str, text: str) -> tuple[str, int | None]:
     """The source file (and line) a pattern hit in an output most likely came from: guide, settings or a template."""
-    candidates = [g.path for g in loaded.public.guide if output == f"guide/{g.slug}/index.html"]
+    candidates = [g.path for g in loaded.public.guide if output == page_file(guide_url(g.slug))]
     candidates += [SETTINGS, *(f.relative_to(root).as_posix() for f in read.find_files(root, TEMPLATES, "*"))]
     candidates += [g.path for g in loaded.public.guide]
     for candidate in candidates:
@@ -380,7 +377,7 @@ def build(root: Path, out: Path | None = None, as_of: dt.date | None = None, cac
     raise BuildError and write nothing. `state` may give the sources' stamp state, taken before (see stamp.inputs).
     """
     with _no_cycle_collection():  # loading the cache makes millions of objects too
-        return _build_once(root, out or root / "output", as_of or dt.date.today(), cache, progress, shortcut,
+        return _build_once(root, out or root / OUTPUT, as_of or dt.date.today(), cache, progress, shortcut,
                            state)
 
 
@@ -425,7 +422,7 @@ class Session:
     """Repeated builds of one site into one folder (watch): the cache and the last build's pages stay in memory."""
 
     def __init__(self, root: Path, out: Path | None = None, as_of: dt.date | None = None) -> None:
-        self.root, self.out, self.as_of = root, out or root / "output", as_of
+        self.root, self.out, self.as_of = root, out or root / OUTPUT, as_of
         self.cache = caching.load(root)
         self.last: Rendered | None = None
         self._memos = len(self.cache.memos)
@@ -461,7 +458,7 @@ class Session:
 
 def verify(root: Path, out: Path | None = None, as_of: dt.date | None = None) -> list[str]:
     """Paths where `out` differs from a clean build (no cache, no earlier output) of the same sources and date."""
-    out = out or root / "output"
+    out = out or root / OUTPUT
     with tempfile.TemporaryDirectory(prefix="kspages-verify-") as tmp:
         build(root, Path(tmp) / "site", as_of, Cache())
         clean, current = snapshot(Path(tmp) / "site"), snapshot(out)

@@ -17,6 +17,7 @@ import click
 from . import __version__, stamp
 from .codes import CODES
 from .errors import BuildError, ContentError
+from .layout import CACHE, CONTENT, OUTPUT, RECORDS, TEMPLATES
 from .report import Report
 
 if TYPE_CHECKING:
@@ -91,7 +92,7 @@ def main() -> None:
                                               "byte differs from the incremental output.")
 def build_cmd(site: Path, out: Path | None, as_of: dt.datetime | None, verify: bool) -> None:
     """Build the site into the output folder."""
-    out = out or site / "output"
+    out = out or site / OUTPUT
     day = as_of.date() if as_of else None
     bar = _ProgressBar()
     try:
@@ -168,7 +169,7 @@ def _verify_or_exit(site: Path, out: Path, day: dt.date | None) -> list[str]:
         shown = ", ".join(differ[:10]) + (f" and {len(differ) - 10} more" if len(differ) > 10 else "")
         click.secho(f"incremental output differs from a clean build in {len(differ)} file(s): {shown}", fg="red",
                     err=True)
-        click.echo("  hint: please report this; 'rm -r .kspages-cache' and build again to recover", err=True)
+        click.echo(f"  hint: please report this; 'rm -r {CACHE}' and build again to recover", err=True)
         sys.exit(1)
     return differ
 
@@ -259,7 +260,7 @@ def watch_cmd(site: Path, out: Path | None, as_of: dt.datetime | None, poll: boo
     """Rebuild the output folder on every change to content/ or templates/ (Ctrl+C to stop)."""
     from .live import watch
 
-    out = out or site / "output"
+    out = out or site / OUTPUT
     day = as_of.date() if as_of else None
     from .build import Session
     session = Session(site, out, day)
@@ -286,7 +287,7 @@ def watch_cmd(site: Path, out: Path | None, as_of: dt.datetime | None, poll: boo
 
     rebuild()
     if _verbosity() > 0:
-        click.echo(f"watching {site / 'content'} and {site / 'templates'} (Ctrl+C to stop)")
+        click.echo(f"watching {site / CONTENT} and {site / TEMPLATES} (Ctrl+C to stop)")
     stop = threading.Event()
     try:
         watch(site, rebuild, stop, out=out, poll=poll)
@@ -459,7 +460,7 @@ _VERDICTS = {"ok": "ok", "malformed": "malformed: not a complaint number (KS-XXX
              "order_number": "an order number from the shopping app (15 to 19 digits), not a complaint number: "
                              "complaint numbers start with KS (KS-XXXX-XXXX-X) and are in the team's reply to the "
                              "complainant; ask for that reply, or find the record by its order id in "
-                             "content/records"}
+                             f"{RECORDS}"}
 
 
 @number_group.command("check")

@@ -20,9 +20,9 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
-from .build import GUIDE, RECORDS, TEMPLATES
+from .layout import CONTENT, GUIDE, RECORDS, TEMPLATES
 
-WATCHED = ("content", TEMPLATES)
+WATCHED = (CONTENT, TEMPLATES)
 # Editors save through temporary files (vim's 4913 probe and .swp, JetBrains' ___jb_tmp___, gedit's .goutputstream,
 # emacs' .#lock and #auto-save#): none of them is a source, and reacting to them would build half-saved states.
 _IGNORED_SUFFIXES = (".swp", ".swx", ".swo", ".tmp", "~", ".part", ".crdownload", ".kate-swp", "___jb_tmp___",
@@ -31,7 +31,7 @@ _IGNORED_PREFIXES = (".", "#", "~")
 _IGNORED_NAMES = frozenset({"4913"})
 _CHANGES = frozenset({EVENT_TYPE_CREATED, EVENT_TYPE_MODIFIED, EVENT_TYPE_DELETED, EVENT_TYPE_MOVED,
                       EVENT_TYPE_CLOSED})
-assert GUIDE.startswith("content/") and RECORDS.startswith("content/")  # both live under the watched content/
+assert GUIDE.startswith(f"{CONTENT}/") and RECORDS.startswith(f"{CONTENT}/")  # both live under the watched content/
 
 
 def relevant(root: Path, out: Path | None, path: str) -> bool:

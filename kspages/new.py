@@ -7,9 +7,9 @@ import shutil
 from pathlib import Path
 
 from . import numbers
-from .build import GUIDE, RECORDS, SETTINGS, TEMPLATES
 from .codes import CODES
-from .schema import FILE as SCHEMA_FILE
+from .layout import GUIDE, RECORDS, SETTINGS, TEMPLATES
+from .layout import SCHEMA as SCHEMA_FILE
 from .schema import schema_json
 
 _PACKAGE = Path(__file__).resolve().parent

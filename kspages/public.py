@@ -18,6 +18,7 @@ from typing import cast
 from . import __version__
 from .cache import Keep, Memo, no_keep, no_memo
 from .codes import CODES
+from .layout import notice_url, shop_url
 from .model import FINAL_STATUSES, Complaint, GuidePage, Settings
 from .privacy import Hit, Scrubbed, Scrubber, Vocabulary
 from .stats import DECIDED, Stats
@@ -170,11 +171,6 @@ class Shop:
         return sum(n for _, n in self.ratings)
 
 
-def shop_url(name: str) -> str:
-    """Site-relative URL of a merchant's page: a digest of its name (Chinese names make poor URLs)."""
-    return f"shops/{hashlib.sha256(name.encode('utf-8')).hexdigest()[:10]}/"
-
-
 def shops(notices: tuple[PublicNotice, ...]) -> tuple[Shop, ...]:
     """One Shop per merchant with at least one published notice, sorted by name.
 
@@ -208,11 +204,6 @@ def shops(notices: tuple[PublicNotice, ...]) -> tuple[Shop, ...]:
                     ratings=tuple((code, rated[code]) for code in CODES["rating"] if code in rated))
 
     return tuple(sorted((shop(name, items) for name, items in by_name.items()), key=lambda x: x.name))
-
-
-def notice_url(number: str) -> str:
-    """Site-relative URL of a record's notice page."""
-    return f"notices/{number}/"
 
 
 def decided_on(record: Complaint) -> dt.date | None:

@@ -29,9 +29,10 @@ from markdown.extensions.toc import slugify_unicode
 from . import __version__, numbers, parallel
 from .cache import Keep, Memo, no_keep, no_memo
 from .errors import ContentError
+from .layout import FEED, SHARDS, archive_url, asset_file, guide_url, notice_url, page_file, shard_file, shop_url
 from .mdlists import EditorListsExtension
 from .model import GuidePage
-from .public import PublicNotice, PublicSite, Shop, StatusEntry, shop_url, shops, upheld
+from .public import PublicNotice, PublicSite, Shop, StatusEntry, shops, upheld
 from .search import Document, IndexBuilder, plain
 from .stats import Case, Panel, QuarterRow, bars, case, quarterly, quotable, trend
 
@@ -206,8 +207,8 @@ def status_shards(statuses: tuple[StatusEntry, ...], keep: Keep = no_keep) -> tu
     for entry in statuses:
         shards[numbers.shard_name(entry.number, bits)].append(
             (entry.number, keep(entry, "status-json", functools.partial(_status_member, entry))))
-    return bits, {f"status/shards/{name}.json": ('{"entries":{' + ",".join(m for _, m in sorted(members)) +
-                                                 '},"v":1}\n').encode("utf-8")
+    return bits, {shard_file(name): ('{"entries":{' + ",".join(m for _, m in sorted(members)) +
+                                     '},"v":1}\n').encode("utf-8")
                   for name, members in shards.items()}
 
 
@@ -219,13 +220,6 @@ def archive_pages(notices: tuple[PublicNotice, ...], per_page: int) -> list[list
     """Notices in archive pages numbered from the oldest, so a full page never changes as notices are added."""
     oldest_first = list(reversed(notices))
     return [oldest_first[i:i + per_page] for i in range(0, len(oldest_first), per_page)]
-
-
-def hashed_name(name: str, data: bytes) -> str:
-    """Output path of an asset with a digest of its bytes: style.css -> assets/style.1a2b3c4d5e.css."""
-    stem, dot, suffix = name.rpartition(".")
-    digest = hashlib.sha256(data).hexdigest()[:10]
-    return f"assets/{stem}.{digest}.{suffix}" if dot and "/" not in suffix else f"assets/{name}.{digest}"
 
 
 Reuse = Callable[[str, str], bytes | None]  # (output path, key) -> the bytes of the last build, if still valid
@@ -258,7 +252,7 @@ def render_site(site: PublicSite, renderer: Renderer, assets: dict[str, bytes],
     labels = s.labels
     # Assets carry a digest of their bytes in their names: a redeploy uploads only what changed, and browsers may
     # cache them for ever. Pages name them through `assets`, so a changed stylesheet changes every page's key.
-    hashed = {name: hashed_name(name, data) for name, data in assets.items()}
+    hashed = {name: asset_file(name, data) for name, data in assets.items()}
     common: dict[str, Any] = {"settings": s, "labels": labels, "assets": hashed}
     result = Rendered({hashed[name]: data for name, data in assets.items()}, {})
     out = result.outputs
@@ -267,7 +261,7 @@ def render_site(site: PublicSite, renderer: Renderer, assets: dict[str, bytes],
     guide = list(site.guide)
 
     def nav(current: str | None) -> list[NavLink]:
-        return [NavLink(g.title, f"guide/{g.slug}/", g.part, g.slug == current) for g in guide]
+        return [NavLink(g.title, guide_url(g.slug), g.part, g.slug == current) for g in guide]
 
     all_shops = shops(site.notices)
     # The build's day bounds the quarterly figures (the statistics are dated by it; no wall clock).
@@ -325,33 +319,33 @@ def render_site(site: PublicSite, renderer: Renderer, assets: dict[str, bytes],
     page("index.html", s.title, "home.html", notices=latest, total_notices=len(site.notices))
     page("guide/index.html", "指南目录", "guide_index.html")
     for i, g in enumerate(guide):
-        prev = NavLink(guide[i - 1].title, f"guide/{guide[i - 1].slug}/") if i > 0 else None
-        nxt = NavLink(guide[i + 1].title, f"guide/{guide[i + 1].slug}/") if i + 1 < len(guide) else None
+        prev = NavLink(guide[i - 1].title, guide_url(guide[i - 1].slug)) if i > 0 else None
+        nxt = NavLink(guide[i + 1].title, guide_url(guide[i + 1].slug)) if i + 1 < len(guide) else None
 
         def guide_parts(g: GuidePage = g) -> dict[str, Any]:
             content, toc = renderer.guide_html(g)
             return {"content": content, "toc": toc}
 
-        page(f"guide/{g.slug}/index.html", g.title, "guide.html", description=g.summary, current=g.slug,
+        page(page_file(guide_url(g.slug)), g.title, "guide.html", description=g.summary, current=g.slug,
              guide_page=g, prev=prev, next=nxt, lazy=guide_parts)
     archive = [(k, len(items), items[0].date, items[-1].date) for k, items in enumerate(pages, start=1)]
     page("notices/index.html", "处理结果公示", "notice_list.html", notices=site.notices[: s.notices_per_page],
          archive=archive, archive_page=None)
     for k, items in enumerate(pages, start=1):
-        page(f"notices/archive/{k}/index.html", f"处理结果公示 · 第 {k} 页", "notice_list.html",
+        page(page_file(archive_url(k)), f"处理结果公示 · 第 {k} 页", "notice_list.html",
              notices=list(reversed(items)), archive=archive, archive_page=k)
     for n in site.notices:
 
         def notice_parts(n: PublicNotice = n) -> dict[str, Any]:
             return {"content": renderer.notice_html(n.body)}
 
-        page(f"notices/{n.number}/index.html", n.title, "notice.html", notice=n, lazy=notice_parts,
+        page(page_file(notice_url(n.number)), n.title, "notice.html", notice=n, lazy=notice_parts,
              shop_url=shop_url(n.status.merchant))
     # Counts over decided complaints only, with withdrawn ones apart: no raw total that counts rejected ones.
     page("shops/index.html", "店铺查询", "shops.html",
          shops=[(x.name, x.url, x.decided, len(x.upheld), len(x.withdrawn)) for x in all_shops])
     for shop in all_shops:
-        page(f"{shop.url}index.html", shop.name, "shop.html", description=f"{shop.name}的投诉处理结果公示",
+        page(page_file(shop.url), shop.name, "shop.html", description=f"{shop.name}的投诉处理结果公示",
              shop=shop, shop_quarters=shop_quarters(shop, as_of))
     feed = site.notices[:FEED_SIZE]
 
@@ -359,12 +353,12 @@ def render_site(site: PublicSite, renderer: Renderer, assets: dict[str, bytes],
         return {"entries": [{"notice": n, "updated": _atom_time(n.date), "content": renderer.notice_html(n.body)}
                             for n in feed]}
 
-    page("notices/feed.xml", "feed", "feed.xml", lazy=feed_parts,
+    page(FEED, "feed", "feed.xml", lazy=feed_parts,
          updated=_atom_time(feed[0].date) if feed else "1970-01-01T00:00:00Z", notices=feed)
     # What a feed is and how to subscribe: the footer links here, since the feed itself is raw XML on a phone.
     page("notices/subscribe/index.html", "订阅处理结果公示", "subscribe.html", feed_size=FEED_SIZE,
          description="用 RSS 阅读器订阅本站的处理结果公示：订阅源是什么、地址和订阅方法",
-         feed_url=s.base_url + "notices/feed.xml" if urllib.parse.urlsplit(s.base_url).scheme else "")
+         feed_url=s.base_url + FEED if urllib.parse.urlsplit(s.base_url).scheme else "")
     page("data/index.html", "开放数据", "data.html", fields=OPEN_DATA_FIELDS, feed_size=FEED_SIZE)
     out.update(open_data(site, keep))
     started = time.perf_counter()
@@ -374,7 +368,7 @@ def render_site(site: PublicSite, renderer: Renderer, assets: dict[str, bytes],
     page("search/index.html", "搜索", "search.html")
     for number in site.withdrawn:
         # The URL may be bookmarked or shared: say the notice was withdrawn, and nothing else about it.
-        page(f"notices/{number}/index.html", "该公示已撤回", "tombstone.html", number=number)
+        page(page_file(notice_url(number)), "该公示已撤回", "tombstone.html", number=number)
     if site.stats is not None:
         figures = site.stats
         charts = {kind: bars({code: float(n) for code, n in figures.count[kind].items()}, labels[kind])
@@ -462,7 +456,7 @@ def search_documents(site: PublicSite, all_shops: tuple[Shop, ...], keep: Keep =
     """What search finds: guide pages, published notices, shop pages and the about page, from the public types only."""
     labels = site.settings.labels
     context = hashlib.sha256(repr(labels["category"]).encode()).hexdigest()
-    docs = [Document(f"guide/{g.slug}/", g.title, "指南", plain(g.body), plain(" ".join(
+    docs = [Document(guide_url(g.slug), g.title, "指南", plain(g.body), plain(" ".join(
         [g.summary, *(line for line in g.body.splitlines() if line.startswith("#"))])), GUIDE_BOOST, g.summary)
         for g in site.guide]
     a, platform = site.settings.about, site.settings.platform
@@ -499,7 +493,7 @@ def robots(base_url: str) -> bytes:
     """robots.txt: everything but the lookup shards, under the path of base_url (a site may live in a sub-folder)."""
     parts = urllib.parse.urlsplit(base_url)
     root = parts.path or "/"
-    text = f"User-agent: *\nAllow: {root}\nDisallow: {root}status/shards/\n"
+    text = f"User-agent: *\nAllow: {root}\nDisallow: {root}{SHARDS}\n"
     if parts.scheme:  # the Sitemap line takes a full URL only
         text += f"Sitemap: {base_url}sitemap.xml\n"
     return text.encode()
@@ -507,8 +501,8 @@ def robots(base_url: str) -> bytes:
 
 def sitemap(base_url: str, paths: list[str], site: PublicSite) -> bytes:
     """sitemap.xml: every public HTML page (not the 404, not withdrawn notices), with notice dates as lastmod."""
-    withdrawn = {f"notices/{n}/index.html" for n in site.withdrawn}
-    dates = {f"{n.url}index.html": n.date.isoformat() for n in site.notices}
+    withdrawn = {page_file(notice_url(n)) for n in site.withdrawn}
+    dates = {page_file(n.url): n.date.isoformat() for n in site.notices}
     lines = ['<?xml version="1.0" encoding="UTF-8"?>',
              '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
     for path in paths:

@@ -15,7 +15,6 @@ from .codes import CODES
 from .model import FINAL_STATUSES
 
 SCHEMA_ID = "https://kspages.example/schema/record.schema.json"
-FILE = "schema/record.schema.json"  # where `kspages new` and `kspages init` put it in a site
 _DATE = r"^\d{4}-\d{2}-\d{2}$"
 _TEXT: dict[str, Any] = {"anyOf": [{"type": "string", "pattern": r"\S"}, {"type": "number"}]}
 _ABSENT: list[dict[str, Any]] = [{"type": "null"}, {"const": ""}]  # an empty `key:` counts as not given

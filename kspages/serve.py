@@ -23,6 +23,7 @@ from typing import Any
 from . import cache as caching
 from .build import prepare
 from .errors import BuildError, ContentError
+from .layout import page_file
 from .render import Rendered
 from .report import Report
 
@@ -147,8 +148,8 @@ def handler(state: State, livereload: bool) -> type[BaseHTTPRequestHandler]:
             rel = posixpath.normpath(path).lstrip("/")
             rel = "" if rel == "." else rel
             if path.endswith("/") or not rel:
-                rel = f"{rel}/index.html".lstrip("/")
-            elif rel not in outputs and f"{rel}/index.html" in outputs:
+                rel = page_file(f"{rel}/" if rel else "")
+            elif rel not in outputs and page_file(f"{rel}/") in outputs:
                 self.send_response(HTTPStatus.MOVED_PERMANENTLY)
                 self.send_header("Location", path + "/")
                 self.end_headers()

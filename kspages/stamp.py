@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .layout import CACHE
 
-FOLDER = ".kspages-cache"  # the stamp and the cache (kspages.cache)
+FOLDER = CACHE  # the stamp and the cache (kspages.cache)
 # A file changed this close to a build may change again within the file system clock's resolution: not trusted.
 RACY_NS = 2_000_000_000
 

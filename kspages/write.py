@@ -10,8 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import ContentError
-
-MANIFEST = ".kspages-manifest.json"
+from .layout import MANIFEST
 
 
 @dataclass(frozen=True)
