@@ -117,7 +117,7 @@ def test_check_lists_what_will_be_masked_without_the_values_unless_asked(make_si
     result = runner.invoke(main, ["check", "--site", str(root)])
     assert result.exit_code == 0
     where = f"content/records/2026/{N1}.yaml"
-    assert f"{where}:24: notice.body: will hide 消费者 x1, 〔手机号〕 x1" in result.output
+    assert f"{where}:24: notice.body: will hide 〔姓名〕 x1, 〔手机号〕 x1" in result.output
     assert f"{where}:25: notice.body: will hide 〔物流单号〕 x1" in result.output
     assert "3 pieces of personal data will be hidden" in result.output
     assert "13812345678" not in result.output and "138 1234" not in result.output and "张伟" not in result.output

@@ -227,6 +227,7 @@ def forms_of(value: PrivateValue) -> list[Form]:
         # issued), so every spelling is a form of its own.
         plain = re.sub(r"[\s\-·•・.]", "", compact)
         forms += [Form(plain[:2] + gap + plain[2:], kind, False, True) for gap in ("", "-", "·", " ", "•", "・", ".")]
+    elif kind == "email" and "@" in compact:
         local = compact.split("@", 1)[0]
         if len(local) >= 5:
             forms.append(Form(local, kind, False, False))  # often the QQ number or WeChat ID too
