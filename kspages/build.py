@@ -31,7 +31,7 @@ from .model import (
     validate_settings,
 )
 from .privacy import TOKENS, KnownGate, Vocabulary, gate_forms, scan_patterns
-from .public import Mask, PublicSite, anonymise, scrub_jobs
+from .public import Mask, PublicSite, anonymise, publication, scrub_jobs
 from .render import Progress, Rendered, Renderer, Reuse, check_links, link_targets, render_site
 from .report import Report
 from .write import WriteReport, check_target, read_manifest, snapshot, sync
@@ -68,7 +68,9 @@ def load(root: Path, errors: list[ContentError], warnings: list[ContentError], a
         if record is not None:
             records.append(record)
     records = check_unique_numbers(records, errors)
-    figures = stats.compute(records, as_of)
+    # Ratings count only where the notice is published, on the statistics page and in guide quotes alike.
+    published = {r.number for r in records if publication(r, settings, as_of) == "published"}
+    figures = stats.compute(records, as_of, published)
     guide = stats.fill_guide(guide, figures, errors)
     vocabulary = _vocabulary(root, settings, guide)
     if cache.parsed >= parallel.MINIMUM:

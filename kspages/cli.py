@@ -389,7 +389,7 @@ def new_cmd(site: Path, category: str | None, channel: str | None, merchant: str
     if category is None:
         category = _ask("category", "问题类型", "other") if ask else "other"
     if channel is None:
-        channel = _ask("channel", "举报渠道", "in_app_report") if ask else "in_app_report"
+        channel = _ask("channel", "反映渠道", "in_app_report") if ask else "in_app_report"
     if merchant is None:
         merchant = str(click.prompt("merchant (被投诉店铺)", default="", show_default=False)) if ask else ""
     day = received.date() if received else dt.date.today()

@@ -21,7 +21,7 @@ from .codes import CODES
 from .layout import notice_url, shop_url
 from .model import FINAL_STATUSES, Complaint, GuidePage, Settings
 from .privacy import Hit, Scrubbed, Scrubber, Vocabulary
-from .stats import DECIDED, Stats
+from .stats import DECIDED, Stats, percent
 
 
 @dataclass(frozen=True)
@@ -115,11 +115,6 @@ def upheld(entry: StatusEntry) -> bool:
     return entry.status == "resolved" and entry.outcome in UPHELD_OUTCOMES
 
 
-def share(part: int, whole: int) -> str:
-    """A rate as readers read it (67%), or "—" when there is nothing to divide by."""
-    return f"{round(100 * part / whole)}%" if whole else "—"
-
-
 @dataclass(frozen=True)
 class Shop:
     """A merchant with published notices, grouped so a reader can tell upheld complaints from rejected ones.
@@ -138,7 +133,7 @@ class Shop:
     by_category: tuple[tuple[str, int], ...]  # decided complaints per category
     by_outcome: tuple[tuple[str, int], ...]  # resolved complaints per outcome ("" when none was given)
     replied: int  # decided complaints with a merchant reply
-    ratings: tuple[tuple[str, int], ...]  # (rating code, notices) in code order, over notices with feedback
+    ratings: tuple[tuple[str, int], ...]  # (rating code, notices) in code order, over decided ones with feedback
 
     @property
     def decided(self) -> int:
@@ -153,17 +148,17 @@ class Shop:
     @property
     def upheld_rate(self) -> str:
         """Share of decided complaints that were upheld."""
-        return share(len(self.upheld), self.decided)
+        return percent(len(self.upheld), self.decided)
 
     @property
     def resolved_rate(self) -> str:
         """Share of decided complaints that were resolved (upheld or not)."""
-        return share(self.resolved, self.decided)
+        return percent(self.resolved, self.decided)
 
     @property
     def reply_rate(self) -> str:
         """Share of decided complaints the merchant replied to."""
-        return share(self.replied, self.decided)
+        return percent(self.replied, self.decided)
 
     @property
     def rated(self) -> int:
@@ -190,7 +185,7 @@ def shops(notices: tuple[PublicNotice, ...]) -> tuple[Shop, ...]:
     def shop(name: str, items: list[PublicNotice]) -> Shop:
         decided = [n for n in items if n.status.status in DECIDED]
         rated: dict[str, int] = {}
-        for n in items:
+        for n in decided:  # as the statistics page and the quarterly share count them: a withdrawal is no result
             if n.feedback is not None:
                 rated[n.feedback.rating] = rated.get(n.feedback.rating, 0) + 1
         return Shop(name=name, url=shop_url(name), notices=tuple(items),

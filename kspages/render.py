@@ -519,7 +519,7 @@ def sitemap(base_url: str, paths: list[str], site: PublicSite) -> bytes:
 OPEN_DATA_FIELDS = [
     ("number", "投诉编号"), ("url", "公示页面地址"), ("date", "公示日期"), ("title", "公示标题"),
     ("merchant", "被投诉店铺"), ("category", "问题类型代码"), ("category_label", "问题类型"),
-    ("channel", "举报渠道代码"), ("channel_label", "举报渠道"), ("received", "受理日期"),
+    ("channel", "反映渠道代码"), ("channel_label", "反映渠道"), ("received", "受理日期"),
     ("decided", "作出处理结论的日期"), ("status", "处理状态代码"), ("status_label", "处理状态"),
     ("outcome", "处理结果代码（仅已处理）"), ("outcome_label", "处理结果"),
     ("reason", "未通过原因代码（仅未通过）"), ("reason_label", "未通过原因"),

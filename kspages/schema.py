@@ -18,7 +18,7 @@ SCHEMA_ID = "https://kspages.example/schema/record.schema.json"
 _DATE = r"^\d{4}-\d{2}-\d{2}$"
 _TEXT: dict[str, Any] = {"anyOf": [{"type": "string", "pattern": r"\S"}, {"type": "number"}]}
 _ABSENT: list[dict[str, Any]] = [{"type": "null"}, {"const": ""}]  # an empty `key:` counts as not given
-_KIND_TITLES = {"category": "问题类型", "channel": "举报渠道", "status": "处理状态", "outcome": "处理结果",
+_KIND_TITLES = {"category": "问题类型", "channel": "反映渠道", "status": "处理状态", "outcome": "处理结果",
                 "reason": "未通过的原因", "rating": "投诉人评价"}
 
 
@@ -78,7 +78,7 @@ def record_schema(labels: dict[str, dict[str, str]] | None = None) -> dict[str, 
                        "type": "string", "pattern": number_pattern},
             "received": _date("收到日期", "【公开】收到投诉的日期。"),
             "category": _code("category", labels, "【公开】"),
-            "channel": _code("channel", labels, "【公开】投诉人通过哪个渠道举报。"),
+            "channel": _code("channel", labels, "【公开】投诉人通过哪个渠道反映问题。"),
             "merchant": _text("被投诉店铺", "【公开】店铺在平台上的名称。"),
             "status": _code("status", labels, "【公开】当前状态，须与处理经过最后一步一致。"),
             "outcome": _optional(_code("outcome", labels, "【公开】仅在状态为 resolved（已处理）时填写。")),

@@ -9,6 +9,7 @@ import datetime as dt
 import math
 import re
 import statistics
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -27,6 +28,7 @@ class Stats:
     total: int
     updated: dt.date | None  # the day the figures are as of: the build's --as-of day (else the latest history date)
     count: dict[str, dict[str, int]]  # kind (category, channel, status, reason, rating) -> code -> records
+    rated_over: int  # decided complaints with a published notice: the only ones whose rating (feedback) counts
     decided: dict[str, int]  # category (and "all") -> records decided, the sample behind the day counts
     median_days: dict[str, float]  # category (and "all") -> median days from receipt to decision
     p90_days: dict[str, float]  # category (and "all") -> 90th percentile (nearest rank)
@@ -37,21 +39,29 @@ def _p90(values: list[int]) -> float:
     return float(ordered[math.ceil(0.9 * len(ordered)) - 1])
 
 
-def compute(records: list[Complaint], as_of: dt.date | None = None) -> Stats:
-    """The figures for a set of records, dated `as_of` (the build's day) when given."""
+def compute(records: list[Complaint], as_of: dt.date | None = None, published: Collection[str] = ()) -> Stats:
+    """The figures for a set of records, dated `as_of` (the build's day) when given.
+
+    Ratings count over the decided complaints (resolved or rejected) whose notice is `published` (their numbers),
+    as the quarterly satisfaction share counts them: a rating is a public text of its notice, so one of an
+    unpublished or withdrawn notice is not shown, not even in a total, and one page never gives two totals.
+    """
     count: dict[str, dict[str, int]] = {kind: dict.fromkeys(CODES[kind], 0)
                                         for kind in ("category", "channel", "status", "reason", "rating")}
     days: dict[str, list[int]] = {code: [] for code in (*CODES["category"], "all")}
     updated: dt.date | None = None
+    rated_over = 0
     for r in records:
         count["category"][r.category] += 1
         count["channel"][r.channel] += 1
         count["status"][r.status] += 1
         if r.status == "rejected" and r.history and r.history[-1].reason:
             count["reason"][r.history[-1].reason] += 1
-        # The complainant's view of the result (feedback), unless it is dated after the day the figures are as of.
-        if r.feedback and not (as_of and r.feedback.date and r.feedback.date > as_of):
-            count["rating"][r.feedback.rating] += 1
+        if r.number in published and r.status in DECIDED:
+            rated_over += 1
+            # The complainant's view of the result (feedback), unless dated after the day the figures are as of.
+            if r.feedback and not (as_of and r.feedback.date and r.feedback.date > as_of):
+                count["rating"][r.feedback.rating] += 1
         if r.history:
             last = r.history[-1].date
             updated = max(updated, last) if updated else last
@@ -59,7 +69,7 @@ def compute(records: list[Complaint], as_of: dt.date | None = None) -> Stats:
                 taken = (last - r.received).days
                 days[r.category].append(taken)
                 days["all"].append(taken)
-    return Stats(total=len(records), updated=as_of or updated, count=count,
+    return Stats(total=len(records), updated=as_of or updated, count=count, rated_over=rated_over,
                  decided={k: len(v) for k, v in days.items()},
                  median_days={k: float(statistics.median(v)) for k, v in days.items() if v},
                  p90_days={k: _p90(v) for k, v in days.items() if v})

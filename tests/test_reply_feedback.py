@@ -90,7 +90,8 @@ def test_shop_pages_keep_upheld_apart_from_resolved_rejected_and_withdrawn(make_
     root = make_site({
         f"content/records/2026/{N1}.yaml": record(extra=REPLY + FEEDBACK),  # upheld (refund), replied, rated
         f"content/records/2026/{N2}.yaml": _rejected(N2, extra="feedback:\n  rating: unsatisfied\n"),
-        f"content/records/2026/{N3}.yaml": _withdrawn(N3),
+        # withdrawn: no result to rate, so its rating is not counted (as in the quarterly share)
+        f"content/records/2026/{N3}.yaml": _withdrawn(N3) + "feedback:\n  rating: satisfied\n",
         f"content/records/2026/{N4}.yaml": _explained(N4),  # resolved, but not in the consumer's favour
         f"content/records/2026/{N5}.yaml": record(N5, status="in_progress", notice=False),  # not published
     })
@@ -138,20 +139,44 @@ def test_the_shop_list_is_by_name_and_counts_no_rejected_or_withdrawn_complaint(
                                       ("甲店", "已有结论 2 件，诉求获支持 0 件")]
 
 
-def test_statistics_count_the_feedback_over_those_who_gave_it(make_site: MakeSite) -> None:
+def test_statistics_count_the_feedback_of_decided_complaints_with_a_published_notice(make_site: MakeSite) -> None:
+    satisfied = "feedback:\n  rating: satisfied\n"
+    n6, n7 = "KS-7856-WHH7-R", "KS-XQ3P-EH99-T"  # valid numbers of the bundled site
     root = make_site({
-        f"content/records/2026/{N1}.yaml": record(extra=FEEDBACK),
-        f"content/records/2026/{N2}.yaml": _rejected(N2, extra="feedback:\n  rating: unsatisfied\n"),
-        f"content/records/2026/{N3}.yaml": record(N3, extra="feedback:\n  rating: partly\n", notice=False),
-        f"content/records/2026/{N4}.yaml": record(N4),  # no feedback
+        f"content/records/2026/{N1}.yaml": record(extra=FEEDBACK),  # partly: counted
+        f"content/records/2026/{N2}.yaml": _rejected(N2, extra="feedback:\n  rating: unsatisfied\n"),  # counted
+        f"content/records/2026/{N3}.yaml": record(N3, extra=satisfied, notice=False),  # no notice
+        f"content/records/2026/{N4}.yaml": record(N4),  # published, no feedback
         f"content/records/2026/{N5}.yaml": record(N5, status="pending", notice=False),
-    })
+        f"content/records/2026/{n6}.yaml": _withdrawn(n6) + satisfied,  # published, but withdrawn: no result
+        f"content/records/2026/{n7}.yaml": record(n7, extra=satisfied).replace("publish: true", "publish: false"),
+    })  # n7: the notice was withdrawn (a tombstone)
     build(root, as_of=DAY)
     page = _main((root / "output/stats/index.html").read_text("utf-8"))
     section = page.split('<h2 id="rating">')[1].split("</section>")[0]
-    assert "在已有结果（已处理、未通过或已撤回）的 4 件投诉中，有 3 位投诉人对处理结果作出了评价：" \
-           "满意 0 位，基本满意 2 位，不满意 1 位。" in section
-    assert "<desc id=\"chart-rating-d\">满意：0位；基本满意：2位；不满意：1位</desc>" in section
+    assert "这里只统计已有结论（已处理或未通过）、处理结果已经公示的投诉，与下面“逐季度比较”中满意比例的口径一致；" in section
+    assert "这样的投诉共 3 件，其中 2 位投诉人对处理结果作出了评价：满意 0 位，基本满意 1 位，不满意 1 位。" in section
+    assert "<desc id=\"chart-rating-d\">满意：0位；基本满意：1位；不满意：1位</desc>" in section
+    # The quarterly share counts the same two ratings (基本满意 counts as satisfied).
+    table = re.sub(r"<[^>]+>", "", page.split('id="table-quarters-all-c"')[1].split("</table>")[0])
+    assert table.count("件中") == 2 and "2026年一季度" in table and "6 天2 件中 1 件（50%）" in table, table
+
+
+def test_statistics_without_a_published_rating_say_so(make_site: MakeSite) -> None:
+    root = make_site({f"content/records/2026/{N1}.yaml": record(),
+                      f"content/records/2026/{N2}.yaml": record(N2, extra=FEEDBACK, notice=False)})
+    build(root, as_of=DAY)
+    page = _main((root / "output/stats/index.html").read_text("utf-8"))
+    section = page.split('<h2 id="rating">')[1].split("</section>")[0]
+    assert "这样的投诉共 1 件，还没有投诉人对处理结果作出评价。" in section and "chart-rating" not in section
+
+
+def test_shop_rates_round_half_up_as_the_statistics_page_does(make_site: MakeSite) -> None:
+    numbers = sorted(p.stem for p in (REPO / "content/records").rglob("KS-*.yaml"))[:8]
+    files = {f"content/records/2026/{n}.yaml": record(n, extra=REPLY if i == 0 else "") for i, n in enumerate(numbers)}
+    build(root := make_site(files), as_of=DAY)
+    page = _main((root / "output" / shop_url("示例旗舰店") / "index.html").read_text("utf-8"))
+    assert "商家回应</dt><dd>1 件，占 13%</dd>" in page  # 1 of 8 is 12.5%: 四舍五入, not round half to even (12%)
 
 
 def test_open_data_carries_the_reply_and_the_feedback(make_site: MakeSite) -> None:

@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 
 from benchmarks.sites import bundled_copy
-from kspages import numbers
+from kspages import mdcheck, numbers
 from kspages.build import build, load
 from kspages.codes import CODES
+from kspages.new import init_site
 
 from .conftest import MakeSite, record, snapshot
 
@@ -50,6 +51,22 @@ def test_bundled_site_covers_every_code_and_the_whole_guide(tmp_path: Path) -> N
         assert must in text, must
 
 
+def test_bundled_site_reads_alike_in_editors(tmp_path: Path) -> None:
+    """The bundled guide, its notices and `kspages init`'s sample render as a CommonMark editor previews them."""
+    root = _bundled(tmp_path)
+    assert [f"{d.path}:{d.line}" for d in mdcheck.site(root)] == []
+    started = tmp_path / "started"
+    init_site(started, dt.date(2026, 3, 1))
+    assert [f"{d.path}:{d.line}" for d in mdcheck.site(started)] == []
+    # the check sees the pattern that once hid in these files (**要点：**说明), in a guide page and in a notice
+    page = root / "content/guide/01-recognise.md"
+    page.write_text(page.read_text("utf-8") + "\n**判断要点：**说明。\n", "utf-8")
+    notice = next(p for p in sorted((root / "content/records").rglob("*.yaml")) if "    **处理结果**：" in p.read_text("utf-8"))
+    notice.write_text(notice.read_text("utf-8").replace("    **处理结果**：", "    **处理结果：**", 1), "utf-8")
+    found = {d.path for d in mdcheck.site(root)}
+    assert found == {"content/guide/01-recognise.md", notice.relative_to(root).as_posix()}
+
+
 def test_bundled_site_pages(tmp_path: Path) -> None:
     root = _bundled(tmp_path)
     build(root)
@@ -59,6 +76,13 @@ def test_bundled_site_pages(tmp_path: Path) -> None:
     guide = (out / "guide/how-to-report/index.html").read_text("utf-8")
     assert 'aria-current="page"' in guide and 'rel="prev"' in guide and 'rel="next"' in guide
     assert 'class="toc"' in guide and 'href="#在线举报"' in guide
+    # The ratings on the statistics page and the quarterly 满意 shares count the same complaints.
+    stats = (out / "stats/index.html").read_text("utf-8")
+    rated = int(re.search(r"其中 (\d+) 位投诉人对处理结果作出了评价", stats)[1])  # type: ignore[index]
+    table = stats.split('id="table-quarters-all-c"')[1].split("</table>")[0]
+    quarters = re.sub(r"<[^>]+>", "", table.replace("</tr>", "\n")).split("\n")
+    assert rated > 4 and rated == sum(int(m[1]) for row in quarters if (m := re.search(r"(\d+) 件中\s*\d+ 件（\d+%）$",
+                                                                                       row.strip())))
     for page in out.rglob("*.html"):  # no external assets: every script and stylesheet is local
         html = page.read_text("utf-8")
         assert not re.search(r'(src|href)="(https?:)?//', html), page

@@ -162,7 +162,7 @@
     div.appendChild(next);  // first, above the facts: on a phone it is what the reader sees
     var dl = el(doc, "dl", "facts");
     [["被投诉店铺", e.merchant], ["问题类型", labels.category[e.category] || e.category],
-     ["投诉渠道", labels.channel[e.channel] || e.channel], ["受理日期", e.received]].forEach(function (row) {
+     ["反映渠道", labels.channel[e.channel] || e.channel], ["受理日期", e.received]].forEach(function (row) {
       dl.appendChild(el(doc, "dt", null, row[0]));
       dl.appendChild(el(doc, "dd", null, row[1]));
     });
