@@ -7,7 +7,6 @@ import datetime as dt
 import functools
 import gc
 import hashlib
-import re
 import tempfile
 import time
 from collections.abc import Iterator
@@ -35,8 +34,6 @@ from .public import Mask, PublicSite, anonymise, publication, scrub_jobs
 from .render import Progress, Rendered, Renderer, Reuse, check_links, link_targets, render_site
 from .report import Report
 from .write import WriteReport, check_target, read_manifest, snapshot, sync
-
-_POSTINGS = re.compile(rb":\[\[[0-9.,e\-\[\]]*\]\]")
 
 
 @dataclass(frozen=True)
@@ -187,15 +184,14 @@ def render_all(root: Path, loaded: Loaded, errors: list[ContentError], reuse: Re
                      lambda key, make: cache.memo("~" + caching.digest("automaton", key), make),
                      caching.digest(*sorted(values.values())), loaded.vocabulary)
     known_key = {path: caching.digest("known", sha[path], gate.digest, loaded.vocabulary.digest) for path in outputs}
-    # The term shards of the search index are terms and, beside each, page positions and weights that kspages
-    # computes: the terms are what could hold a value.
-    unscanned = {path: _POSTINGS.sub(b":0", data) if path.startswith("search/terms/") else data
+    # The search index's term shards are read as their terms, without the postings kspages computes beside them.
+    unscanned = {path: search.gate_view(path, data)
                  for path, data in outputs.items() if not cache.is_clean(known_key[path])}
     leaks: dict[tuple[str, str, int], list[str]] = {}
     # What each piece of output text held is kept in memory (a watch session, or pages sharing their navigation).
     pieces: dict[bytes, list[tuple[str, bool]]] = cache.memo(
         "~" + caching.digest("pieces", gate.digest, loaded.vocabulary.digest), dict)
-    for leak in gate.scan(unscanned, lambda path: path.startswith("search/terms/"), pieces):
+    for leak in gate.scan(unscanned, search.is_postings_file, pieces):
         leaks.setdefault((leak.record_path, leak.field, leak.line), []).append(leak.output)
     for path in unscanned.keys() - {o for where in leaks.values() for o in where}:
         cache.mark_clean(known_key[path])
@@ -208,7 +204,7 @@ def render_all(root: Path, loaded: Loaded, errors: list[ContentError], reuse: Re
     clean = {path: caching.digest("patterns", sha[path], allow) for path in outputs}
     # The search index's term shards hold bigrams and words cut from the pages, which this gate reads whole.
     unknown = {path: data for path, data in outputs.items()
-               if not cache.is_clean(clean[path]) and not path.startswith("search/terms/")}
+               if not cache.is_clean(clean[path]) and not search.is_postings_file(path)}
     hits = scan_patterns(unknown, loaded.public.settings.allow, cache.memo("~pattern-pieces", dict))
     for path in unknown.keys() - {hit.output for hit in hits}:
         cache.mark_clean(clean[path])

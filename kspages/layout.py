@@ -23,6 +23,7 @@ MANIFEST = ".kspages-manifest.json"  # in the output folder: what kspages wrote,
 
 # Public outputs, relative to the output folder.
 SHARDS = "status/shards/"  # lookup shards (robots.txt keeps crawlers out)
+SEARCH_TERMS = "search/terms/"  # the search index's term shards (search.py writes and reads them)
 FEED = "notices/feed.xml"
 
 

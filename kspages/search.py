@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from . import numbers
 from .cache import Memo, no_memo
+from .layout import SEARCH_TERMS
 
 K1, B = 1.2, 0.75
 TITLE_WEIGHT = 3  # a term in the title counts as three in the body
@@ -87,9 +88,26 @@ def load_index(files: dict[str, bytes]) -> Index:
         docs += json.loads(files[f"search/docs/{k // meta['chunk']}.json"])
     postings: dict[str, list[list[float]]] = {}
     for path, data in files.items():
-        if path.startswith("search/terms/"):
+        if is_postings_file(path):
             postings.update(json.loads(data))
     return Index({p: d for p, d in files.items() if p.startswith("search/")}, docs, postings)
+
+
+def is_postings_file(path: str) -> bool:
+    """Whether an output is a term shard: terms cut from the pages' text, each with its postings."""
+    return path.startswith(SEARCH_TERMS)
+
+
+# One term's postings as a shard writes them, ':[[doc,weight],...]': digits and JSON punctuation only. A term is a
+# JSON string, and no quote matches here, so blanking postings cannot reach into a term.
+_POSTINGS = re.compile(rb":\[\[[0-9.,e\-\[\]]*\]\]")
+
+
+def gate_view(path: str, data: bytes) -> bytes:
+    """The bytes of an output the leak gate must scan: a term shard with its postings blanked, any other as is."""
+    # Page positions and weights are numbers kspages computes, and could read as digits of a private value; the
+    # terms are cut from the pages' text and could hold one, so they stay.
+    return _POSTINGS.sub(b":0", data) if is_postings_file(path) else data
 
 
 def _json(data: object) -> bytes:
@@ -256,7 +274,7 @@ class IndexBuilder:
                 self.shards.pop(name, None)
                 self.members.pop(name, None)
         self._chunks(documents, changed)
-        files = {f"search/terms/{name}.json": data for name, data in self.shards.items()}
+        files = {f"{SEARCH_TERMS}{name}.json": data for name, data in self.shards.items()}
         files.update({f"search/docs/{k}.json": data for k, data in enumerate(self.chunks)})
         files["search/meta.json"] = _json({"v": 1, "docs": len(documents), "bits": bits, "chunk": CHUNK})
         return files

@@ -155,3 +155,33 @@ def test_the_index_files_are_plain_json_of_every_posting() -> None:
     expected = _plain_index(docs)
     assert {p: d for p, d in files.items() if p.startswith("search/terms/")} == expected
     assert len(expected) > 3
+
+
+def _phone_index() -> dict[str, bytes]:
+    """An index where one page's text, title and excerpt hold a mobile number, among pages that do not."""
+    docs = [Document(f"notices/{n}/", f"第{n}号 退货", "公示", f"商家拒绝退货，客服电话{n}号线，证据不足 refund {n}")
+            for n in range(40)]
+    docs[7] = Document("notices/7/", "回电13812345678", "公示", "请联系13812345678退货")
+    return IndexBuilder().update(docs)
+
+
+def test_the_gate_view_of_a_term_shard_keeps_a_number_written_in_a_page() -> None:
+    files = _phone_index()
+    views = {path: search.gate_view(path, data) for path, data in files.items()}
+    [shard] = [path for path, data in files.items() if search.is_postings_file(path) and b'"13812345678"' in data]
+    assert b'"13812345678":0' in views[shard]  # the term stays, only its postings are blanked
+    docs = [path for path in files if path.startswith("search/docs/")]
+    assert docs and all(views[path] is files[path] for path in docs)  # titles and excerpts are scanned as written
+    assert b"13812345678" in views["search/docs/0.json"]
+
+
+def test_the_gate_view_blanks_every_posting_and_keeps_every_term() -> None:
+    files = _phone_index()
+    shards = {path: data for path, data in files.items() if search.is_postings_file(path)}
+    assert len(shards) >= 1 and all(b":[[" in data for data in shards.values())
+    for path, data in shards.items():
+        view = search.gate_view(path, data)
+        assert b"[" not in view  # no page position or weight is left to read as digits
+        original = json.loads(data)
+        assert json.loads(view) == dict.fromkeys(original, 0)
+    assert not search.is_postings_file("search/docs/0.json") and not search.is_postings_file("search/meta.json")
