@@ -64,6 +64,7 @@ _KINDS = (  # first match on the last key of the field wins
     (("tracking", "waybill", "tracking_number", "快递单号", "物流单号"), "tracking"),
 )
 _NOT_DIGIT = re.compile("[^0-9]")
+_NOT_RUN_DIGIT = re.compile("[^0-9xX]")
 _CHECK_X = re.compile(r"[0-9]\s*[xX]\s*$")
 _GAPS = re.compile(f"{GAP}+")
 _NUMBER = re.compile("[0-9]+x?")
@@ -280,9 +281,14 @@ class Run:
         return [b - a for a, b in zip(inner, inner[1:], strict=False)]
 
 
-def digit_runs(text: str) -> Iterator[Run]:
-    """The digit runs of a normalised text (NFKC, lower case, Chinese numerals read as digits)."""
+def digit_runs(text: str, holding: Iterable[str] | None = None) -> Iterator[Run]:
+    """The digit runs of a normalised text (NFKC, lower case, Chinese numerals read as digits); with `holding`,
+    only those whose digits hold one of these strings (the others cost a regex substitution, not a Run)."""
     for match in DIGIT_RUN.finditer(text):
+        if holding is not None:
+            joined = _NOT_RUN_DIGIT.sub("", match[0]).lower()
+            if not any(h in joined for h in holding):
+                continue
         start = match.start()
         positions = tuple(start + i for i, c in enumerate(match[0]) if c.isdigit() or c in "xX")
         yield Run("".join(text[i] for i in positions).lower(), positions)
@@ -321,6 +327,11 @@ class Matcher:
         forms = list(forms)
         self.digits = sorted((f for f in forms if f.digits), key=lambda f: -len(f.text))
         self.words = sorted((f for f in forms if not f.digits), key=lambda f: -len(f.text))
+        # A text is searched only for the forms whose first character it holds (one set operation in C).
+        self._by_first: dict[str, list[Form]] = {}
+        for form in self.words:
+            self._by_first.setdefault(form.text[0], []).append(form)
+        self._firsts = frozenset(self._by_first)
 
     def find(self, text: str) -> Iterator[Found]:
         """Every occurrence of a form in `text`, as spans of `text`."""
@@ -328,13 +339,18 @@ class Matcher:
             # A cheap look first, with the separators between digits taken out (in C): most texts hold no form.
             joined = JOINED.sub("", text)
             present = [form for form in self.digits if form.text in joined]
-            for run in digit_runs(text) if present else ():
+            for run in digit_runs(text, [form.text for form in present]) if present else ():
                 for form in present:
+                    if form.text not in run.joined:
+                        continue
                     for start, end in run.whole(form.text, form.local):
                         yield Found(_with_prefix(text, run.positions[start]), run.positions[end - 1] + 1, form)
-        if self.words:
+        present_firsts = self._firsts.intersection(text) if self.words else ()
+        if present_firsts:
             packed, index = compact(text)
-            for form in self.words:
+            candidates = self.words if len(present_firsts) == len(self._firsts) else sorted(
+                (f for c in present_firsts for f in self._by_first[c]), key=lambda f: -len(f.text))
+            for form in candidates:
                 for at in occurrences(packed, form.text):
                     end = at + len(form.text)
                     if not (form.text.isascii() and (_alnum(packed, at - 1) or _alnum(packed, end))):

@@ -9,6 +9,7 @@ common surname and must not be a brand, a shop or a phrase of the site's own tex
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 
@@ -65,6 +66,14 @@ def _proposes(word: str, following: str, freq: dict[str, int]) -> bool:
     return 3 <= len(word) <= 4 and not freq.get(word) and any(c in _SURNAME_CHARS for c in word[1:])
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _clause_proposes(clause: str) -> bool:
+    """Whether the segmenter proposes a possible name in a clause (remembered: notes repeat their clauses)."""
+    jieba, freq = dictionary()
+    cut = list(jieba.cut(clause))
+    return any(_proposes(word, following, freq) for word, following in zip(cut, [*cut[1:], ""], strict=True))
+
+
 def find(text: str, protected: tuple[str, ...] = (),
          taken: list[tuple[int, int]] | None = None) -> Iterator[tuple[int, int]]:
     """Spans of `text` that read as a person's name; `protected` words (brands, the merchant) are never one, and
@@ -80,10 +89,9 @@ def find(text: str, protected: tuple[str, ...] = (),
         if not _SURNAME_CHAR.search(run[0]):
             continue
         # Segmenting is cheap; tagging (an HMM over the clause) only runs where segmenting proposed a name.
-        jieba, freq = dictionary()
-        cut = list(jieba.cut(run[0]))
-        if not any(_proposes(word, following, freq) for word, following in zip(cut, [*cut[1:], ""], strict=True)):
+        if not _clause_proposes(run[0]):
             continue
+        freq = dictionary()[1]
         if guarded is None:
             guarded = brands_in(text, protected)
         at = run.start()
