@@ -7,26 +7,14 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import numbers
 from .codes import CODES
-from .errors import ContentError, close_match, did_you_mean
+from .errors import ContentError
+from .fields import FINAL_STATUSES as FINAL_STATUSES
+from .fields import PRIVATE_SECTIONS, Checked, Reader, Text, kind_of, read_record
+from .fields import YAML_1_1_BOOLEANS as YAML_1_1_BOOLEANS
 from .read import Mapping, Sequence, Source
 
-FINAL_STATUSES = frozenset({"resolved", "rejected", "withdrawn"})
-# Which status may follow which. A status may repeat (a new note); a rejection may be reopened on review (复核).
-TRANSITIONS: dict[str, frozenset[str]] = {
-    "pending": frozenset({"pending", "in_progress", "resolved", "rejected", "withdrawn"}),
-    "in_progress": frozenset({"in_progress", "resolved", "rejected", "withdrawn"}),
-    "rejected": frozenset({"in_progress"}),
-    "resolved": frozenset(),
-    "withdrawn": frozenset(),
-}
-PRIVATE_SECTIONS = ("complainant", "order", "description")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-# Words YAML 1.1 (and so older PyYAML-based tools) reads as booleans but YAML 1.2 and the editors read as text. The
-# loader keeps them text; a true/false field given one is an error, so consent is never a word either side misreads.
-YAML_1_1_BOOLEANS = frozenset({"yes", "no", "on", "off", "y", "n"})
 
 
 @dataclass(frozen=True)
@@ -154,78 +142,11 @@ class Complaint:
     feedback: Feedback | None = None
 
 
-class _Fields:
-    """Reads typed fields out of one YAML mapping, appending a precise error for each bad one."""
-
-    def __init__(self, path: str, data: Mapping, errors: list[ContentError], where: str = "",
-                 line: int | None = None) -> None:
-        self.path, self.data, self.errors, self.where = path, data, errors, where
-        self.line = line or data.line  # a nested mapping's problems point at its parent key
-        self.misspelt: set[str] = set()  # required keys that an unknown key already suggests
-
-    def error(self, key: str | None, message: str, hint: str = "") -> None:
-        line = self.data.lines.get(key, self.line) if key else self.line
-        self.errors.append(ContentError(self.path, line, message, hint))
-
-    def name(self, key: str) -> str:
-        return f"{self.where}{key}"
-
-    def only(self, allowed: set[str] | tuple[str, ...]) -> None:
-        for key in self.data:
-            if key not in allowed:
-                self.error(key, f"unknown key '{self.name(key)}'", did_you_mean(key, allowed))
-                close = close_match(key, allowed)
-                if close:
-                    self.misspelt.add(close)
-
-    def present(self, key: str, required: bool, hint: str = "") -> bool:
-        value = self.data.get(key)
-        if value is None or (isinstance(value, str) and not value.strip()):
-            if required and key not in self.misspelt:  # "unknown key 'catgory'" already says it
-                self.error(None if key not in self.data else key, f"missing required field '{self.name(key)}'",
-                           hint or f"add a line '{key}: ...'")
-            return False
-        return True
+class _Fields(Reader):
+    """Reads typed fields out of one YAML mapping of site.yaml or front matter, with the record's field types."""
 
     def text(self, key: str, required: bool = True, hint: str = "") -> str | None:
-        if not self.present(key, required, hint):
-            return None
-        value = self.data[key]
-        if isinstance(value, (dict, list, bool)):
-            self.error(key, f"'{self.name(key)}' must be text, not {_kind(value)}", hint or "write it on one line")
-            return None
-        return str(value).strip()
-
-    def date(self, key: str, required: bool = True) -> dt.date | None:
-        if not self.present(key, required, "write the date as YYYY-MM-DD, e.g. 2026-03-14"):
-            return None
-        return parse_date(self.data[key], lambda m: self.error(key, f"'{self.name(key)}' {m}",
-                                                               "write the date as YYYY-MM-DD, e.g. 2026-03-14"))
-
-    def code(self, key: str, kind: str, required: bool = True) -> str | None:
-        allowed = CODES[kind]
-        if not self.present(key, required, f"allowed: {', '.join(allowed)}"):
-            return None
-        value = self.data[key]
-        if not isinstance(value, str) or value not in allowed:
-            labels = ", ".join(f"{c} ({label})" for c, label in allowed.items())
-            close = close_match(str(value), allowed)
-            self.error(key, f"unknown {kind} '{value}' in '{self.name(key)}'",
-                       f"{f'did you mean {close!r}? ' if close else ''}allowed: {labels}")
-            return None
-        return value
-
-    def boolean(self, key: str, required: bool = True) -> bool | None:
-        if not self.present(key, required, "write true or false"):
-            return None
-        value = self.data[key]
-        if not isinstance(value, bool):
-            hint = "write true or false"
-            if isinstance(value, str) and value.strip().lower() in YAML_1_1_BOOLEANS:
-                hint = f"'{value.strip()}' is read as text by editors that follow YAML 1.2; {hint}"
-            self.error(key, f"'{self.name(key)}' must be true or false, not '{value}'", hint)
-            return None
-        return value
+        return Text(hint=hint).take(self, key, required)  # type: ignore[no-any-return]
 
     def integer(self, key: str, default: int, minimum: int = 1) -> int:
         value = self.data.get(key, default)
@@ -240,34 +161,9 @@ class _Fields:
             return None
         value = self.data[key]
         if not isinstance(value, Mapping):
-            self.error(key, f"'{self.name(key)}' must be a mapping of 'key: value' lines, not {_kind(value)}", hint)
+            self.error(key, f"'{self.name(key)}' must be a mapping of 'key: value' lines, not {kind_of(value)}", hint)
             return None
         return value
-
-
-def _kind(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true/false"
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, (int, float)):
-        return "a number"
-    return "text"
-
-
-def parse_date(value: Any, fail: Any) -> dt.date | None:
-    """Parse a YYYY-MM-DD date, calling `fail(message)` when it is malformed or impossible."""
-    text = str(value).strip()
-    if not _DATE.match(text):
-        fail(f"is not a date: '{text}'")
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        fail(f"is not a real date: '{text}'")
-        return None
 
 
 def _as_mapping(source: Source, errors: list[ContentError], what: str) -> Mapping | None:
@@ -276,7 +172,7 @@ def _as_mapping(source: Source, errors: list[ContentError], what: str) -> Mappin
         return None
     if not isinstance(source.data, Mapping):
         errors.append(ContentError(source.path, 1, f"{what} must be a mapping of 'key: value' lines, "
-                                                   f"not {_kind(source.data)}", "see the example in docs"))
+                                                   f"not {kind_of(source.data)}", "see the example in docs"))
         return None
     return source.data
 
@@ -442,172 +338,49 @@ def validate_guide(sources: list[Source], errors: list[ContentError]) -> list[Gu
     return sorted(pages, key=lambda p: (p.order, p.slug))
 
 
-RECORD_KEYS = ("number", "received", "category", "channel", "merchant", "status", "outcome", "history",
-               *PRIVATE_SECTIONS, "merchant_reply", "feedback", "notice")
-
-
 def validate_record(source: Source, errors: list[ContentError]) -> Complaint | None:
-    """Build one Complaint, appending an error for every bad field; None when it cannot be used."""
+    """Build one Complaint, appending an error for every bad field (fields.RECORD, fields.RULES); None when unusable."""
     data = _as_mapping(source, errors, "a record")
     if data is None:
         return None
     before = len(errors)
-    f = _Fields(source.path, data, errors)
-    f.only(RECORD_KEYS)
-    number = _record_number(f)
-    received = f.date("received")
-    category = f.code("category", "category")
-    channel = f.code("channel", "channel")
-    merchant = f.text("merchant", hint="the shop's name as shown on the platform")
-    status = f.code("status", "status")
-    outcome = f.code("outcome", "outcome", required=False)
-    if outcome and status and status != "resolved":
-        f.error("outcome", f"'outcome' is only for resolved complaints, but status is '{status}'",
-                "remove 'outcome', or set status to resolved")
-    history = _history(f, received, status)
-    reply = _merchant_reply(f, received)
-    feedback = _feedback(f, received, status, history)
-    notice = _notice(f)
-    for section in ("complainant", "order"):
-        f.mapping(section, required=False)
-    f.text("description", required=False, hint="write the complainant's account after a 'description: |' line")
+    record = read_record(source.path, data, errors)
     private = tuple(_private_values(source.path, data))
-    if len(errors) > before or None in (number, received, category, channel, merchant, status):
+    if len(errors) > before:
         return None
-    assert number and received and category and channel and merchant and status  # narrowed above
-    return Complaint(path=source.path, number=number, received=received, category=category, channel=channel,
-                     merchant=merchant, status=status, outcome=outcome, history=tuple(history), notice=notice,
-                     private=private, lines=dict(data.lines), merchant_reply=reply, feedback=feedback)
+    v = record.values
+    return Complaint(path=source.path, number=v["number"], received=v["received"], category=v["category"],
+                     channel=v["channel"], merchant=v["merchant"], status=v["status"], outcome=v["outcome"],
+                     history=tuple(_entry(e) for e in v["history"]), notice=_notice(v["notice"]), private=private,
+                     lines=dict(data.lines), merchant_reply=_merchant_reply(v["merchant_reply"]),
+                     feedback=_feedback(v["feedback"]))
 
 
-def _record_number(f: _Fields) -> str | None:
-    hint = "run 'kspages number new' for a fresh number"
-    text = f.text("number", hint=hint)
-    if text is None:
-        return None
-    result = numbers.check(text)
-    if result.verdict == "malformed":
-        f.error("number", f"'{text}' is not a complaint number", f"numbers look like KS-7K3M-9Q2D-X; {hint}")
-        return None
-    if result.verdict == "bad_check":
-        f.error("number", f"'{text}' has a wrong check character",
-                "a character was probably mistyped; copy the number again from where it was issued")
-        return None
-    if result.number != text:
-        f.error("number", f"'{text}' is not written in the standard form", f"write it as {result.number}")
-        return None
-    return result.number
+# Without errors, every required field of the table has its value: these only change shape.
+
+def _entry(entry: Checked) -> HistoryEntry:
+    return HistoryEntry(date=entry["date"], status=entry["status"], reason=entry["reason"], note=entry["note"] or "",
+                        line=entry.reader.data.line)
 
 
-def _history(f: _Fields, received: dt.date | None, status: str | None) -> list[HistoryEntry]:
-    if not f.present("history", True, "a list of '- {date: ..., status: ...}' entries, oldest first"):
-        return []
-    seq = f.data["history"]
-    if not isinstance(seq, Sequence) or not seq:
-        f.error("history", "'history' must be a non-empty list of entries",
-                "e.g. '- {date: 2026-03-14, status: pending}'")
-        return []
-    entries: list[HistoryEntry] = []
-    for i, (item, line) in enumerate(zip(seq, seq.lines, strict=True), start=1):
-        where = f"history[{i}]."
-        if not isinstance(item, Mapping):
-            f.errors.append(ContentError(f.path, line, f"history entry {i} must be a mapping",
-                                         "e.g. '- {date: 2026-03-14, status: pending}'"))
-            continue
-        hf = _Fields(f.path, item, f.errors, where)
-        hf.only({"date", "status", "reason", "note"})
-        date, st = hf.date("date"), hf.code("status", "status")
-        reason = hf.code("reason", "reason", required=False)
-        note = hf.text("note", required=False) or ""
-        if st == "rejected" and reason is None and (item.get("reason") is None or not str(item["reason"]).strip()):
-            hf.error(None, f"history entry {i} is 'rejected' but gives no 'reason'",
-                     f"add 'reason:' with one of: {', '.join(CODES['reason'])}")
-        if reason and st and st != "rejected":
-            hf.error("reason", f"'reason' is only for rejected entries, but entry {i} is '{st}'",
-                     "remove 'reason', or set the status to rejected")
-        if date is None or st is None:
-            continue
-        if entries:
-            prev = entries[-1]
-            if date < prev.date:
-                hf.error("date", f"history is out of date order: {date} comes after {prev.date}",
-                         "list history entries oldest first")
-            if st not in TRANSITIONS[prev.status]:
-                allowed = ", ".join(sorted(TRANSITIONS[prev.status])) or "none: it is final"
-                hf.error("status", f"a complaint cannot go from '{prev.status}' to '{st}'",
-                         f"after '{prev.status}' allowed: {allowed}")
-        else:
-            if st != "pending":
-                hf.error("status", f"the first history entry must be 'pending', not '{st}'",
-                         "start the history with the day the complaint came in: {date: ..., status: pending}")
-            if received and date < received:
-                hf.error("date", f"history starts on {date}, before the complaint was received ({received})",
-                         "check 'received' and the first history date")
-        entries.append(HistoryEntry(date=date, status=st, reason=reason, note=note, line=item.line))
-    if entries and status and entries[-1].status != status and len(entries) == len(seq):
-        f.error("status", f"status is '{status}' but the last history entry says '{entries[-1].status}'",
-                "add a history entry for the new status, or correct 'status'")
-    return entries
-
-
-def _merchant_reply(f: _Fields, received: dt.date | None) -> MerchantReply | None:
-    """`merchant_reply: {date, text}`: both required once the section is there; not dated before `received`."""
-    data = f.mapping("merchant_reply", required=False,
-                     hint="indented lines under 'merchant_reply:': '  date: 2026-03-18' and '  text: ...'")
-    if data is None:
+def _merchant_reply(reply: Checked | None) -> MerchantReply | None:
+    if reply is None:
         return None
-    rf = _Fields(f.path, data, f.errors, "merchant_reply.", f.data.line_of("merchant_reply"))
-    rf.only(("date", "text"))
-    date = rf.date("date")
-    text = rf.text("text", hint="the merchant's reply as published, after a 'text: |' line")
-    if date and received and date < received:
-        rf.error("date", f"'merchant_reply.date' {date} is before the complaint was received ({received})",
-                 "check the reply's date and 'received'")
-    if date is None or text is None:
-        return None
-    return MerchantReply(date=date, text=text, lines=dict(data.lines))
+    return MerchantReply(date=reply["date"], text=reply["text"], lines=dict(reply.reader.data.lines))
 
 
-def _feedback(f: _Fields, received: dt.date | None, status: str | None,
-              history: list[HistoryEntry]) -> Feedback | None:
-    """`feedback: {rating, comment, date}`: only once the complaint is final, dated no earlier than its decision."""
-    data = f.mapping("feedback", required=False,
-                     hint="indented lines under 'feedback:': '  rating: satisfied' and, if given, '  comment: ...'")
-    if data is None:
+def _feedback(feedback: Checked | None) -> Feedback | None:
+    if feedback is None:
         return None
-    ff = _Fields(f.path, data, f.errors, "feedback.", f.data.line_of("feedback"))
-    ff.only(("rating", "comment", "date"))
-    rating = ff.code("rating", "rating")
-    comment = ff.text("comment", required=False) or ""
-    date = ff.date("date", required=False)
-    if status and status not in FINAL_STATUSES:
-        # The complainant rates a result; before there is one a rating would judge a complaint still being handled.
-        f.error("feedback", f"'feedback' is only for a complaint with a result, but status is '{status}'",
-                "keep the complainant's view aside until the status is resolved, rejected or withdrawn, "
-                "then add 'feedback:'")
-    decided = history[-1].date if history and status in FINAL_STATUSES else None
-    if date and decided and date < decided:
-        ff.error("date", f"'feedback.date' {date} is before the result ({decided}, the last history entry)",
-                 "the complainant rates the result after it: check the feedback's date and the history")
-    elif date and received and date < received:
-        ff.error("date", f"'feedback.date' {date} is before the complaint was received ({received})",
-                 "check the feedback's date and 'received'")
-    if rating is None:
-        return None
-    return Feedback(rating=rating, comment=comment, date=date, lines=dict(data.lines))
+    return Feedback(rating=feedback["rating"], comment=feedback["comment"] or "", date=feedback["date"],
+                    lines=dict(feedback.reader.data.lines))
 
 
-def _notice(f: _Fields) -> Notice | None:
-    data = f.mapping("notice", required=False)
-    if data is None:
+def _notice(notice: Checked | None) -> Notice | None:
+    if notice is None:
         return None
-    nf = _Fields(f.path, data, f.errors, "notice.", f.data.line_of("notice"))
-    nf.only({"publish", "date", "title", "body"})
-    publish = nf.boolean("publish") or False
-    date = nf.date("date", required=publish)
-    title = nf.text("title", required=publish, hint="e.g. 关于某某旗舰店虚假宣传投诉的处理结果") or ""
-    body = nf.text("body", required=publish, hint="the result in Markdown, after a 'body: |' line") or ""
-    return Notice(publish=publish, date=date, title=title, body=body, lines=dict(data.lines))
+    return Notice(publish=notice["publish"], date=notice["date"], title=notice["title"] or "",
+                  body=notice["body"] or "", lines=dict(notice.reader.data.lines))
 
 
 def _private_values(path: str, data: Mapping) -> list[PrivateValue]:

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from kspages import numbers
 from kspages.codes import CODES
+from kspages.fields import RECORD, Boolean, Field, ListOf, Section, Text
 from kspages.model import validate_record
 from kspages.read import parse_yaml_file
 from kspages.schema import record_schema, schema_json
@@ -25,10 +26,43 @@ VALIDATOR = jsonschema.Draft202012Validator(record_schema(),
                                             format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
 WORDS = ["yes", "no", "on", "off", "Yes", "NO", "On", "OFF", "y", "n"]  # YAML 1.1 booleans (and y/n of its spec)
 BARE = re.compile(r"^( +publish: )'(" + "|".join(WORDS) + r")'$", re.M)
+# Whatever staff might write in a field: wrong types, blanks, a misspelt code, an impossible date.
+JUNK: list[Any] = [None, "", "   ", True, False, 3, ["a"], {"a": 1}, "nonsense", "2026-02-30"]
 PATHS = {"pending": ["pending"], "in_progress": ["pending", "in_progress"],
          "resolved": ["pending", "in_progress", "resolved"], "resolved_fast": ["pending", "resolved"],
          "rejected": ["pending", "rejected"], "reopened": ["pending", "rejected", "in_progress"],
          "withdrawn": ["pending", "withdrawn"]}
+
+
+def table_paths(section: Section = RECORD, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    """Every field of the table, as a path into a record ("*" for any entry of a list)."""
+    paths: list[tuple[str, ...]] = []
+    for key, field in section.fields.items():
+        paths.append((*prefix, key))
+        if isinstance(field, Section):
+            paths += table_paths(field, (*prefix, key))
+        elif isinstance(field, ListOf):
+            paths += table_paths(field.item, (*prefix, key, "*"))
+    return paths
+
+
+TABLE_PATHS = table_paths()
+
+
+def put(record: dict[str, Any], path: tuple[str, ...], value: Any, rng: random.Random) -> None:
+    """Set the field at `path` (a random entry for "*"), making the mappings on the way where they are missing."""
+    target: Any = record
+    for step, after in zip(path[:-1], path[1:], strict=True):
+        if step == "*":
+            entries = [e for e in target if isinstance(e, dict)]
+            if not entries:
+                return  # no entry to change: an earlier change already broke the list
+            target = rng.choice(entries)
+            continue
+        if not isinstance(target.get(step), list if after == "*" else dict):
+            target[step] = [] if after == "*" else {}
+        target = target[step]
+    target[path[-1]] = value
 
 
 def base_record(rng: random.Random) -> dict[str, Any]:
@@ -78,13 +112,16 @@ def base_record(rng: random.Random) -> dict[str, Any]:
 
 def mutate(record: dict[str, Any], rng: random.Random) -> str:
     """Break (or harmlessly change) the record in one way both the schema and the validator can judge."""
-    history = [e for e in record.get("history") or [] if isinstance(e, dict)]
-    if not history or not isinstance(record.get("history"), list):
+    if not isinstance(record.get("history"), list):
+        return "none"  # an earlier mutation already broke the history; leave it at that
+    history = [e for e in record["history"] if isinstance(e, dict)]
+    if not history:
         return "none"  # an earlier mutation already broke the history; leave it at that
     kind = rng.choice(["drop", "type", "code", "unknown_key", "number", "date", "reason_where_not", "outcome_where_not",
                        "publish_without_title", "impossible_date", "blank_text", "private_not_mapping", "empty_history",
                        "entry_not_mapping", "first_not_pending", "publish_not_bool", "publish_word", "no_reason",
-                       "null_optional", "reply_broken", "feedback_broken", "feedback_while_open", "none"])
+                       "null_optional", "reply_broken", "feedback_broken", "feedback_while_open", "table_field",
+                       "table_field", "table_field", "none"])
     if kind == "drop":
         record.pop(rng.choice(["number", "received", "category", "channel", "merchant", "status", "history"]), None)
     elif kind == "type":
@@ -92,7 +129,7 @@ def mutate(record: dict[str, Any], rng: random.Random) -> str:
     elif kind == "code":
         record[rng.choice(["category", "channel", "status"])] = "nonsense"
     elif kind == "unknown_key":
-        target = rng.choice([record, history[0], record.get("notice") or record])
+        target = rng.choice([record, history[0], record["notice"] if isinstance(record.get("notice"), dict) else record])
         target[rng.choice(["catgory", "remark", "publsh"])] = "x"
     elif kind == "number":
         number = str(record.get("number", "KS-1"))
@@ -177,6 +214,10 @@ def mutate(record: dict[str, Any], rng: random.Random) -> str:
         record["feedback"] = feedback
     elif kind == "feedback_while_open":  # wrong only while the complaint has no result
         record["feedback"] = {"rating": rng.choice(list(CODES["rating"]))}
+    elif kind == "table_field":  # any field of the table given anything
+        path = rng.choice(TABLE_PATHS)
+        put(record, path, rng.choice(JUNK), rng)
+        return f"{kind} {'.'.join(path)}"
     return kind
 
 
@@ -233,3 +274,52 @@ def test_a_publish_word_is_rejected_by_both(word: str) -> None:
         ours, schema, messages = judge(record)
         assert (ours, schema) == (False, False), (record, messages)
         assert messages == [f"'notice.publish' must be true or false, not '{word}'"]
+
+
+def field_at(path: tuple[str, ...]) -> Field:
+    """The table's entry for a path of `table_paths`."""
+    found: Field = RECORD
+    for step in path:
+        if step != "*":
+            assert isinstance(found, Section)
+            found = found.fields[step]
+        elif isinstance(found, ListOf):
+            found = found.item
+    return found
+
+
+def _schema_at(schema: dict[str, Any], path: tuple[str, ...]) -> dict[str, Any]:
+    for step in path:
+        schema = schema["items"] if step == "*" else schema["properties"][step]
+    return schema
+
+
+def test_every_field_of_the_table_is_in_the_schema_with_chinese_text() -> None:
+    schema = record_schema()
+    assert len(TABLE_PATHS) > 25
+    for path in TABLE_PATHS:
+        described = _schema_at(schema, path)
+        assert described["title"] and described.get("description", "x"), path
+    for section_path in [(), *(p for p in TABLE_PATHS if "properties" in _schema_at(schema, p))]:
+        described = _schema_at(schema, section_path)
+        if described.get("additionalProperties") is False:  # a fixed set of keys: the table's, no more
+            keys = {p[len(section_path)] for p in TABLE_PATHS
+                    if p[:len(section_path)] == section_path and len(p) == len(section_path) + 1}
+            assert set(described["properties"]) == keys, section_path
+
+
+def test_every_field_of_the_table_is_broken_by_the_agreement_test() -> None:
+    """The generated changes reach every field of the table, each both ways (accepted and rejected)."""
+    rng = random.Random(2)
+    seen: dict[str, set[bool]] = {".".join(p): set() for p in TABLE_PATHS}
+    for _ in range(3000):
+        record = base_record(rng)
+        path = rng.choice(TABLE_PATHS)
+        put(record, path, rng.choice(JUNK), rng)
+        ours, schema, messages = judge(record)
+        assert ours == schema, (path, messages, record)
+        seen[".".join(path)].add(ours)
+    # Some junk is a fine value for an optional field (None), text (3) or a boolean; none is for the others.
+    expected = {".".join(p): {False, True} if not field_at(p).required or isinstance(field_at(p), (Text, Boolean))
+                else {False} for p in TABLE_PATHS}
+    assert seen == expected
