@@ -24,9 +24,11 @@ from .lexicon import (
     HONORIFICS,
     SURNAMES,
     binds_left,
+    dictionary,
     is_word,
     name_end,
     surname_at,
+    tag,
 )
 from .view import SEPARATORS, View
 
@@ -270,6 +272,9 @@ def _street_level(parts: list[str]) -> bool:
                 return True
         elif _STREET.search(part) and len(part) >= 2:
             return True  # a bare 路 after 这条/几条 is a way, not a street: 这条路走不通
+        elif part in ("路", "街", "巷", "弄") and i > 0 and parts[i - 1].endswith(("盟", "区", "县", "市", "旗")) and \
+                any(_NUMBERED.match(p) for p in parts[i + 1:]):
+            return True  # a street named after a place, read apart from its suffix: 兴安盟 + 街 + 3座
     return numbered >= 2
 
 
@@ -349,6 +354,10 @@ _ANY_SURNAME = f"(?:{'|'.join(ALL_COMPOUND_SURNAMES)}|[{ALL_SURNAMES}])"
 _NAME_THEN_BRACKET = re.compile(f"(?<![{_CJK}]){_SURNAME}[{_CJK}]{{1,2}}(?=[(（](?:{'|'.join(NAME_ROLES)})[)）])")
 _ROLE_NAME = re.compile(f"(?P<role>{'|'.join(sorted(NAME_ROLES, key=len, reverse=True))})"
                         f"(?:是|叫|名叫|为|[:：])?\\s*(?P<name>{_ANY_SURNAME}[{_CJK}]{{1,2}})")
+# A name written given name first, as forms with two name fields export it: 经办人昕欣 梁, 骑手玉朵 娄未按时送达.
+_GIVEN_FIRST = re.compile(f"(?P<role>{'|'.join(sorted(NAME_ROLES, key=len, reverse=True))})(?:是|叫|为|[:：])?\\s*"
+                          f"(?P<name>[{_CJK}]{{1,2}} (?:{'|'.join(ALL_COMPOUND_SURNAMES)}|[{ALL_SURNAMES}]))")
+_ROLE_THEN = re.compile(f"(?:{'|'.join(sorted(NAME_ROLES, key=len, reverse=True))})(?:是|叫|为|[:：])?\\s*(?=[{_CJK}])")
 # After a word that introduces a name, two or three characters are a name whatever the surname; after a weaker one
 # ("本人", "用户") only when it starts with a common surname.
 _NAMED = re.compile(f"(?:(?P<strong>姓名|联系人|收件人|收货人|投诉人|举报人|我叫|名叫|户名|持卡人)|"
@@ -426,6 +435,34 @@ def _person(v: View) -> Iterator[Span]:
         if is_word(text[start:end]):
             continue  # 快递员应当...: 应 is a surname, 应当 a word
         yield Span(start, end, "named")
+    for match in _GIVEN_FIRST.finditer(text):
+        start, end = match.span("name")
+        if end < len(text) and _CJK_CHARS.match(text, end) and not (
+                text[end] in _GIVEN_STOP or text[end] in _NOT_IN_NAME or is_word(text[end:end + 2])):
+            continue  # 客服小李 王 ...: the "surname" begins a word that goes on
+        yield Span(start, end, "named")
+    for match in _ROLE_THEN.finditer(text):
+        # A given name alone after a role word (配送员知芸说, 经办人淑珍，): the word the segmenter cuts there, if it
+        # is two characters the dictionary does not know as an ordinary word. Unsure: privacy.unsure decides.
+        start = match.end()
+        if surname_at(text, start, rare_too=True):
+            continue  # a surname: the role-name rule above has looked at it
+        words = list(dictionary()[0].cut(text[start:start + 6]))
+        word = words[0] if words else ""
+        if len(word) == 1 and len(words) > 1 and len(words[1]) == 1 and not dictionary()[1].get(word + words[1]):
+            word += words[1]  # two characters the dictionary knows only one by one: 收件人昕 + 雨
+        elif len(word) == 3 and word[2] in _GIVEN_STOP:
+            word = word[:2]  # glued to the word after it: 骑手思恩未按时送达
+        end = start + len(word)
+        if len(word) != 2 or not _CJK_CHARS.fullmatch(word) or any(c in _GIVEN_STOP or c in _NOT_IN_NAME
+                                                                  for c in word):
+            continue
+        if dictionary()[1].get(word) and not (tag(word) or "").startswith("nr"):
+            continue  # 客服回复, 客服工号, 司机绕路: words of the dictionary that are not names
+        if end < len(text) and _CJK_CHARS.match(text, end) and not (
+                text[end] in _GIVEN_STOP or text[end] in _NOT_IN_NAME or is_word(text[end:end + 2])):
+            continue
+        yield Span(start, end, "named", unsure=True)
     for match in _NAMED.finditer(text):
         start, end = match.start("name"), match.end("name")
         if not (match["strong"] and match["sep"]) and not _SURNAME_AT_START.match(text, start):

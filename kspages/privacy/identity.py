@@ -65,6 +65,7 @@ _KINDS = (  # first match on the last key of the field wins
 )
 _NOT_DIGIT = re.compile("[^0-9]")
 _NOT_RUN_DIGIT = re.compile("[^0-9xX]")
+_POSTCODE_AFTER = re.compile(r"[\s,，]*(?:邮编[:：]?\s*)?[0-9]{6}$")
 _CHECK_X = re.compile(r"[0-9]\s*[xX]\s*$")
 _GAPS = re.compile(f"{GAP}+")
 _NUMBER = re.compile("[0-9]+x?")
@@ -185,6 +186,12 @@ def _address_forms(text: str) -> Iterator[tuple[str, bool]]:
             continue  # a tail that starts with a region is the tail after it, found at the next part
         if re.match(r"^[0-9a-z一二三四五六七八九十]+", part) and i > 0:
             break  # house, building and room numbers alone say nothing
+        if len(part) == 1 and i > 0:
+            start = offsets[i - 1]  # a street suffix read apart from its name: 兴安盟 + 路 is 兴安盟路
+            # A district written without its suffix runs into the street's name (永川兴安盟路): the street may be
+            # written without it, so shorter tails of a long name are forms too (weak: not gated site-wide).
+            for cut in range(start + 1, offsets[i] - 1) if offsets[i] - start >= 4 else ():
+                yield text[cut:], False
         tail = text[start:]
         if len(tail) >= 4:
             yield tail, len(tail) >= 6
@@ -222,7 +229,12 @@ def forms_of(value: PrivateValue) -> list[Form]:
         if len(given) >= 2:
             forms.append(Form(given, kind, False, False))
     elif kind == "address":
-        forms += [Form(t, kind, False, strong) for t, strong in _address_forms(compact) if t != compact]
+        # A postcode written after the address (as Faker writes it, and some forms export it) is not part of the
+        # street: without it, "兴安盟路A座" alone is still a form of "…兴安盟路A座 711146".
+        street = _POSTCODE_AFTER.sub("", compact)
+        if street != compact:
+            forms.append(Form(street, kind, False, True))
+        forms += [Form(t, kind, False, strong) for t, strong in _address_forms(street) if t != compact]
     elif kind == "plate":
         # 冀O-89504 is written 冀O89504, 冀O·89504 or 冀O 89504; a detector may not know the letter (O and I are not
         # issued), so every spelling is a form of its own.
