@@ -83,7 +83,7 @@ _Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_text)
 # Booleans as YAML 1.2 (core schema) reads them: only true and false (True, TRUE, False, FALSE). PyYAML follows YAML
 # 1.1, where yes/no/on/off are booleans too, but the editors' schema check (yaml-language-server) follows 1.2 and reads
 # them as text: `publish: yes` would be consent to kspages and an error in the editor. So they stay text here, and the
-# validator asks for true or false (model.YAML_1_1_BOOLEANS). Null and the rest still resolve as in PyYAML.
+# validator asks for true or false (fields.YAML_1_1_BOOLEANS). Null and the rest still resolve as in PyYAML.
 _BOOL, _INT, _FLOAT = "tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"
 _Loader.yaml_implicit_resolvers = {  # inherited from PyYAML, without the three YAML 1.1 resolvers replaced here
     first: kept for first, resolvers in _Loader.yaml_implicit_resolvers.items()
