@@ -8,6 +8,7 @@ numbers, business hotlines, 12315, company credit codes) are found too, and canc
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import ipaddress
 import re
 from collections.abc import Callable, Iterator
@@ -373,6 +374,29 @@ _NOT_IN_NAME = set("补充表示提供反映联系要求申请已经没有未称
                    "方台商家客服店铺签收货件材料证据截图期限内外重新核实回复确认同意表明声称认为希望")
 
 
+@functools.lru_cache(maxsize=1 << 14)
+def _given_name_at(text: str) -> int:
+    """How long a given name standing alone at the start of `text` (right after a role word) is, or 0: the word the
+    segmenter cuts there, if it is two characters the dictionary does not know as an ordinary word (remembered:
+    role words are followed by the same few words again and again)."""
+    if not text or surname_at(text, 0, rare_too=True):
+        return 0  # a surname: the role-name rule has looked at it
+    words = list(dictionary()[0].cut(text[:6]))
+    word = words[0] if words else ""
+    if len(word) == 1 and len(words) > 1 and len(words[1]) == 1 and not dictionary()[1].get(word + words[1]):
+        word += words[1]  # two characters the dictionary knows only one by one: 收件人昕 + 雨
+    elif len(word) == 3 and word[2] in _GIVEN_STOP:
+        word = word[:2]  # glued to the word after it: 骑手思恩未按时送达
+    if len(word) != 2 or not _CJK_CHARS.fullmatch(word) or any(c in _GIVEN_STOP or c in _NOT_IN_NAME for c in word):
+        return 0
+    if dictionary()[1].get(word) and not (tag(word) or "").startswith("nr"):
+        return 0  # 客服回复, 客服工号, 司机绕路: words of the dictionary that are not names
+    if len(text) > 2 and _CJK_CHARS.match(text, 2) and not (
+            text[2] in _GIVEN_STOP or text[2] in _NOT_IN_NAME or is_word(text[2:4])):
+        return 0
+    return 2
+
+
 def _after_function_word(text: str, s: int) -> bool:
     return any(text.endswith(w, 0, s) for w in _FUNCTION_WORDS)
 
@@ -442,27 +466,11 @@ def _person(v: View) -> Iterator[Span]:
             continue  # 客服小李 王 ...: the "surname" begins a word that goes on
         yield Span(start, end, "named")
     for match in _ROLE_THEN.finditer(text):
-        # A given name alone after a role word (配送员知芸说, 经办人淑珍，): the word the segmenter cuts there, if it
-        # is two characters the dictionary does not know as an ordinary word. Unsure: privacy.unsure decides.
+        # A given name alone after a role word (配送员知芸说, 经办人淑珍，). Unsure: privacy.unsure decides.
         start = match.end()
-        if surname_at(text, start, rare_too=True):
-            continue  # a surname: the role-name rule above has looked at it
-        words = list(dictionary()[0].cut(text[start:start + 6]))
-        word = words[0] if words else ""
-        if len(word) == 1 and len(words) > 1 and len(words[1]) == 1 and not dictionary()[1].get(word + words[1]):
-            word += words[1]  # two characters the dictionary knows only one by one: 收件人昕 + 雨
-        elif len(word) == 3 and word[2] in _GIVEN_STOP:
-            word = word[:2]  # glued to the word after it: 骑手思恩未按时送达
-        end = start + len(word)
-        if len(word) != 2 or not _CJK_CHARS.fullmatch(word) or any(c in _GIVEN_STOP or c in _NOT_IN_NAME
-                                                                  for c in word):
-            continue
-        if dictionary()[1].get(word) and not (tag(word) or "").startswith("nr"):
-            continue  # 客服回复, 客服工号, 司机绕路: words of the dictionary that are not names
-        if end < len(text) and _CJK_CHARS.match(text, end) and not (
-                text[end] in _GIVEN_STOP or text[end] in _NOT_IN_NAME or is_word(text[end:end + 2])):
-            continue
-        yield Span(start, end, "named", unsure=True)
+        size = _given_name_at(text[start:start + 8])
+        if size:
+            yield Span(start, start + size, "named", unsure=True)
     for match in _NAMED.finditer(text):
         start, end = match.start("name"), match.end("name")
         if not (match["strong"] and match["sep"]) and not _SURNAME_AT_START.match(text, start):
