@@ -33,12 +33,12 @@ def test_the_evaluation_notices_a_scrubber_that_misses(monkeypatch: pytest.Monke
     assert "recall below 0.99 on held-out: id_card" in capsys.readouterr().out
 
 
-def test_issue_12_targets_that_are_met_stay_met() -> None:
+@pytest.mark.parametrize("seed", [2026, 5])
+def test_issue_12_targets_stay_met(seed: int) -> None:
     # Measured on text the scrubber's authors did not write (Faker and mimesis values in their own formats, hand-written
-    # staff notes held out from tuning, 1,000 grammar shapes). Third-party bare-name recall (0.83 on the staff notes)
-    # is below its 0.90 target and is printed by the evaluation, not asserted here.
-    figures = evaluate.new_figures(records=200, grammar_count=1000, seed=2026)
-    problems = [p for p in figures.problems() if "bare names recall" not in p]
-    assert problems == []
+    # staff notes held out from tuning, 1,000 grammar shapes), bare-name recall >= 0.90 included. Seed 5's
+    # identities were not read while the rules were written (docs/privacy.md).
+    figures = evaluate.new_figures(records=200, grammar_count=1000, seed=seed)
+    assert figures.problems() == []
     assert figures.over <= 0.01 and figures.damaged == []
     assert all(t.own_leaks == 0 for tallies in figures.corpora.values() for t in tallies.values())
