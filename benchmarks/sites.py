@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import yaml
@@ -28,13 +29,23 @@ def synthetic_records(root: Path, count: int, seed: int, published: int = 3) -> 
 
     `published` of every 4 records have a dated, approved notice; the others are drafts (no date).
     """
+    return [value for values in write_records(root, count, seed, published) for value in values]
+
+
+def write_records(root: Path, count: int, seed: int, published: int = 3) -> Iterator[list[str]]:
+    """Write the records of `synthetic_records` one at a time, yielding each one's private values once it is on disk.
+
+    Nothing is kept between records, so a caller that drops the values (`corpus`) writes a million records in the
+    memory of one. A number drawn twice (expected about once in a million records) is drawn again instead of
+    overwriting the earlier file; smaller corpora come out exactly as before.
+    """
     rng, p = random.Random(seed), Providers(seed)
-    values: list[str] = []
+    folder = root / "content/records/2026"
     for i in range(count):
         name, phone, ident = p.fake.name(), p.mobile_digits(), p.id18()
         address, email = p.address(), p.email()
         order, tracking, wechat = p.order().text, p.tracking().text, p.wechat().text
-        values += [name, phone, ident, address.private, email.value, order, tracking, wechat]
+        values = [name, phone, ident, address.private, email.value, order, tracking, wechat]
         surname = name[0]
         body = (f"经核查，{name}（{surname}女士，电话 {phone[:3]} {phone[3:7]} {phone[7:]}，身份证 {ident}）反映的订单 {order} "
                 f"属实。快递单号{tracking}，寄回地址{address.text}。联系邮箱 {email.value}，微信号：{wechat}。"
@@ -43,8 +54,11 @@ def synthetic_records(root: Path, count: int, seed: int, published: int = 3) -> 
         notice: dict[str, object] = {"publish": public, "title": f"关于{name}投诉的处理结果", "body": body}
         if public:
             notice["date"] = "2026-03-06"  # the rest are drafts: no date
+        number = numbers.generate(rng)
+        while (folder / f"{number}.yaml").exists():
+            number = numbers.generate(rng)
         data = {
-            "number": numbers.generate(rng), "received": "2026-03-01", "category": "false_advertising",
+            "number": number, "received": "2026-03-01", "category": "false_advertising",
             "channel": "in_app_report", "merchant": f"测试{SHOP_KINDS[i % len(SHOP_KINDS)]}{i % 97:02d}号店",
             "status": "resolved", "outcome": "refund",
             "history": [{"date": "2026-03-01", "status": "pending"},
@@ -56,9 +70,8 @@ def synthetic_records(root: Path, count: int, seed: int, published: int = 3) -> 
             "description": f"本人{name}，电话{phone}。",
             "notice": notice,
         }
-        file = root / f"content/records/2026/{data['number']}.yaml"
-        file.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
-    return values
+        (folder / f"{number}.yaml").write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
+        yield values
 
 
 GUIDE_PAGES = 50
@@ -72,5 +85,6 @@ def corpus(root: Path, records: int, seed: int = 21) -> Path:
     for i in range(len(guide), GUIDE_PAGES):
         (root / f"content/guide/{i + 10:02d}-extra-{i}.md").write_text(
             f"---\ntitle: 补充说明 {i}\norder: {i + 100}\n---\n{text[: 3000]}\n", "utf-8")
-    synthetic_records(root, records, seed=seed, published=2)
+    for _ in write_records(root, records, seed=seed, published=2):
+        pass  # streamed: at 1M records the values alone would be ~8M strings
     return root
