@@ -27,7 +27,8 @@ lint: $(STAMP)
 preview: $(STAMP)
 	$(VENV)/bin/kspages serve
 
-# The performance table of issue 7 (1k, 10k, 100k records; Hugo installed into a throw-away venv). Takes ~40 min.
+# The performance table of issue 7 and the targets of issue 14 (1k, 10k, 100k records; Hugo installed into a
+# throw-away venv). Takes ~40 min. 1M records, cold builds only: .venv/bin/python -m benchmarks.run --records 1000000 --cold-only
 bench: $(STAMP)
 	$(VENV)/bin/python -m benchmarks.run
 
