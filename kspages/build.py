@@ -9,7 +9,7 @@ import gc
 import hashlib
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -74,11 +74,13 @@ def load(root: Path, errors: list[ContentError], warnings: list[ContentError], a
         # Many new records (a first build): scrub their texts on every core first, then assemble as usual. Each
         # worker loads the name dictionary when a text needs it: loaded here first, it would be copied into every
         # later worker (the gates fork when this process holds the whole site), for no gain in time (measured).
-        jobs = scrub_jobs(settings, guide, records, as_of, cache.scrub, vocabulary)
-        cache.prefill({"scrub:" + key: job for key, job in jobs.items()})
-        # What the leak gate will look for, also on every core, while little else is in memory.
-        cache.prefill({cache.keep(r, "gate", functools.partial(_private_digest, r)): functools.partial(gate_forms, r)
-                       for r in records})
+        scrubs = scrub_jobs(settings, guide, records, as_of, cache.scrub, vocabulary)
+        jobs: dict[str, Callable[[], Any]] = {"scrub:" + key: job for key, job in scrubs.items()}
+        # What the leak gate will look for, in the same pass on every core (one fork, one wait), while little else
+        # is in memory.
+        jobs.update({cache.keep(r, "gate", functools.partial(_private_digest, r)): functools.partial(gate_forms, r)
+                     for r in records})
+        cache.prefill(jobs)
     public, masks = anonymise(settings, guide, records, as_of, cache.scrub, figures, vocabulary, cache.keep)
     if settings.unsure == "error":
         for mask in masks:
