@@ -22,6 +22,7 @@ from .lexicon import (
     ALL_COMPOUND_SURNAMES,
     ALL_SURNAMES,
     COMPOUND_SURNAMES,
+    GIVEN_STOP,
     HONORIFICS,
     SURNAMES,
     binds_left,
@@ -347,18 +348,17 @@ _FUNCTION_WORDS = ("关于", "对于", "由于", "针对", "至于", "鉴于", "
                    "为", "被", "把", "让", "叫", "请", "找", "据", "经", "由", "将", "问", "替", "帮", "陪", "等")
 # A surname that is also one of those words (于, 和, 向, 常...) starts a name only if no shorter name fits.
 _AMBIGUOUS = frozenset("于和向对为同与及把被让叫请找据经由将问替帮陪等跟给")
-_GIVEN_STOP = frozenset("的了是在和与及向对给跟把被为让请找叫称说问等将由据经于这那老")
 _HONORIFIC = re.compile("|".join(HONORIFICS))
 _NICKNAME = re.compile(f"(?P<role>{'|'.join(_ROLE_WORDS)})(?P<name>[小老阿]{_SURNAME})")
 _ROLE_BEFORE = re.compile(f"(?:{'|'.join(sorted(_ROLE_WORDS, key=len, reverse=True))})$")
 _ANY_SURNAME = f"(?:{'|'.join(ALL_COMPOUND_SURNAMES)}|[{ALL_SURNAMES}])"
-_NAME_THEN_BRACKET = re.compile(f"(?<![{_CJK}]){_SURNAME}[{_CJK}]{{1,2}}(?=[(（](?:{'|'.join(NAME_ROLES)})[)）])")
-_ROLE_NAME = re.compile(f"(?P<role>{'|'.join(sorted(NAME_ROLES, key=len, reverse=True))})"
+_ROLES = "|".join(sorted(NAME_ROLES, key=len, reverse=True))
+_NAME_THEN_BRACKET = re.compile(f"(?<![{_CJK}]){_SURNAME}[{_CJK}]{{1,2}}(?=[(（](?:{_ROLES})[)）])")
+_ROLE_NAME = re.compile(f"(?P<role>{_ROLES})"
                         f"(?:是|叫|名叫|为|[:：])?\\s*(?P<name>{_ANY_SURNAME}[{_CJK}]{{1,2}})")
 # A name written given name first, as forms with two name fields export it: 经办人昕欣 梁, 骑手玉朵 娄未按时送达.
-_GIVEN_FIRST = re.compile(f"(?P<role>{'|'.join(sorted(NAME_ROLES, key=len, reverse=True))})(?:是|叫|为|[:：])?\\s*"
-                          f"(?P<name>[{_CJK}]{{1,2}} (?:{'|'.join(ALL_COMPOUND_SURNAMES)}|[{ALL_SURNAMES}]))")
-_ROLE_THEN = re.compile(f"(?:{'|'.join(sorted(NAME_ROLES, key=len, reverse=True))})(?:是|叫|为|[:：])?\\s*(?=[{_CJK}])")
+_GIVEN_FIRST = re.compile(f"(?P<role>{_ROLES})(?:是|叫|为|[:：])?\\s*(?P<name>[{_CJK}]{{1,2}} {_ANY_SURNAME})")
+_ROLE_THEN = re.compile(f"(?:{_ROLES})(?:是|叫|为|[:：])?\\s*(?=[{_CJK}])")
 # After a word that introduces a name, two or three characters are a name whatever the surname; after a weaker one
 # ("本人", "用户") only when it starts with a common surname.
 _NAMED = re.compile(f"(?:(?P<strong>姓名|联系人|收件人|收货人|投诉人|举报人|我叫|名叫|户名|持卡人)|"
@@ -385,14 +385,14 @@ def _given_name_at(text: str) -> int:
     word = words[0] if words else ""
     if len(word) == 1 and len(words) > 1 and len(words[1]) == 1 and not dictionary()[1].get(word + words[1]):
         word += words[1]  # two characters the dictionary knows only one by one: 收件人昕 + 雨
-    elif len(word) == 3 and word[2] in _GIVEN_STOP:
+    elif len(word) == 3 and word[2] in GIVEN_STOP:
         word = word[:2]  # glued to the word after it: 骑手思恩未按时送达
-    if len(word) != 2 or not _CJK_CHARS.fullmatch(word) or any(c in _GIVEN_STOP or c in _NOT_IN_NAME for c in word):
+    if len(word) != 2 or not _CJK_CHARS.fullmatch(word) or any(c in GIVEN_STOP or c in _NOT_IN_NAME for c in word):
         return 0
     if dictionary()[1].get(word) and not (tag(word) or "").startswith("nr"):
         return 0  # 客服回复, 客服工号, 司机绕路: words of the dictionary that are not names
     if len(text) > 2 and _CJK_CHARS.match(text, 2) and not (
-            text[2] in _GIVEN_STOP or text[2] in _NOT_IN_NAME or is_word(text[2:4])):
+            text[2] in GIVEN_STOP or text[2] in _NOT_IN_NAME or is_word(text[2:4])):
         return 0
     return 2
 
@@ -413,7 +413,7 @@ def honorific_name(text: str, h: int) -> int | None:
         surname = surname_at(text, s)
         if not surname or size - surname > 2 or size - surname < 1 and surname == 1:
             continue
-        if any(c in _GIVEN_STOP for c in text[s + surname:h]):
+        if any(c in GIVEN_STOP for c in text[s + surname:h]):
             continue
         if any(text.startswith(w, s) and len(w) > 1 for w in _FUNCTION_WORDS) or any(
                 text.endswith(w, 0, s + 1) and len(w) > 1 for w in _FUNCTION_WORDS):
@@ -451,10 +451,10 @@ def _person(v: View) -> Iterator[Span]:
         yield Span(match.start(), match.end(), "named")  # 蒋涛（店主）: the bracketed role stays
     for match in _ROLE_NAME.finditer(text):
         start = match.start("name")
-        if text[start + 1] in _GIVEN_STOP or text.startswith(HONORIFICS, start + 1) or text[start] in _AMBIGUOUS:
+        if text[start + 1] in GIVEN_STOP or text.startswith(HONORIFICS, start + 1) or text[start] in _AMBIGUOUS:
             continue  # 客服的回复; 客服张先生 is found above; 售后和投诉: 和 is "and" there
         end = name_end(text, start)
-        while end - start > 2 and text[end - 1] in _GIVEN_STOP:
+        while end - start > 2 and text[end - 1] in GIVEN_STOP:
             end -= 1
         if is_word(text[start:end]):
             continue  # 快递员应当...: 应 is a surname, 应当 a word
@@ -462,7 +462,7 @@ def _person(v: View) -> Iterator[Span]:
     for match in _GIVEN_FIRST.finditer(text):
         start, end = match.span("name")
         if end < len(text) and _CJK_CHARS.match(text, end) and not (
-                text[end] in _GIVEN_STOP or text[end] in _NOT_IN_NAME or is_word(text[end:end + 2])):
+                text[end] in GIVEN_STOP or text[end] in _NOT_IN_NAME or is_word(text[end:end + 2])):
             continue  # 客服小李 王 ...: the "surname" begins a word that goes on
         yield Span(start, end, "named")
     for match in _ROLE_THEN.finditer(text):

@@ -232,8 +232,6 @@ def forms_of(value: PrivateValue) -> list[Form]:
         # A postcode written after the address (as Faker writes it, and some forms export it) is not part of the
         # street: without it, "兴安盟路A座" alone is still a form of "…兴安盟路A座 711146".
         street = _POSTCODE_AFTER.sub("", compact)
-        if street != compact:
-            forms.append(Form(street, kind, False, True))
         forms += [Form(t, kind, False, strong) for t, strong in _address_forms(street) if t != compact]
     elif kind == "plate":
         # 冀O-89504 is written 冀O89504, 冀O·89504 or 冀O 89504; a detector may not know the letter (O and I are not
@@ -340,10 +338,7 @@ class Matcher:
         self.digits = sorted((f for f in forms if f.digits), key=lambda f: -len(f.text))
         self.words = sorted((f for f in forms if not f.digits), key=lambda f: -len(f.text))
         # A text is searched only for the forms whose first character it holds (one set operation in C).
-        self._by_first: dict[str, list[Form]] = {}
-        for form in self.words:
-            self._by_first.setdefault(form.text[0], []).append(form)
-        self._firsts = frozenset(self._by_first)
+        self._firsts = frozenset(f.text[0] for f in self.words)
 
     def find(self, text: str) -> Iterator[Found]:
         """Every occurrence of a form in `text`, as spans of `text`."""
@@ -360,9 +355,7 @@ class Matcher:
         present_firsts = self._firsts.intersection(text) if self.words else ()
         if present_firsts:
             packed, index = compact(text)
-            candidates = self.words if len(present_firsts) == len(self._firsts) else sorted(
-                (f for c in present_firsts for f in self._by_first[c]), key=lambda f: -len(f.text))
-            for form in candidates:
+            for form in (f for f in self.words if f.text[0] in present_firsts):
                 for at in occurrences(packed, form.text):
                     end = at + len(form.text)
                     if not (form.text.isascii() and (_alnum(packed, at - 1) or _alnum(packed, end))):

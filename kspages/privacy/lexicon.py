@@ -87,19 +87,22 @@ def surname_at(text: str, i: int, rare_too: bool = False) -> int:
     return 1 if i < len(text) and text[i] in (ALL_SURNAMES if rare_too else SURNAMES) else 0
 
 
-# Characters that follow a name rather than end it: verbs of saying, particles, prepositions.
-_NOT_GIVEN = frozenset("的了是在和与及向对给跟把被为让请找叫称说问答讲表等将由据经于这那也都就还又已未不没并而")
+# Characters a given name does not hold: particles, prepositions, verbs of saying (客服的回复, 快递员王芳称).
+GIVEN_STOP = frozenset("的了是在和与及向对给跟把被为让请找叫称说问等将由据经于这那老")
+# Where the segmenter's words decide a name's end, the characters that follow a name rather than end it: the same,
+# and adverbs and more verbs of answering; 老 can end a name there (张老).
+_NOT_GIVEN = GIVEN_STOP - {"老"} | frozenset("答讲表也都就还又已未不没并而")
 
 
 def name_end(text: str, start: int) -> int:
     """Where a name that starts at `start` ends, as the segmenter cuts the words after it (2 to 4 characters)."""
-    jieba = dictionary()[0]
+    jieba, freq = dictionary()
     surname = surname_at(text, start, rare_too=True) or 1
     words = list(jieba.cut(text[start:start + 8]))
     first = len(words[0]) if words else 0
     if first == surname + 1 and len(words) > 2 and words[1][0] not in _NOT_GIVEN and not is_word(words[0]) and (
             len(words[1]) == 1 and len(words[2]) >= 2 or len(words[1]) == 2 and words[1][1] in _NOT_GIVEN
-            and not _jieba()[1].get(words[1])):
+            and not freq.get(words[1])):
         return start + surname + 2  # the last character cut off the name: 贲鹊 + 杏答复, 魏友 + 博称
     if surname + 1 <= first <= surname + 2:
         return start + first
