@@ -9,28 +9,20 @@ import gc
 import hashlib
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from . import cache as caching
-from . import parallel, read, search, stamp, stats
+from . import read, search, stamp, stats
 from .cache import Cache
 from .errors import BuildError, ContentError
 from .layout import ASSETS, GUIDE, OUTPUT, RECORDS, SETTINGS, TEMPLATES, guide_url, notice_url, page_file, shop_url
-from .model import (
-    FINAL_STATUSES,
-    Complaint,
-    GuidePage,
-    Settings,
-    check_unique_numbers,
-    validate_guide,
-    validate_record,
-    validate_settings,
-)
-from .privacy import TOKENS, KnownGate, Vocabulary, gate_forms, scan_patterns
-from .public import Mask, PublicSite, anonymise, publication, scrub_jobs
+from .model import Complaint, GuidePage, Settings, check_unique_numbers, validate_guide, validate_settings
+from .privacy import TOKENS, KnownGate, Vocabulary, scan_patterns
+from .public import Mask, PublicSite, site_of
+from .record import Context, RecordResult, map_record, unreadable
 from .render import Progress, Rendered, Renderer, Reuse, check_links, link_targets, render_site
 from .report import Report
 from .write import WriteReport, check_target, read_manifest, snapshot, sync
@@ -40,17 +32,23 @@ from .write import WriteReport, check_target, read_manifest, snapshot, sync
 class Loaded:
     """All sources of a site, validated and anonymised, before anything is rendered."""
 
-    records: list[Complaint]
+    results: list[RecordResult]  # one per usable record, by path, numbers unique
     public: PublicSite
     masks: list[Mask]
     vocabulary: Vocabulary
+
+    @property
+    def records(self) -> list[Complaint]:
+        """The validated records."""
+        return [r.record for r in self.results if r.record is not None]
 
 
 def load(root: Path, errors: list[ContentError], warnings: list[ContentError], as_of: dt.date,
          cache: Cache | None = None) -> Loaded:
     """Read and validate every source as of a date (for publication rules); append every problem found.
 
-    Every source is read and validated on every call; `cache` only spares parsing and scrubbing unchanged input.
+    Every source is read and validated on every call; `cache` only spares mapping a record whose bytes, context
+    and publication day are unchanged.
     """
     cache = cache or Cache()
     settings_file = root / SETTINGS
@@ -58,68 +56,24 @@ def load(root: Path, errors: list[ContentError], warnings: list[ContentError], a
                                  if settings_file.is_file() else None, errors)
     guide = validate_guide([cache.source(root, f, read.parse_markdown_file)
                             for f in read.find_files(root, GUIDE, "*.md")], errors)
-    records: list[Complaint] = []
-    files = [f for f in read.find_paths(root, RECORDS, "*.y*ml") if f.endswith((".yaml", ".yml"))]
-    for record, problems in cache.sources_of(root, files, record_of, _unreadable):
-        errors.extend(problems)
-        if record is not None:
-            records.append(record)
-    records = check_unique_numbers(records, errors)
-    # Ratings count only where the notice is published, on the statistics page and in guide quotes alike.
-    published = {r.number for r in records if publication(r, settings, as_of) == "published"}
-    figures = stats.compute(records, as_of, published)
-    guide = stats.fill_guide(guide, figures, errors)
     vocabulary = _vocabulary(root, settings, guide)
-    if cache.parsed >= parallel.MINIMUM:
-        # Many new records (a first build): scrub their texts on every core first, then assemble as usual. Each
-        # worker loads the name dictionary when a text needs it: loaded here first, it would be copied into every
-        # later worker (the gates fork when this process holds the whole site), for no gain in time (measured).
-        scrubs = scrub_jobs(settings, guide, records, as_of, cache.scrub, vocabulary)
-        jobs: dict[str, Callable[[], Any]] = {"scrub:" + key: job for key, job in scrubs.items()}
-        # What the leak gate will look for, in the same pass on every core (one fork, one wait), while little else
-        # is in memory.
-        jobs.update({cache.keep(r, "gate", functools.partial(_private_digest, r)): functools.partial(gate_forms, r)
-                     for r in records})
-        cache.prefill(jobs)
-    public, masks = anonymise(settings, guide, records, as_of, cache.scrub, figures, vocabulary, cache.keep)
-    if settings.unsure == "error":
-        for mask in masks:
-            for hit in (*mask.hits, *mask.kept):
-                if not hit.sure:
-                    errors.append(ContentError(mask.path, mask.line, f"'{mask.field}' may name a person "
-                                               f"(found by the name dictionary, not by a role word)",
-                                               "'kspages check --show' shows it: write a role (消费者, 快递员...) "
-                                               "instead, or set 'privacy: unsure: hide' in content/site.yaml"))
-    for r in records:
-        if r.notice is None:
-            continue
-        dated = r.notice.date is not None and r.notice.date <= as_of
-        tombstone = " and its page says it was withdrawn" if dated else ""
-        if r.notice.publish and r.status not in FINAL_STATUSES:
-            warnings.append(ContentError(r.path, r.notice.lines.get("publish"),
-                                         f"notice approved but not published: status is '{r.status}'{tombstone}",
-                                         "a notice is published once the complaint is resolved, rejected or "
-                                         "withdrawn"))
-        elif not r.notice.publish and dated:
-            warnings.append(ContentError(r.path, r.notice.lines.get("date"),
-                                         f"notice dated {r.notice.date} is withdrawn: its page says only that",
-                                         "that is how a published notice is taken down; if this is a draft that "
-                                         "was never published, leave out 'date' instead"))
-    return Loaded(records=records, public=public, masks=masks, vocabulary=vocabulary)
-
-
-def _private_digest(record: Complaint) -> str:
-    return caching.digest("gate", repr(record.private))
-
-
-def record_of(rel: str, raw: bytes) -> tuple[Complaint | None, list[ContentError]]:
-    """A record file's bytes, parsed and validated: the record (None if unusable) and every problem found."""
-    problems: list[ContentError] = []
-    return validate_record(read.parse_yaml_file(rel, raw), problems), problems
-
-
-def _unreadable(rel: str, errors: list[ContentError]) -> tuple[Complaint | None, list[ContentError]]:
-    return None, errors
+    context = Context(settings, vocabulary, as_of)
+    files = [f for f in read.find_paths(root, RECORDS, "*.y*ml") if f.endswith((".yaml", ".yml"))]
+    results: list[RecordResult] = []
+    for result in cache.sources_of(root, files, functools.partial(map_record, context), unreadable, context.key,
+                                   lambda result: result.holds_on(as_of)):
+        errors.extend(result.errors)
+        warnings.extend(result.warnings)
+        if result.record is not None:
+            results.append(result)
+    unique = {id(r) for r in check_unique_numbers([r.record for r in results if r.record], errors)}
+    results = [r for r in results if id(r.record) in unique]
+    # Ratings count only where the notice is published, on the statistics page and in guide quotes alike.
+    published = {r.public.status.number for r in results if r.public and r.public.state == "published"}
+    figures = stats.compute([r.record for r in results if r.record], as_of, published)
+    guide = stats.fill_guide(guide, figures, errors)
+    public, masks = site_of(settings, guide, (r.public for r in results if r.public), figures)
+    return Loaded(results=results, public=public, masks=masks, vocabulary=vocabulary)
 
 
 def _vocabulary(root: Path, settings: Settings, guide: list[GuidePage]) -> Vocabulary:
@@ -181,10 +135,10 @@ def render_all(root: Path, loaded: Loaded, errors: list[ContentError], reuse: Re
     for path in digests.keys() - outputs.keys():
         del digests[path]
     sha = rendered.sha = {path: digests[path][1] for path in outputs}
-    values = {id(r): cache.keep(r, "gate", functools.partial(_private_digest, r)) for r in loaded.records}
-    gate = KnownGate(loaded.records, lambda r: cache.memo(values[id(r)], lambda: gate_forms(r)),
+    forms = {id(r.record): list(r.gate) for r in loaded.results}
+    gate = KnownGate(loaded.records, lambda record: forms[id(record)],
                      lambda key, make: cache.memo("~" + caching.digest("automaton", key), make),
-                     caching.digest(*sorted(values.values())), loaded.vocabulary)
+                     caching.digest(*sorted(r.values for r in loaded.results)), loaded.vocabulary)
     known_key = {path: caching.digest("known", sha[path], gate.digest, loaded.vocabulary.digest) for path in outputs}
     # The search index's term shards are read as their terms, without the postings kspages computes beside them.
     unscanned = {path: search.gate_view(path, data)

@@ -1,8 +1,8 @@
-"""What a build can reuse from the last one: parsed sources and scrubbed text, keyed by digests of their inputs.
+"""What a build can reuse from the last one: what was made of each source, keyed by digests of its inputs.
 
-Freshness is a digest of the bytes, never an mtime: a file is re-read and hashed on every build (cheap), and parsed
-again only when its hash changed (the expensive part). Scrubbed text is keyed by the record's private values, the
-privacy settings and the text itself. Entries not used by a build are dropped when it is saved.
+Freshness is a digest of the bytes, never an mtime: a file is re-read and hashed on every build (cheap), and mapped
+again only when its hash changed (the expensive part), or what it was mapped with, or the day it was mapped for has
+passed. Entries not used by a build are dropped when it is saved.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from typing import Any, TypeVar, cast
 
 from . import __version__, parallel, read
 from .errors import ContentError
-from .privacy import Scrubbed
 from .stamp import FOLDER, RACY_NS
 
 T = TypeVar("T")
@@ -50,7 +49,7 @@ def digest(*parts: str) -> str:
 
 @dataclass
 class Cache:
-    """Parsed sources and scrubbed texts of the last build, and which of them this build used."""
+    """What was made of each source and memoised results of the last build, and which of them this build used."""
 
     sources: dict[str, tuple[str, Any]] = field(default_factory=dict)  # what was made of each file, by its digest
     memos: dict[str, Any] = field(default_factory=dict)  # results of pure functions by a digest of their inputs
@@ -66,7 +65,7 @@ class Cache:
     _recording: list[set[str]] = field(default_factory=list, repr=False)
     # Size, inode, mtime and ctime of each source when it was last read: memory only. A session re-reads a file
     # only when they change; a new process reads and hashes everything.
-    seen: dict[str, tuple[int, int, int, int]] = field(default_factory=dict, repr=False)
+    seen: dict[str, tuple[int, int, int, int, str]] = field(default_factory=dict, repr=False)
 
     def source(self, root: Path, file: Path, parse: Callable[[str, bytes], read.Source]) -> read.Source:
         """The parsed file, reused when its bytes are unchanged."""
@@ -85,11 +84,13 @@ class Cache:
         return parsed
 
     def sources_of(self, root: Path, files: list[str], parse: Callable[[str, bytes], T],
-                   unreadable: Callable[[str, list[ContentError]], T]) -> list[T]:
+                   unreadable: Callable[[str, list[ContentError]], T], context: str = "",
+                   holds: Callable[[T], bool] = lambda result: True) -> list[T]:
         """What `parse` makes of each file's bytes (a file that cannot be read gives `unreadable(path, errors)`),
-        reused while the bytes are the same; files parsed anew are parsed on every core when there are many.
+        reused while the bytes and `context` (a digest of whatever else `parse` depends on) are the same and
+        `holds(result)`; files parsed anew are parsed on every core when there are many.
 
-        Only `parse`'s result is kept: for records that is the validated record, not the YAML tree it came from.
+        Only `parse`'s result is kept: for records that is the map's result, not the YAML tree it came from.
         """
         found: list[T | None] = []
         todo: list[tuple[int, str, str, bytes]] = []
@@ -101,21 +102,22 @@ class Cache:
             except OSError:
                 stat = None
             cached = self.sources.get(rel)
-            if stat is not None and cached is not None and self.seen.get(rel) == stat:
+            if cached is not None and not holds(cached[1]):
+                cached = None
+            if stat is not None and cached is not None and self.seen.get(rel) == (*stat, context):
                 self.used_sources.add(rel)
                 found.append(cached[1])
                 continue
             self.seen.pop(rel, None)
             # A file changed within the file system clock's resolution could change again unseen: not trusted.
             if stat is not None and now - stat[3] > RACY_NS:
-                self.seen[rel] = stat
+                self.seen[rel] = (*stat, context)
             rel, raw, errors = read.read_at(root, rel)
             if raw is None:
                 found.append(unreadable(rel, errors))
                 continue
-            key = digest(parse.__qualname__, hashlib.sha256(raw).hexdigest())
+            key = digest(getattr(parse, "__qualname__", ""), context, hashlib.sha256(raw).hexdigest())
             self.used_sources.add(rel)
-            cached = self.sources.get(rel)
             if cached is not None and cached[0] == key:
                 found.append(cached[1])
             else:
@@ -173,10 +175,6 @@ class Cache:
             self.memos[key] = value
             self.changed = self.changed or not key.startswith("~")
 
-    def scrub(self, key: str, compute: Callable[[], Scrubbed]) -> Scrubbed:
-        """A scrubbed text, computed once per distinct input."""
-        return self.memo("scrub:" + key, compute)
-
     def is_clean(self, key: str) -> bool:
         """Whether an output with this digest passed the pattern gate before."""
         self.used_clean.add(key)
@@ -202,11 +200,12 @@ class Cache:
         self.changed = self.changed or sizes != (len(self.sources), len(self.memos), len(self.clean))
 
 
-FORMAT = 12  # bump when the shape of Cache changes, or what a parse yields (7: yes/no stay text, YAML 1.2 booleans;
+FORMAT = 13  # bump when the shape of Cache changes, or what a parse yields (7: yes/no stay text, YAML 1.2 booleans;
 # 8: the gate keeps identity.Form objects; 9: numbers with a leading zero, a colon or an underscore stay text;
 # 10: records may carry merchant_reply and feedback, so a memoised validation of such a file is no longer an error;
 # 11: the scrubber drops a name after a role word without a token, and knows a plate in every spelling;
-# 12: names in the shapes other generators write, addresses with a postcode)
+# 12: names in the shapes other generators write, addresses with a postcode;
+# 13: a record file's entry is the map's RecordResult, keyed by the map's context too)
 
 
 def _file(root: Path) -> Path:

@@ -9,14 +9,9 @@ the scrubber first, and every replacement is reported so staff can fix the sourc
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import hashlib
-from collections.abc import Callable
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import cast
 
-from . import __version__
-from .cache import Keep, Memo, no_keep, no_memo
 from .codes import CODES
 from .layout import notice_url, shop_url
 from .model import FINAL_STATUSES, Complaint, GuidePage, Settings
@@ -234,27 +229,14 @@ def _line(key_line: int | None, text: str, start: int) -> int | None:
 class _FieldScrubber:
     """Scrubs one record's public fields and notes every replacement, with its line, in `masks`."""
 
-    def __init__(self, record: Complaint, settings: Settings, masks: list[Mask], memo: Memo,
-                 vocabulary: Vocabulary) -> None:
-        self.record, self.settings, self.masks, self.memo = record, settings, masks, memo
-        self.vocabulary = vocabulary
-        self._scrubber: Scrubber | None = None
-        # Everything a scrubbed text depends on besides the text: the record's private values, the privacy settings
-        # and the site's own words.
-        self.key = hashlib.sha256(repr((__version__, settings.people, settings.allow, settings.unsure,
-                                        vocabulary.digest, record.merchant,
-                                        [(p.field, p.value) for p in record.private])).encode()).hexdigest()
-
-    def _scrub(self, text: str) -> Scrubbed:
-        if self._scrubber is None:
-            # The record's merchant is a shop, never a person, wherever its name appears in the record's text.
-            self._scrubber = Scrubber(self.record.private, self.settings.people, self.settings.allow, self.vocabulary,
-                                      self.settings.unsure, (self.record.merchant,))
-        return self._scrubber.scrub(text)
+    def __init__(self, record: Complaint, settings: Settings, masks: list[Mask], vocabulary: Vocabulary) -> None:
+        self.record, self.masks = record, masks
+        # The record's merchant is a shop, never a person, wherever its name appears in the record's text.
+        self.scrubber = Scrubber(record.private, settings.people, settings.allow, vocabulary, settings.unsure,
+                                 (record.merchant,))
 
     def __call__(self, text: str, field: str, key_line: int | None) -> Scrubbed:
-        key = hashlib.sha256(f"{self.key}\n{text}".encode()).hexdigest()
-        result: Scrubbed = self.memo(key, lambda: self._scrub(text))
+        result = self.scrubber.scrub(text)
         lines: dict[int | None, tuple[list[Hit], list[Hit]]] = {}
         for hit in result.hits:
             lines.setdefault(_line(key_line, text, hit.start), ([], []))[0].append(hit)
@@ -265,52 +247,40 @@ class _FieldScrubber:
         return result
 
 
-class _Unknown(Exception):
-    """Raised by a dry run's memo: this text has not been scrubbed yet."""
+@dataclass(frozen=True)
+class RecordPublic:
+    """What one record shows the public on a day: its status entry, its notice if published, and what was hidden."""
+
+    status: StatusEntry
+    notice: PublicNotice | None
+    state: str | None  # as `publication` says: "published", "withdrawn" or None
+    masks: tuple[Mask, ...]
 
 
-def _unknown() -> Scrubbed:
-    raise _Unknown
+def turning_days(record: Complaint, settings: Settings) -> tuple[dt.date, ...]:
+    """The days on which `record_public` of this record can change: before, on and after each it may differ."""
+    days = {day for day in (record.notice and record.notice.date, record.merchant_reply and record.merchant_reply.date,
+                            record.feedback and record.feedback.date) if day}
+    decided = decided_on(record)
+    if decided is not None:
+        days.add(decided + dt.timedelta(days=settings.delay_days))
+    return tuple(sorted(days))
 
 
-def scrub_jobs(settings: Settings, guide: list[GuidePage], records: list[Complaint], as_of: dt.date,
-               memo: Memo, vocabulary: Vocabulary | None = None) -> dict[str, Callable[[], Scrubbed]]:
-    """The scrubbing `anonymise` would do that `memo` does not hold yet, by memo key: to run in parallel first."""
-    jobs: dict[str, Callable[[], Scrubbed]] = {}
-
-    def collect(key: str, compute: Callable[[], Scrubbed]) -> Scrubbed:
-        try:
-            return cast(Scrubbed, memo(key, _unknown))
-        except _Unknown:
-            jobs[key] = compute
-            return Scrubbed("", ())
-    anonymise(settings, guide, records, as_of, collect, None, vocabulary)
-    return jobs
-
-
-def anonymise(settings: Settings, guide: list[GuidePage], records: list[Complaint], as_of: dt.date,
-              memo: Memo = no_memo, stats: Stats | None = None,
-              vocabulary: Vocabulary | None = None, keep: Keep = no_keep) -> tuple[PublicSite, list[Mask]]:
-    """Build the public site model from validated sources, and say what the scrubber replaced where.
-
-    `keep` may hand back a record's public parts from the last build when the record is the same object and the
-    settings, vocabulary and date are the same.
-    """
+def site_of(settings: Settings, guide: list[GuidePage], records: Iterable[RecordPublic], stats: Stats | None = None
+            ) -> tuple[PublicSite, list[Mask]]:
+    """The public site model from every record's public parts, and what the scrubber replaced where."""
     notices: list[PublicNotice] = []
     statuses: list[StatusEntry] = []
     withdrawn: list[str] = []
     masks: list[Mask] = []
-    vocabulary = vocabulary or Vocabulary()
-    context = hashlib.sha256(repr((__version__, settings, vocabulary.digest, as_of)).encode()).hexdigest()
-    for record in records:
-        entry, notice, state, found = keep(record, "public:" + context, functools.partial(
-            _public, record, settings, as_of, memo, vocabulary))
-        statuses.append(entry)
-        masks.extend(found)
-        if state == "withdrawn":
-            withdrawn.append(record.number)
-        if notice is not None:
-            notices.append(notice)
+    for part in records:
+        statuses.append(part.status)
+        masks.extend(part.masks)
+        if part.state == "withdrawn":
+            withdrawn.append(part.status.number)
+        if part.notice is not None:
+            notices.append(part.notice)
     notices.sort(key=lambda n: (n.date, n.number), reverse=True)
     statuses.sort(key=lambda s: s.number)
     masks.sort(key=lambda m: (m.path, m.line or 0, m.field))
@@ -319,11 +289,10 @@ def anonymise(settings: Settings, guide: list[GuidePage], records: list[Complain
     return site, masks
 
 
-def _public(record: Complaint, settings: Settings, as_of: dt.date, memo: Memo, vocabulary: Vocabulary
-            ) -> tuple[StatusEntry, PublicNotice | None, str | None, list[Mask]]:
+def record_public(record: Complaint, settings: Settings, as_of: dt.date, vocabulary: Vocabulary) -> RecordPublic:
     """One record's status entry, published notice (if any), publication state and what was hidden where."""
     masks: list[Mask] = []
-    scrub = _FieldScrubber(record, settings, masks, memo, vocabulary)
+    scrub = _FieldScrubber(record, settings, masks, vocabulary)
     state = publication(record, settings, as_of)
     notes = [scrub(h.note, f"history[{i}].note", h.line) for i, h in enumerate(record.history, start=1)]
     merchant = scrub(record.merchant, "merchant", record.lines.get("merchant"))
@@ -349,14 +318,14 @@ def _public(record: Complaint, settings: Settings, as_of: dt.date, memo: Memo, v
             feedback = PublicFeedback(rating=fb.rating, comment=comment.text, date=fb.date)
             extra_hidden += comment.hidden
     if record.notice is None:
-        return entry, None, state, masks
+        return RecordPublic(entry, None, state, tuple(masks))
     # Drafts are scrubbed too, so `kspages check` shows staff what would go before they approve a notice.
     lines = record.notice.lines
     title = scrub(record.notice.title, "notice.title", lines.get("title"))
     body = scrub(record.notice.body, "notice.body", lines.get("body"))
     if state != "published" or not record.notice.date:
-        return entry, None, state, masks
+        return RecordPublic(entry, None, state, tuple(masks))
     hidden = title.hidden + body.hidden + merchant.hidden + sum(n.hidden for n in notes) + extra_hidden
-    return entry, PublicNotice(number=record.number, url=notice_url(record.number), date=record.notice.date,
-                               title=title.text, body=body.text, hidden=hidden, status=entry,
-                               merchant_reply=reply, feedback=feedback), state, masks
+    return RecordPublic(entry, PublicNotice(number=record.number, url=notice_url(record.number),
+                                            date=record.notice.date, title=title.text, body=body.text, hidden=hidden,
+                                            status=entry, merchant_reply=reply, feedback=feedback), state, tuple(masks))

@@ -1,0 +1,98 @@
+"""The map: one record file's bytes in, everything the rest of the build needs of that record out.
+
+`map_record` is pure (no I/O, no global state, picklable in and out), so the engine may run it on any core, or
+later on a cluster (`dask.bag.from_sequence(files).map(...)`), and may keep its result for as long as the file's
+bytes, the `Context` and the day stay inside what the result says it `holds_on`.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import functools
+import hashlib
+from dataclasses import dataclass
+
+from . import __version__, read
+from .errors import ContentError
+from .model import FINAL_STATUSES, Complaint, PrivateValue, Settings, validate_record
+from .privacy import Form, Vocabulary, gate_forms
+from .public import RecordPublic, record_public, turning_days
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every record's result depends on besides its own bytes: the settings, the site's words and the day."""
+
+    settings: Settings
+    vocabulary: Vocabulary
+    as_of: dt.date
+
+    @functools.cached_property
+    def key(self) -> str:
+        """A digest of all of it but the day (a result says itself on which days it holds)."""
+        return hashlib.sha256(repr((__version__, self.settings, self.vocabulary.digest)).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class RecordResult:
+    """One record file, read, validated and anonymised: what it shows, what it hides, what the gate looks for."""
+
+    path: str
+    errors: tuple[ContentError, ...]  # the file's problems; with any, the build fails
+    record: Complaint | None = None  # None when the file is unusable
+    public: RecordPublic | None = None
+    warnings: tuple[ContentError, ...] = ()
+    gate: tuple[tuple[PrivateValue, Form], ...] = ()  # every strong form of every private value (privacy.gate_forms)
+    values: str = ""  # a digest of the private values: names what `gate` was made from
+    since: dt.date = dt.date.min  # the result is the same for every day from `since` to the day before `until`
+    until: dt.date = dt.date.max
+
+    def holds_on(self, day: dt.date) -> bool:
+        """Whether mapping the same bytes in the same context on `day` would give this very result."""
+        return self.since <= day < self.until
+
+
+def map_record(context: Context, rel: str, raw: bytes) -> RecordResult:
+    """A record file's bytes, parsed, validated and anonymised as of `context.as_of`."""
+    problems: list[ContentError] = []
+    record = validate_record(read.parse_yaml_file(rel, raw), problems)
+    if record is None:
+        return RecordResult(rel, tuple(problems))
+    settings, as_of = context.settings, context.as_of
+    public = record_public(record, settings, as_of, context.vocabulary)
+    if settings.unsure == "error":
+        for mask in public.masks:
+            for _ in (hit for hit in (*mask.hits, *mask.kept) if not hit.sure):
+                problems.append(ContentError(mask.path, mask.line, f"'{mask.field}' may name a person "
+                                             f"(found by the name dictionary, not by a role word)",
+                                             "'kspages check --show' shows it: write a role (消费者, 快递员...) "
+                                             "instead, or set 'privacy: unsure: hide' in content/site.yaml"))
+    days = turning_days(record, settings)
+    after = bisect.bisect_right(days, as_of)
+    return RecordResult(rel, tuple(problems), record, public, _warnings(record, as_of), tuple(gate_forms(record)),
+                        hashlib.sha256(repr(record.private).encode()).hexdigest(),
+                        days[after - 1] if after else dt.date.min, days[after] if after < len(days) else dt.date.max)
+
+
+def unreadable(rel: str, errors: list[ContentError]) -> RecordResult:
+    """The result of a record file that could not be read."""
+    return RecordResult(rel, tuple(errors))
+
+
+def _warnings(record: Complaint, as_of: dt.date) -> tuple[ContentError, ...]:
+    notice = record.notice
+    if notice is None:
+        return ()
+    dated = notice.date is not None and notice.date <= as_of
+    tombstone = " and its page says it was withdrawn" if dated else ""
+    if notice.publish and record.status not in FINAL_STATUSES:
+        return (ContentError(record.path, notice.lines.get("publish"),
+                             f"notice approved but not published: status is '{record.status}'{tombstone}",
+                             "a notice is published once the complaint is resolved, rejected or withdrawn"),)
+    if not notice.publish and dated:
+        return (ContentError(record.path, notice.lines.get("date"),
+                             f"notice dated {notice.date} is withdrawn: its page says only that",
+                             "that is how a published notice is taken down; if this is a draft that was never "
+                             "published, leave out 'date' instead"),)
+    return ()

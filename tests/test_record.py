@@ -1,0 +1,79 @@
+"""The map (record.map_record): one record file in, one picklable result out, and the days that result holds on."""
+
+from __future__ import annotations
+
+import datetime as dt
+import pickle
+from pathlib import Path
+
+import pytest
+
+from kspages import build
+from kspages.cache import Cache
+from kspages.model import Settings
+from kspages.privacy import Vocabulary
+from kspages.record import Context, map_record
+from kspages.write import snapshot
+from tests.conftest import N1, N2, MakeSite, record
+
+DAY = dt.date(2026, 11, 30)
+REPLY = "merchant_reply: {date: 2026-04-02, text: 已为消费者办理退款。}\n"
+
+
+def context(day: dt.date = DAY, delay: int = 0) -> Context:
+    return Context(Settings(title="t", base_url="https://example.org/", delay_days=delay), Vocabulary(), day)
+
+
+def test_a_result_is_the_same_after_a_round_trip_through_pickle() -> None:
+    result = map_record(context(), f"content/records/2026/{N1}.yaml", record(extra=REPLY).encode())
+    assert result.errors == () and result.record is not None and result.public is not None
+    assert result.public.notice is not None and "张伟" not in repr(result.public)
+    assert pickle.loads(pickle.dumps(result)) == result
+
+
+def test_a_broken_file_gives_its_errors_and_no_record() -> None:
+    result = map_record(context(), "content/records/x.yaml", b"number: [\n")
+    assert result.record is None and result.public is None
+    assert [(e.path, e.line) for e in result.errors] == [("content/records/x.yaml", 2)]
+
+
+@pytest.mark.parametrize("delay", [0, 10])
+def test_a_result_holds_only_while_mapping_again_would_give_the_same(delay: int) -> None:
+    # Decided 2026-03-20, notice dated 2026-03-21, reply dated 2026-04-02: what the record shows can change on those
+    # days (the decision's with its delay), and on no other.
+    raw = record(extra=REPLY).encode()
+    turning = {dt.date(2026, 3, 21), dt.date(2026, 4, 2), dt.date(2026, 3, 20) + dt.timedelta(days=delay)}
+    day, held, changed = dt.date(2026, 3, 1), 0, 0
+    while day < dt.date(2026, 5, 1):
+        here, nxt = map_record(context(day, delay), "r.yaml", raw), day + dt.timedelta(days=1)
+        there = map_record(context(nxt, delay), "r.yaml", raw)
+        same = (here.public, here.warnings, here.errors) == (there.public, there.warnings, there.errors)
+        assert same or not here.holds_on(nxt), f"kept past {day}: {nxt} shows something else"
+        assert here.holds_on(nxt) or nxt in turning, f"mapped again on {nxt} for nothing"
+        held += here.holds_on(nxt)
+        changed += not same
+        day = nxt
+    assert changed >= 2 and held >= 58
+
+
+def test_a_kept_result_is_mapped_again_once_its_day_has_passed(make_site: MakeSite, tmp_path: Path) -> None:
+    # One cache over several days, as a session or a daily build has it: each day's output is a clean build's.
+    root = make_site({f"content/records/2026/{N2}.yaml": record(N2).replace("2026-03-21", "2026-03-25")})
+    cache = Cache()
+    for day in (dt.date(2026, 3, 20), dt.date(2026, 3, 22), dt.date(2026, 3, 26), dt.date(2026, 3, 22)):
+        build.build(root, root / "output", day, cache)
+        build.build(root, tmp_path / day.isoformat(), day, Cache())
+        assert snapshot(root / "output") == snapshot(tmp_path / day.isoformat()), day
+    assert (root / "output" / "notices" / N1 / "index.html").exists()
+    assert not (root / "output" / "notices" / N2 / "index.html").exists()
+
+
+def test_a_kept_result_is_mapped_again_when_the_settings_change(make_site: MakeSite) -> None:
+    root = make_site()
+    cache = Cache()
+    build.build(root, root / "output", DAY, cache)
+    assert (root / "output" / "notices" / N1 / "index.html").exists()
+    (root / "content/site.yaml").write_text((root / "content/site.yaml").read_text("utf-8")
+                                            + "publication:\n  delay_days: 1000\n", "utf-8")
+    build.build(root, root / "output", DAY, cache)
+    assert not (root / "output" / "notices" / N1 / "index.html").exists()
