@@ -11,6 +11,7 @@ import functools
 import hashlib
 import os
 import pickle
+import sqlite3
 import tempfile
 import time
 from collections.abc import Callable
@@ -47,6 +48,69 @@ def digest(*parts: str) -> str:
     return h.hexdigest()
 
 
+class Store:
+    """The map's results on disk: one row per source file (the key it was made with, the result pickled), in SQLite.
+
+    A build writes the rows it computed and deletes those of files that are gone, rather than rewriting them all;
+    each row says what it was made from, so a row is used only when its key is the one wanted. Losing it (or a row)
+    costs only time: any error reads as "not there".
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._db: sqlite3.Connection | None = None
+
+    def _connect(self) -> sqlite3.Connection:
+        if self._db is None:
+            self.path.parent.mkdir(exist_ok=True)
+            self._db = sqlite3.connect(self.path, timeout=10, check_same_thread=False)
+            # A cache: after a crash it is rebuilt, so the disk need not be waited for.
+            self._db.execute("PRAGMA synchronous=OFF")
+            self._db.execute("CREATE TABLE IF NOT EXISTS results (path TEXT PRIMARY KEY, key TEXT NOT NULL, "
+                             "result BLOB NOT NULL)")
+        return self._db
+
+    def get(self, path: str, key: str) -> bytes | None:
+        """The pickled result of `path` if it was made with `key`."""
+        try:
+            row = self._connect().execute("SELECT result FROM results WHERE path = ? AND key = ?",
+                                          (path, key)).fetchone()
+        except sqlite3.Error as exc:
+            self._fail(exc)
+            return None
+        return None if row is None else bytes(row[0])
+
+    def write(self, rows: dict[str, tuple[str, bytes]], keep: set[str]) -> None:
+        """Store `rows` ({path: (key, pickled result)}) and drop the rows of paths not in `keep`."""
+        try:
+            db = self._connect()
+            with db:
+                gone = [(path,) for (path,) in db.execute("SELECT path FROM results") if path not in keep]
+                db.executemany("DELETE FROM results WHERE path = ?", gone)
+                db.executemany("INSERT OR REPLACE INTO results (path, key, result) VALUES (?, ?, ?)",
+                               [(path, key, blob) for path, (key, blob) in rows.items()])
+        except sqlite3.Error as exc:
+            self._fail(exc)
+
+    def close(self) -> None:
+        """Close the connection (before a fork: a child must not inherit it); the next call opens it again."""
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+    def _fail(self, exc: sqlite3.Error) -> None:
+        self.close()
+        # Busy or locked (another kspages writing): this build goes without. Anything else (not a database, a
+        # damaged file): start again from nothing.
+        if not isinstance(exc, sqlite3.OperationalError):
+            self.path.unlink(missing_ok=True)
+
+
+def _pickled(parse: Callable[[str, bytes], Any], rel: str, raw: bytes) -> bytes:
+    # Run where the job runs: the bytes go to the store as they are, not pickled again by the parent.
+    return pickle.dumps(parse(rel, raw), protocol=pickle.HIGHEST_PROTOCOL)
+
+
 @dataclass
 class Cache:
     """What was made of each source and memoised results of the last build, and which of them this build used."""
@@ -66,6 +130,11 @@ class Cache:
     # Size, inode, mtime and ctime of each source when it was last read: memory only. A session re-reads a file
     # only when they change; a new process reads and hashes everything.
     seen: dict[str, tuple[int, int, int, int, str]] = field(default_factory=dict, repr=False)
+    # Where `sources_of`'s results live between processes (None: memory only), those of its files, and the rows
+    # computed since the last save: memory only, the rows are in the store, not in the pickle.
+    store: Store | None = field(default=None, repr=False)
+    stored: set[str] = field(default_factory=set, repr=False)
+    pending: dict[str, tuple[str, bytes]] = field(default_factory=dict, repr=False)
 
     def source(self, root: Path, file: Path, parse: Callable[[str, bytes], read.Source]) -> read.Source:
         """The parsed file, reused when its bytes are unchanged."""
@@ -118,6 +187,13 @@ class Cache:
                 continue
             key = digest(getattr(parse, "__qualname__", ""), context, hashlib.sha256(raw).hexdigest())
             self.used_sources.add(rel)
+            self.stored.add(rel)
+            if (cached is None or cached[0] != key) and self.store is not None:
+                blob = self.store.get(rel, key)
+                result = None if blob is None else pickle.loads(blob)  # written by this program, see load()
+                cached = None if result is None or not holds(result) else (key, result)
+                if cached is not None:
+                    self.sources[rel] = cached
             if cached is not None and cached[0] == key:
                 found.append(cached[1])
             else:
@@ -125,7 +201,14 @@ class Cache:
                 found.append(None)
         self.parsed += len(todo)
         self.changed = self.changed or bool(todo)
-        parsed = parallel.run_all([functools.partial(parse, rel, raw) for _, rel, _, raw in todo])
+        if self.store is None:
+            parsed = parallel.run_all([functools.partial(parse, rel, raw) for _, rel, _, raw in todo])
+        else:
+            self.store.close()
+            blobs = parallel.run_all([functools.partial(_pickled, parse, rel, raw) for _, rel, _, raw in todo])
+            for (_, rel, key, _), blob in zip(todo, blobs, strict=True):
+                self.pending[rel] = (key, blob)
+            parsed = [pickle.loads(blob) for blob in blobs]
         for (index, rel, key, _), result in zip(todo, parsed, strict=True):
             self.sources[rel] = (key, result)
             found[index] = result
@@ -136,6 +219,8 @@ class Cache:
         state = dict(self.__dict__)
         state["memos"] = {k: v for k, v in self.memos.items() if not k.startswith("~")}
         state["kept"], state["kept_last"], state["_recording"], state["seen"] = {}, {}, [], {}
+        state["sources"] = {k: v for k, v in self.sources.items() if k not in self.stored}
+        state["store"], state["stored"], state["pending"] = None, set(), {}
         return state
 
     def keep(self, obj: object, what: str, compute: Callable[[], T]) -> T:
@@ -195,6 +280,8 @@ class Cache:
         """Forget what the last build did not use (deleted files, edited text)."""
         sizes = len(self.sources), len(self.memos), len(self.clean)
         self.sources = {k: v for k, v in self.sources.items() if k in self.used_sources}
+        self.stored &= self.used_sources
+        self.pending = {k: v for k, v in self.pending.items() if k in self.used_sources}
         self.memos = {k: v for k, v in self.memos.items() if k in self.used_memos}
         self.clean &= self.used_clean
         self.changed = self.changed or sizes != (len(self.sources), len(self.memos), len(self.clean))
@@ -212,6 +299,10 @@ def _file(root: Path) -> Path:
     return root / FOLDER / f"cache-{__version__}-{FORMAT}.pickle"
 
 
+def _store(root: Path) -> Store:
+    return Store(root / FOLDER / f"results-{__version__}-{FORMAT}.sqlite")
+
+
 def load(root: Path) -> Cache:
     """The cache saved by the last build of this site, or an empty one (missing, corrupt, other version)."""
     try:
@@ -219,17 +310,26 @@ def load(root: Path) -> Cache:
             # Written by this program into the site's own folder; anyone who can change it can change the site.
             cache = pickle.load(fh)
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
-        return Cache()
+        cache = Cache()
     # A cache of another shape (an older kspages of the same version number) is as good as none.
     if not isinstance(cache, Cache) or vars(cache).keys() != vars(Cache()).keys():
-        return Cache()
+        cache = Cache()
     cache.changed = False
+    cache.store = _store(root)
     return cache
 
 
 def save(root: Path, cache: Cache) -> None:
     """Keep what this build used, atomically; a cache that cannot be written is only a slower next build."""
     cache.prune()
+    store = cache.store or _store(root)
+    if cache.changed or cache.pending:
+        # Results made without a store (a cache built in memory) are pickled now; the others were, by the job.
+        rows = {rel: cache.pending.get(rel) or (key, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+                for rel, (key, result) in cache.sources.items()
+                if rel in cache.stored and (rel in cache.pending or cache.store is None)}
+        store.write(rows, cache.stored)
+        cache.pending = {}
     target = _file(root)
     if not cache.changed and target.exists():
         return
@@ -243,6 +343,9 @@ def save(root: Path, cache: Cache) -> None:
         cache.changed = False
         for old in target.parent.glob("cache-*.pickle"):
             if old != target:
+                old.unlink(missing_ok=True)
+        for old in target.parent.glob("results-*.sqlite"):
+            if old != store.path:
                 old.unlink(missing_ok=True)
     except OSError:
         if tmp is not None:

@@ -103,10 +103,33 @@ def test_a_broken_or_foreign_cache_is_ignored(tmp_path: Path) -> None:
     root = _bundled(tmp_path)
     build(root, as_of=DAY)
     [cache_file] = (root / caching.FOLDER).glob("cache-*.pickle")
+    [store_file] = (root / caching.FOLDER).glob("results-*.sqlite")
     cache_file.write_bytes(b"not a pickle")
+    store_file.write_bytes(b"not a database either" * 100)
     report = build(root, as_of=DAY)
     assert report.parsed == 41 and report.written == 0
     assert caching.load(root).sources  # saved again, whole
+    os.utime(root / "content/site.yaml")  # past the "nothing changed" shortcut: every record comes from the store
+    assert build(root, as_of=DAY).parsed == 0
+
+
+def test_a_new_process_takes_the_records_from_the_store_and_drops_the_gone(make_site: MakeSite, tmp_path: Path) -> None:
+    root = make_site({f"content/records/2026/{n}.yaml": record(n) for n in (N2, N3)})
+    build(root, as_of=DAY)
+    loaded = caching.load(root)  # as a new process finds it: the records are in the store, not in the pickle
+    assert not any(rel.startswith("content/records/") for rel in loaded.sources)
+    (root / f"content/records/2026/{N3}.yaml").unlink()
+    (root / f"content/records/2026/{N2}.yaml").write_text(record(N2).replace("示例旗舰店", "另一家店"), "utf-8")
+    report = build(root, as_of=DAY)
+    assert report.parsed == 1 and report.records == 2  # N2 mapped again, the first record read from the store
+    build(root, tmp_path / "clean", as_of=DAY, cache=caching.Cache())
+    assert snapshot(root / "output") == snapshot(tmp_path / "clean")
+    store = caching.load(root).store
+    assert store is not None and store.get(f"content/records/2026/{N3}.yaml", "") is None
+    import sqlite3
+    with sqlite3.connect(store.path) as db:
+        assert sorted(p for (p,) in db.execute("SELECT path FROM results")) == [
+            "content/records/2026/KS-4QGJ-5S13-0.yaml", f"content/records/2026/{N2}.yaml"]
 
 
 def _edit(root: Path, rng: random.Random, step: int) -> str:
