@@ -142,6 +142,6 @@ def init_site(root: Path, today: dt.date) -> list[Path]:
     sample.write_text(_SAMPLE.format(schema=SCHEMA_FILE, number=number, received=start.isoformat(),
                                      second=(start + dt.timedelta(days=1)).isoformat(),
                                      decided=(start + dt.timedelta(days=6)).isoformat()), "utf-8")
-    (root / ".gitignore").write_text("/output/\n/.kspages-cache/\n", "utf-8")
+    (root / ".gitignore").write_text("/output/\n/.output.staging-*/\n/.kspages-cache/\n", "utf-8")
     write_schema(root)
     return sorted(p for p in root.rglob("*") if p.is_file())

@@ -1,10 +1,18 @@
-"""Sync `{relative path: bytes}` into the output folder: atomic per file, only what changed, prune the rest."""
+"""Sync `{relative path: bytes}` into the output folder: atomic per file, only what changed, prune the rest.
+
+Changed files are first written into a staging folder beside the output folder (same file system, never inside
+it), then committed by rename: the whole folder at once on a cold build, file by file (manifest last) otherwise.
+"""
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
+import secrets
+import shutil
+import stat
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -69,19 +77,158 @@ def sync(outputs: dict[str, bytes], out: Path, keys: dict[str, str] | None = Non
     `previous`, the files this process wrote last time, only those of them that are no longer outputs are removed
     (a session's later builds); otherwise every file of `out` that is not an output is.
     """
-    written = unchanged = 0
-    for rel in sorted(outputs):
-        target = out / rel
-        if rel in known and _size(target) == len(outputs[rel]) or _same(target, outputs[rel]):
-            unchanged += 1
-        else:
-            _write_atomic(target, outputs[rel])
-            written += 1
+    _clear_stale(out)
     manifest = _json_manifest(outputs, keys or {}, sha or {})
-    if not _same(out / MANIFEST, manifest):
-        _write_atomic(out / MANIFEST, manifest)
+    if _empty(out) and _same_device(out) and (staging := _Staging.beside(out)) is not None:
+        with staging:
+            for rel in sorted(outputs):
+                staging.put(rel, outputs[rel])
+            staging.put(MANIFEST, manifest)
+            staging.publish(out, [*sorted(outputs), MANIFEST])
+        return WriteReport(written=len(outputs), unchanged=0, removed=0)
+    changed = [rel for rel in sorted(outputs)
+               if not (rel in known and _size(out / rel) == len(outputs[rel]) or _same(out / rel, outputs[rel]))]
+    commit = [*changed, MANIFEST] if not _same(out / MANIFEST, manifest) else changed
+    staging = _Staging.beside(out) if commit and _same_device(out) else None
+    if staging is None:  # out is a mount point or its parent is read-only: one temporary file per file, in place
+        for rel in commit:
+            _write_atomic(out / rel, manifest if rel == MANIFEST else outputs[rel])
+    else:
+        with staging:
+            for rel in commit:
+                staging.put(rel, manifest if rel == MANIFEST else outputs[rel])
+            staging.commit(out, commit)  # the manifest last: it names only files that are in place
     removed = _prune(out, {*outputs, MANIFEST}) if previous is None else _remove(out, previous - outputs.keys())
-    return WriteReport(written=written, unchanged=unchanged, removed=removed)
+    return WriteReport(written=len(changed), unchanged=len(outputs) - len(changed), removed=removed)
+
+
+_STAGING = ".{}.staging-"  # + "<pid>-<random>": a hidden sibling of the output folder, never a part of it
+
+
+class _Staging:
+    """A fresh folder beside `out` that changed files are written into before they are renamed into place."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.made: set[str] = {str(folder)}
+        self.fix_mode: bool | None = None  # whether the umask leaves a new file other than 0o644 (seen on the first)
+
+    @classmethod
+    def beside(cls, out: Path) -> _Staging | None:
+        """A new staging folder in `out`'s parent, or None when none can be made there (read-only parent, no name)."""
+        base = Path(os.path.abspath(out))
+        if not base.name:
+            return None
+        try:
+            base.parent.mkdir(parents=True, exist_ok=True)
+            folder = base.parent / f"{_STAGING.format(base.name)}{os.getpid()}-{secrets.token_hex(6)}"
+            folder.mkdir()  # a plain mkdir, not mkdtemp: its mode (0o777 less the umask) becomes out's on a rename
+        except OSError:
+            return None
+        return cls(folder)
+
+    def __enter__(self) -> _Staging:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)  # empty after a commit; what a failure left otherwise
+
+    def put(self, rel: str, data: bytes) -> None:
+        """Write one file into the staging folder, mode 0o644 (no temporary name: nothing reads this folder)."""
+        path = os.path.join(self.folder, rel)
+        parent = os.path.dirname(path)
+        if parent not in self.made:
+            os.makedirs(parent, exist_ok=True)
+            self.made.add(parent)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o644)
+        try:
+            if self.fix_mode is None:
+                self.fix_mode = stat.S_IMODE(os.fstat(fd).st_mode) != 0o644
+            if self.fix_mode:
+                os.fchmod(fd, 0o644)
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+        finally:
+            os.close(fd)
+
+    def publish(self, out: Path, rels: list[str]) -> None:
+        """Put the staged tree in place of a missing or empty `out` with one rename, or file by file if it cannot be."""
+        try:
+            if out.is_symlink() or _holds_cwd(out):
+                raise OSError(errno.EBUSY, "out cannot be replaced", str(out))
+            if out.is_dir():
+                os.chmod(self.folder, stat.S_IMODE(out.stat().st_mode))  # the folder keeps the mode it was given
+            os.rename(self.folder, out)  # POSIX replaces an empty folder; readers see no output or all of it
+        except OSError:  # a symlink, a busy or non-empty folder (a file appeared): commit file by file instead
+            self.commit(out, rels)
+
+    def commit(self, out: Path, rels: list[str]) -> None:
+        """Rename each staged file over its place in `out`, in order (readers see the old bytes or the new)."""
+        made: set[str] = set()
+        for rel in rels:
+            target = os.path.join(out, rel)
+            parent = os.path.dirname(target)
+            if parent not in made:
+                os.makedirs(parent, exist_ok=True)
+                made.add(parent)
+            os.replace(os.path.join(self.folder, rel), target)
+
+
+def _empty(out: Path) -> bool:
+    """Whether `out` is missing or an empty folder: a cold build, whose output can appear at once."""
+    if not out.exists() and not out.is_symlink():
+        return True
+    try:
+        with os.scandir(out) as entries:
+            return next(entries, None) is None
+    except NotADirectoryError:
+        return False
+
+
+def _same_device(out: Path) -> bool:
+    """Whether a file can be renamed from `out`'s parent into `out` (not when out is a mount point)."""
+    base = Path(os.path.abspath(out))
+    try:
+        return not out.exists() or os.stat(base).st_dev == os.stat(base.parent).st_dev
+    except OSError:
+        return False
+
+
+def _holds_cwd(out: Path) -> bool:
+    """Whether the working folder is `out` or inside it (replacing out would leave this process in a deleted one)."""
+    try:
+        cwd, real = Path.cwd().resolve(), out.resolve()
+    except OSError:
+        return True
+    return cwd == real or real in cwd.parents
+
+
+def _clear_stale(out: Path) -> None:
+    """Remove staging folders left beside `out` by a sync that crashed (their process is gone)."""
+    base = Path(os.path.abspath(out))
+    if not base.name:
+        return
+    prefix = _STAGING.format(base.name)
+    try:
+        entries = [e for e in os.scandir(base.parent) if e.name.startswith(prefix)]
+    except OSError:
+        return
+    for entry in entries:
+        pid = entry.name[len(prefix):].partition("-")[0]
+        if entry.is_dir(follow_symlinks=False) and not (pid.isdigit() and _alive(int(pid))):
+            shutil.rmtree(entry.path, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process with this id runs (a live one may be another build syncing into the same folder)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # it exists but belongs to someone else
+    return True
 
 
 def _json_manifest(outputs: dict[str, bytes], keys: dict[str, str], sha: dict[str, str]) -> bytes:

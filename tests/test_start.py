@@ -94,7 +94,7 @@ def test_init_then_new_then_build_gives_a_working_site(tmp_path: Path) -> None:
     assert report.notices == 1 and (site / "output/index.html").exists()
     for record in (site / "content/records").rglob("*.yaml"):
         assert SCHEMA.is_valid(parse_yaml_file("x", record.read_bytes()).data)
-    assert (site / ".gitignore").read_text("utf-8") == "/output/\n/.kspages-cache/\n"
+    assert (site / ".gitignore").read_text("utf-8") == "/output/\n/.output.staging-*/\n/.kspages-cache/\n"
     assert sorted(p.name for p in (site / "templates").iterdir()) == sorted(
         p.name for p in (REPO / "templates").iterdir())
 

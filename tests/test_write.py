@@ -9,7 +9,7 @@ import pytest
 
 from kspages.build import build
 from kspages.errors import BuildError
-from kspages.write import MANIFEST, sync
+from kspages.write import MANIFEST, _Staging, read_manifest, sync
 
 from .conftest import N1, N2, MakeSite, record, snapshot
 
@@ -71,3 +71,112 @@ def test_sync_is_atomic_and_leaves_no_temp_files(tmp_path: Path) -> None:
     assert sorted(p.name for p in out.rglob("*")) == sorted(["a", "index.html", MANIFEST])
     assert not [p for p in out.rglob(".tmp-*")]
     assert oct(os.stat(out / "a/index.html").st_mode & 0o777) == "0o644"
+
+
+SITE = {"index.html": b"home", "notices/a/index.html": b"a" * 5000, "status/shards/0f.json": b"{}"}
+
+
+def _siblings(out: Path) -> list[str]:
+    """What sits beside `out` other than it (a staging folder left behind would)."""
+    return sorted(p.name for p in out.parent.iterdir() if p != out)
+
+
+def _no_commit(self: _Staging, out: Path, rels: list[str]) -> None:
+    raise AssertionError("a cold sync renames its staging folder into place, not each file")
+
+
+@pytest.mark.parametrize("empty_folder", [False, True])
+def test_cold_sync_puts_exactly_the_outputs_in_place(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                     empty_folder: bool) -> None:
+    out = tmp_path / "site" / "out"
+    if empty_folder:
+        out.mkdir(parents=True, mode=0o750)
+    monkeypatch.setattr(_Staging, "commit", _no_commit)
+    report = sync(SITE, out, {"index.html": "k1"})
+    assert (report.written, report.unchanged, report.removed) == (3, 0, 0)
+    assert set(snapshot(out)) == {*SITE, MANIFEST} and all(snapshot(out)[rel] == data for rel, data in SITE.items())
+    assert read_manifest(out)["index.html"][1] == "k1"
+    assert _siblings(out) == []
+    assert {oct(p.stat().st_mode & 0o777) for p in out.rglob("*") if p.is_file()} == {"0o644"}
+    if empty_folder:
+        assert oct(out.stat().st_mode & 0o777) == "0o750"  # the folder the user made keeps its mode
+
+
+def test_files_are_0o644_whatever_the_umask(tmp_path: Path) -> None:
+    previous = os.umask(0o077)
+    try:
+        sync(SITE, tmp_path / "cold")
+        sync({**SITE, "index.html": b"changed"}, tmp_path / "cold")
+    finally:
+        os.umask(previous)
+    assert {oct(p.stat().st_mode & 0o777) for p in (tmp_path / "cold").rglob("*") if p.is_file()} == {"0o644"}
+
+
+def test_a_staging_folder_left_by_a_crash_is_removed(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    sync(SITE, out)
+    for name in (".out.staging-999999999-0a1b2c", ".out.staging-x"):  # no such process; a name it cannot parse
+        (tmp_path / name / "notices").mkdir(parents=True)
+        (tmp_path / name / "notices/half.html").write_bytes(b"<ht")
+    (tmp_path / f".out.staging-{os.getpid()}-live").mkdir()  # a sync of a running process: not touched
+    (tmp_path / ".other.staging-1-x").mkdir()  # another output folder's
+    report = sync(SITE, out)
+    assert report.written == 0
+    assert _siblings(out) == sorted([f".out.staging-{os.getpid()}-live", ".other.staging-1-x"])
+
+
+def test_an_existing_build_keeps_unchanged_files_and_replaces_changed_ones(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    sync(SITE, out)
+    before = _stats(out)
+    changed = {**SITE, "index.html": b"new home", "notices/b/index.html": b"b"}
+    del changed["status/shards/0f.json"]
+    report = sync(changed, out)
+    assert (report.written, report.unchanged, report.removed) == (2, 1, 1)
+    after = _stats(out)
+    assert after["notices/a/index.html"] == before["notices/a/index.html"]  # not rewritten
+    assert after["index.html"][0] != before["index.html"][0]  # a new file renamed over the old one
+    assert after[MANIFEST][0] != before[MANIFEST][0]
+    assert snapshot(out) == {**changed, MANIFEST: (out / MANIFEST).read_bytes()}
+    assert _siblings(out) == [] and not (out / "status").exists()
+
+
+def test_without_a_staging_folder_it_writes_in_place(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("kspages.write._same_device", lambda out: False)  # out is a mount point
+    out = tmp_path / "out"
+    sync(SITE, out)
+    report = sync({**SITE, "index.html": b"new home"}, out)
+    assert (report.written, report.unchanged) == (1, 2) and (out / "index.html").read_bytes() == b"new home"
+    assert set(snapshot(out)) == {*SITE, MANIFEST} and _siblings(out) == []
+
+
+def _fail_after(monkeypatch: pytest.MonkeyPatch, n: int) -> None:
+    put = _Staging.put
+    count = [0]
+
+    def failing(self: _Staging, rel: str, data: bytes) -> None:
+        count[0] += 1
+        if count[0] > n:
+            raise OSError(28, "No space left on device")
+        put(self, rel, data)
+    monkeypatch.setattr(_Staging, "put", failing)
+
+
+@pytest.mark.parametrize("state", ["missing", "empty", "built"])
+def test_a_failure_midway_leaves_the_output_as_it_was(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                      state: str) -> None:
+    out = tmp_path / "out"
+    if state == "empty":
+        out.mkdir()
+    elif state == "built":
+        sync(SITE, out)
+    before, stats = snapshot(out), _stats(out) if out.exists() else {}
+    _fail_after(monkeypatch, 1)
+    changed = {rel: data + b"!" for rel, data in SITE.items()}
+    with pytest.raises(OSError):
+        sync(changed, out)
+    assert out.exists() == (state != "missing")
+    assert snapshot(out) == before and (_stats(out) if out.exists() else {}) == stats
+    assert _siblings(out) == []
+    monkeypatch.undo()
+    assert sync(changed, out).written == 3 and snapshot(out)["index.html"] == b"home!"
