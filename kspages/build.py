@@ -56,7 +56,9 @@ def load(root: Path, errors: list[ContentError], warnings: list[ContentError], a
                                  if settings_file.is_file() else None, errors)
     guide = validate_guide([cache.source(root, f, read.parse_markdown_file)
                             for f in read.find_files(root, GUIDE, "*.md")], errors)
-    vocabulary = _vocabulary(root, settings, guide)
+    texts = _own_words(root, settings, guide)
+    # Kept in memory for a session: most edits change no word of the site, and its phrases take a while to list.
+    vocabulary = cache.memo("~" + caching.digest("vocabulary", *texts), functools.partial(Vocabulary.of, texts))
     context = Context(settings, vocabulary, as_of)
     files = [f for f in read.find_paths(root, RECORDS, "*.y*ml") if f.endswith((".yaml", ".yml"))]
     results: list[RecordResult] = []
@@ -76,14 +78,14 @@ def load(root: Path, errors: list[ContentError], warnings: list[ContentError], a
     return Loaded(results=results, public=public, masks=masks, vocabulary=vocabulary)
 
 
-def _vocabulary(root: Path, settings: Settings, guide: list[GuidePage]) -> Vocabulary:
-    """The site's own words (labels, guide, templates), which a short name inside them does not turn into a name."""
+def _own_words(root: Path, settings: Settings, guide: list[GuidePage]) -> list[str]:
+    """The site's own texts (labels, guide, templates): a short name inside their words is those words."""
     texts = [settings.title, settings.description, *(v for group in settings.labels.values() for v in group.values())]
     texts += [f"{g.title} {g.summary} {g.body}" for g in guide]
     for file in read.find_files(root, TEMPLATES, "*.html"):
         _, data, _ = read.read_bytes(root, file)
         texts.append(data.decode("utf-8", "replace") if data else "")
-    return Vocabulary.of(texts)
+    return texts
 
 
 def _assets(root: Path, errors: list[ContentError]) -> dict[str, bytes]:
