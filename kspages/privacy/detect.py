@@ -11,7 +11,7 @@ import datetime as dt
 import functools
 import ipaddress
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from stdnum import luhn
@@ -82,37 +82,44 @@ def valid_id15(digits: str) -> bool:
             and _real_date(1900 + int(digits[6:8]), int(digits[8:10]), int(digits[10:12])))
 
 
-Finder = Callable[[View], Iterator[Span]]
+Finder = Callable[[View], Iterable[Span]]
 FINDERS: list[tuple[str, Finder]] = []
 # What a text must hold for a detector to have a chance: most short notes have no digit, and skipping a dozen
 # regex scans over them halves the time the scrubber takes.
 _NEEDS: dict[str, re.Pattern[str]] = {}
+# The fewest digits (ASCII, in the view) any match of a detector's regexes holds, read off those regexes (keep the
+# two in step): a note with a date or an amount in it has too few for a phone, ID or card number, and those regex
+# scans are skipped.
+_MIN_DIGITS: dict[str, int] = {}
 _DIGIT = re.compile(r"[0-9]")
 _ALNUM = re.compile(r"[0-9a-z]", re.I)
+_NOT_DIGITS = re.compile(r"[^0-9]+")
 
 
-def finder(name: str, needs: re.Pattern[str] | None = None) -> Callable[[Finder], Finder]:
+def finder(name: str, needs: re.Pattern[str] | None = None, digits: int = 0) -> Callable[[Finder], Finder]:
     """Register a detector under the kind it reports (most kinds) or its own name (people)."""
     def register(fn: Finder) -> Finder:
         FINDERS.append((name, fn))
         if needs is not None:
             _NEEDS[name] = needs
+        if digits:
+            _MIN_DIGITS[name] = digits
         return fn
     return register
 
 
 def _group_spans(regex: re.Pattern[str], text: str, kind: str, group: str | int = 0,
-                 valid: Callable[[re.Match[str]], bool] = lambda m: True, context: bool = False) -> Iterator[Span]:
-    for match in regex.finditer(text):
-        if valid(match):
-            yield Span(match.start(group), match.end(group), kind, context)
+                 valid: Callable[[re.Match[str]], bool] | None = None, context: bool = False) -> list[Span]:
+    # A list, not a generator: most scans find nothing, and a generator costs more to start than such a scan.
+    return [Span(m.start(group), m.end(group), kind, context) for m in regex.finditer(text)
+            if valid is None or valid(m)]
 
 
 _MOBILE = re.compile(rf"(?<![0-9])(?:(?:\+|00){S}86{S}|86{S}(?=1)|0(?=1[3-9]))?(1(?:{S}[0-9]){{10}})(?![0-9])")
 _MASKED_MOBILE = re.compile(r"(?<![0-9])1[3-9][0-9]{1,5}[*xX]{3,8}[0-9]{2,4}(?![0-9])")
 
 
-@finder("mobile", _DIGIT)
+@finder("mobile", _DIGIT, digits=5)  # 138****5678
 def _mobile(v: View) -> Iterator[Span]:
     yield from _group_spans(_MOBILE, v.text, "mobile", 0, lambda m: bool(_MOBILE_PREFIXES.match(_digits(m[1]))))
     # "138****5678" is still personal information (PIPL): a partial mask is not anonymisation.
@@ -134,7 +141,7 @@ _PHONE_CONTEXT = re.compile(r"(?:电话|手机|联系方式|致电|拨打|来电
                             r"(\+?\(?[0-9](?:[ \-()]{0,2}[0-9]){6,12})(?![0-9])", re.I)
 
 
-@finder("landline", _DIGIT)
+@finder("landline", _DIGIT, digits=7)  # a local number after 电话
 def _landline(v: View) -> Iterator[Span]:
     yield from _group_spans(_LANDLINE, v.text, "landline")
     yield from _group_spans(_LANDLINE_CONTEXT, v.text, "landline", 1, context=True)
@@ -147,7 +154,7 @@ _ID_AFTER_CONTEXT = re.compile(rf"{_ID_CONTEXT}([0-9]{{6}}[0-9*]{{6,8}}[0-9*]{{2
 _MASKED_ID = re.compile(r"(?<![0-9a-z])[1-9][0-9]{2,5}\*{6,12}[0-9]{2,3}[0-9x](?![0-9a-z])", re.I)
 
 
-@finder("id_card", _DIGIT)
+@finder("id_card", _DIGIT, digits=5)  # a masked ID with an X check digit
 def _id_card(v: View) -> Iterator[Span]:
     yield from _group_spans(_ID18, v.text, "id_card", 0, lambda m: valid_id18(_digits(m[0])))
     # After a context word any 15- or 18-character number is an ID number, even mistyped or partly masked.
@@ -160,7 +167,7 @@ _CARD_CONTEXT = re.compile(r"(?:卡号|银行卡|储蓄卡|信用卡|借记卡|�
                            r"退到|银联|card|开户)", re.I)
 
 
-@finder("bank_card", _DIGIT)
+@finder("bank_card", _DIGIT, digits=15)
 def _bank_card(v: View) -> Iterator[Span]:
     for match in _CARD.finditer(v.text):
         digits = _digits(match[0])
@@ -187,7 +194,7 @@ _QQ = re.compile(r"(?:(?<![a-z0-9])qq|扣扣|企鹅号|(?<![a-z0-9])q号)群?(?:
                  re.I)
 
 
-@finder("qq", _DIGIT)
+@finder("qq", _DIGIT, digits=5)
 def _qq(v: View) -> Iterator[Span]:
     yield from _group_spans(_QQ, v.text, "qq", 1, context=True)
 
@@ -232,9 +239,12 @@ def _is_ip(text: str) -> bool:
 
 @finder("ip", _DIGIT)
 def _ip(v: View) -> Iterator[Span]:
-    yield from _group_spans(_IPV4, v.text, "ip", 0,
-                            lambda m: _is_ip(m[0]) and not _VERSION.search(v.text[max(0, m.start() - 8):m.start()]))
-    yield from _group_spans(_IPV6, v.text, "ip", 0, lambda m: len(m[0]) >= 6 and _is_ip(m[0]))
+    # An address has three dots or at least two colons: counting them is cheaper than either scan.
+    if v.text.count(".") >= 3:
+        yield from _group_spans(_IPV4, v.text, "ip", 0,
+                                lambda m: _is_ip(m[0]) and not _VERSION.search(v.text[max(0, m.start() - 8):m.start()]))
+    if v.text.count(":") >= 2:
+        yield from _group_spans(_IPV6, v.text, "ip", 0, lambda m: len(m[0]) >= 6 and _is_ip(m[0]))
 
 
 # Addresses: a run of place components; the province and city at its head stay, the rest (district down) goes.
@@ -249,8 +259,16 @@ _UNIT_SUFFIX = "号楼|号院|号|栋|幢|座|单元|层|楼|室|户|房|弄|巷
 # name that ended on a street suffix belongs to it: 东城 + 区.
 _COMPONENT = (f"(?:{_NAME}{{1,8}}?(?:省|自治区|自治州|地区|盟|市|区|县|旗|{_STREET_SUFFIX})(?:区|县)?|"
               f"[0-9a-z一二三四五六七八九十]{{1,6}}(?:-[0-9]{{1,4}})?(?:{_UNIT_SUFFIX})|大街|大道|路|街|巷|弄|胡同)")
+# Every component ends on one of these characters (the last of its suffix), at most 12 characters after its start
+# (8 of a name and a 3-character suffix, or 6 digits, "-" and 4 more and a 2-character unit). The address scan is
+# the dearest of all: the lookahead below spares it the starts with no such character near, and a text with fewer
+# than two of them holds no address at all. Neither changes what is found.
+_ENDS = "".join(sorted({s[-1] for s in (
+    "省|自治区|自治州|地区|盟|市|区|县|旗|大街|大道|路|街|巷|弄|胡同|" + _STREET_SUFFIX + "|" + _UNIT_SUFFIX).split("|")}))
+_COMPONENT_END = re.compile(f"[{_ENDS}]")
 # Components, then trailing room numbers written without a unit ("3号楼501", "7-1203").
-_ADDRESS = re.compile(f"(?:{_COMPONENT}){{2,}}(?:-?[0-9]{{1,5}}(?:室|房|号)?(?![0-9]))?", re.I)
+_ADDRESS = re.compile(f"(?=[^{_ENDS}]{{0,12}}[{_ENDS}])(?:{_COMPONENT}){{2,}}(?:-?[0-9]{{1,5}}(?:室|房|号)?(?![0-9]))?",
+                      re.I)
 _ONE_COMPONENT = re.compile(_COMPONENT, re.I)
 _STREET = re.compile(f"(?:{_STREET_SUFFIX}|{_UNIT_SUFFIX})$")
 
@@ -287,6 +305,8 @@ def address_parts(text: str) -> list[str]:
 
 @finder("address")
 def _address(v: View) -> Iterator[Span]:
+    if len(_COMPONENT_END.findall(v.text)) < 2:
+        return
     for match in _ADDRESS.finditer(v.text):
         parts = [v.text[m.start():m.end()] for m in _ONE_COMPONENT.finditer(v.text, match.start(), match.end())]
         # Keep one province and one city, the city only when a district follows it: "昆山市翠苑小区" names a
@@ -326,7 +346,7 @@ def _order(v: View) -> Iterator[Span]:
 _LONG_NUMBER = re.compile(r"(?<![0-9a-z])[a-z]{0,4}[0-9](?:[0-9]|[ \-](?=[0-9])){14,}(?![0-9a-z])", re.I)
 
 
-@finder("number", _DIGIT)
+@finder("number", _DIGIT, digits=11)  # the letters in front may be x, which _digits counts
 def _long_number(v: View) -> Iterator[Span]:
     yield from _group_spans(_LONG_NUMBER, v.text, "number", 0, lambda m: len(_digits(m[0])) >= 15)
 
@@ -510,15 +530,23 @@ def public_spans(v: View) -> list[tuple[int, int]]:
 
 def detect(v: View, only: frozenset[str] | None = None) -> list[Span]:
     """Every pattern span in the view (from the `only` detectors, if given), minus those overlapping something public."""
-    keep = public_spans(v) if _DIGIT.search(v.text) else []
+    text = v.text
+    digits = len(_NOT_DIGITS.sub("", text))
+    keep: list[tuple[int, int]] | None = None  # looked for only once something is found: most texts hold nothing
     spans: list[Span] = []
-    present = {p: bool(p.search(v.text)) for p in (_DIGIT, _ALNUM)}
+    present = {_DIGIT: digits > 0, _ALNUM: digits > 0 or bool(_ALNUM.search(text))}
     for name, fn in FINDERS:
-        if only is not None and name not in only or name in _NEEDS and not present[_NEEDS[name]]:
+        if only is not None and name not in only or name in _NEEDS and not present[_NEEDS[name]] \
+                or digits < _MIN_DIGITS.get(name, 0):
             continue
         for span in fn(v):
             # Only a detection inside something public goes: "晋Y 95635" is a plate even though 95635 could be a
             # bank's hotline; and "QQ 4004697210" is a QQ number however much it looks like a hotline.
-            if span.context or not any(a <= span.start and span.end <= b for a, b in keep):
+            if span.context:
+                spans.append(span)
+                continue
+            if keep is None:
+                keep = public_spans(v) if digits else []
+            if not any(a <= span.start and span.end <= b for a, b in keep):
                 spans.append(span)
     return spans

@@ -73,6 +73,7 @@ _LONG_DIGITS = re.compile("[0-9]{8,}")
 _DATE_OR_AMOUNT = re.compile(r"^(\d{4}-\d{2}-\d{2}([ T][\d:]+)?|\d+(\.\d+)?|¥?\d+(\.\d{1,2})?元?)$")
 
 
+@functools.lru_cache(maxsize=1 << 10)  # records share a handful of field names
 def kind_for(field: str) -> str:
     """The kind of personal data a private field holds (e.g. `complainant.phone` -> mobile)."""
     key = field.rsplit(".", 1)[-1].lower()
@@ -206,10 +207,17 @@ def _address_forms(text: str) -> Iterator[tuple[str, bool]]:
 
 def forms_of(value: PrivateValue) -> list[Form]:
     """Every form a sensitive private value is recognised in (empty for values that are not sensitive)."""
-    text = fold(value.value)
-    if not _sensitive(value.field, text):
-        return []
-    kind = kind_for(value.field)
+    return list(_forms(value.field, value.value))
+
+
+# Remembered: a build derives each value's forms twice, for the record's scrubber and for the output gate.
+@functools.lru_cache(maxsize=1 << 16)
+def _forms(field: str, value: str) -> tuple[Form, ...]:
+    """The forms of one private value (a field and its text: the line does not matter)."""
+    text = fold(value)
+    if not _sensitive(field, text):
+        return ()
+    kind = kind_for(field)
     forms: list[Form] = []
     compact = _NAME_GAP.sub("", text)
     bare = _GAPS.sub("", compact)
@@ -218,7 +226,7 @@ def forms_of(value: PrivateValue) -> list[Form]:
         forms += digit_forms(text, kind)
         if not number:
             forms.append(Form(bare, kind, False, True))  # "DY2026..." also as written, letters and all
-        return forms
+        return tuple(forms)
     if kind == "person" and re.fullmatch(f"[{_CJK}]+ [{_CJK}]+", text):
         compact = "".join(reversed(text.split(" ")))  # stored given name first ("建华 李"): 李建华 is how it is read
         forms.append(Form(text.replace(" ", ""), kind, False, True))
@@ -243,12 +251,12 @@ def forms_of(value: PrivateValue) -> list[Form]:
         if len(local) >= 5:
             forms.append(Form(local, kind, False, False))  # often the QQ number or WeChat ID too
     seen: set[str] = set()
-    return [f for f in forms if not (f.text in seen or seen.add(f.text))]  # type: ignore[func-returns-value]
+    return tuple(f for f in forms if not (f.text in seen or seen.add(f.text)))  # type: ignore[func-returns-value]
 
 
 def all_forms(values: Iterable[PrivateValue]) -> list[tuple[PrivateValue, Form]]:
     """Every (value, form) of some private values, in a stable order."""
-    return [(v, f) for v in values for f in forms_of(v)]
+    return [(v, f) for v in values for f in _forms(v.field, v.value)]
 
 
 @dataclass(frozen=True)
@@ -295,13 +303,16 @@ def digit_runs(text: str, holding: Iterable[str] | None = None) -> Iterator[Run]
     """The digit runs of a normalised text (NFKC, lower case, Chinese numerals read as digits); with `holding`,
     only those whose digits hold one of these strings (the others cost a regex substitution, not a Run)."""
     for match in DIGIT_RUN.finditer(text):
-        if holding is not None:
-            joined = _NOT_RUN_DIGIT.sub("", match[0]).lower()
-            if not any(h in joined for h in holding):
-                continue
-        start = match.start()
-        positions = tuple(start + i for i, c in enumerate(match[0]) if c.isdigit() or c in "xX")
-        yield Run("".join(text[i] for i in positions).lower(), positions)
+        # The run holds only ASCII digits, x and separators: its digits are what is left without the separators.
+        joined = _NOT_RUN_DIGIT.sub("", match[0]).lower()
+        if holding is not None and not any(h in joined for h in holding):
+            continue
+        start, end = match.span()
+        if len(joined) == end - start:
+            positions = tuple(range(start, end))  # no separator: most numbers are written in one piece
+        else:
+            positions = tuple(start + i for i, c in enumerate(match[0]) if c.isdigit() or c in "xX")
+        yield Run(joined, positions)
 
 
 def compact_text(text: str) -> str:

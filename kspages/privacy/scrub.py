@@ -28,6 +28,7 @@ PEOPLE_FORMS = ("role", "honorific")
 # When spans overlap, the merged span takes the kind of the most specific detector.
 _PRIORITY = ("id_card", "bank_card", "mobile", "landline", "email", "qq", "wechat", "plate", "ip", "tracking",
              "order", "address", "staff", "merchant", "person", "named", "name", "number", "private")
+_RANK = {kind: i for i, kind in enumerate(_PRIORITY)}
 # Words that say who someone is; a name right after one goes without a token of its own.
 _ROLE_TOKENS = ("消费者", "客服人员", "商家", "〔姓名〕")
 _ROLE_BEFORE = re.compile("(?:{})$".format("|".join(sorted(
@@ -66,7 +67,7 @@ def _merge(spans: Iterable[Span]) -> list[Span]:
     for span in sorted(spans, key=lambda s: (s.start, -s.end)):
         if merged and span.start < merged[-1].end:
             last = merged[-1]
-            kind = min(last.kind, span.kind, key=_PRIORITY.index)
+            kind = min(last.kind, span.kind, key=_RANK.__getitem__)
             merged[-1] = Span(last.start, max(last.end, span.end), kind, unsure=last.unsure and span.unsure)
         else:
             merged.append(span)

@@ -32,14 +32,20 @@ class View:
         return self.starts[start], self.ends[end - 1]
 
 
-_FOLDED: dict[str, str] = {}
+# Every non-ASCII character seen so far and its NFKC form, for str.translate: one table for all texts, so each
+# character is normalised once per process, not once per text. `_WIDE`: those that fold to other than one character.
+_FOLDED: dict[int, str] = {}
+_WIDE: set[str] = set()
+_KNOWN: set[str] = {chr(i) for i in range(0x80)}  # NFKC leaves ASCII alone
 
 
-def _fold(char: str) -> str:
-    folded = _FOLDED.get(char)
-    if folded is None:
-        folded = _FOLDED[char] = unicodedata.normalize("NFKC", char) or char
-    return folded
+def _learn(chars: set[str]) -> None:
+    """Add characters to the table."""
+    for char in chars:
+        folded = _FOLDED[ord(char)] = unicodedata.normalize("NFKC", char) or char
+        if len(folded) != 1:
+            _WIDE.add(char)
+    _KNOWN.update(chars)
 
 
 def _lower(text: str) -> str:
@@ -58,19 +64,24 @@ def view(original: str) -> View:
     """Normalise `original` character by character, keeping where each normalised character came from."""
     # NFKC per character: compatibility forms (full width, circled digits, ＠, ：) fold, and the offsets stay exact.
     # Most texts only hold characters that fold to one character: then a translate table does it all in C.
-    table = {ord(c): _fold(c) for c in set(original) if ord(c) > 0x7F}
-    if all(len(f) == 1 for f in table.values()):
-        text = original.translate(table)
-        starts: tuple[int, ...] | None = None
-        ends: tuple[int, ...] | None = None
+    starts: tuple[int, ...] | None = None
+    ends: tuple[int, ...] | None = None
+    if original.isascii():
+        text = original  # NFKC leaves ASCII alone
     else:
-        chars: list[str] = []
-        begin: list[int] = []
-        for i, char in enumerate(original):
-            folded = table.get(ord(char), char)
-            chars.extend(folded)
-            begin.extend([i] * len(folded))
-        text, starts = "".join(chars), tuple(begin)
-        ends = tuple(i + 1 for i in begin)
+        chars = set(original)
+        if not _KNOWN.issuperset(chars):
+            _learn(chars - _KNOWN)
+        if _WIDE.isdisjoint(chars):
+            text = original.translate(_FOLDED)
+        else:
+            pieces: list[str] = []
+            begin: list[int] = []
+            for i, char in enumerate(original):
+                folded = _FOLDED.get(ord(char), char)
+                pieces.extend(folded)
+                begin.extend([i] * len(folded))
+            text, starts = "".join(pieces), tuple(begin)
+            ends = tuple(i + 1 for i in begin)
     text = numerals(text)
     return View(original, text, _lower(text), starts, ends)
