@@ -15,14 +15,14 @@ from pathlib import Path
 from typing import Any
 
 from . import cache as caching
-from . import read, search, stamp, stats
+from . import parallel, read, search, stamp, stats
 from .cache import Cache
 from .errors import BuildError, ContentError
 from .layout import ASSETS, GUIDE, OUTPUT, RECORDS, SETTINGS, TEMPLATES, guide_url, notice_url, page_file, shop_url
 from .model import Complaint, GuidePage, Settings, check_unique_numbers, validate_guide, validate_settings
 from .privacy import TOKENS, KnownGate, Vocabulary, scan_patterns
 from .public import Mask, PublicSite, site_of
-from .record import Context, RecordResult, map_record, unreadable
+from .record import WARM, Context, RecordResult, map_record, unreadable
 from .render import Progress, Rendered, Renderer, Reuse, check_links, link_targets, render_site
 from .report import Report
 from .write import WriteReport, check_target, read_manifest, snapshot, sync
@@ -51,6 +51,9 @@ def load(root: Path, errors: list[ContentError], warnings: list[ContentError], a
     and publication day are unchanged.
     """
     cache = cache or Cache()
+    files = [f for f in read.find_paths(root, RECORDS, "*.y*ml") if f.endswith((".yaml", ".yml"))]
+    if len(files) >= parallel.MINIMUM and not cache.holds_results():
+        parallel.warm_up(WARM)  # a first build: the map's workers get ready while the settings and guide are read
     settings_file = root / SETTINGS
     settings = validate_settings(cache.source(root, settings_file, read.parse_yaml_file)
                                  if settings_file.is_file() else None, errors)
@@ -60,7 +63,6 @@ def load(root: Path, errors: list[ContentError], warnings: list[ContentError], a
     # Kept in memory for a session: most edits change no word of the site, and its phrases take a while to list.
     vocabulary = cache.memo("~" + caching.digest("vocabulary", *texts), functools.partial(Vocabulary.of, texts))
     context = Context(settings, vocabulary, as_of)
-    files = [f for f in read.find_paths(root, RECORDS, "*.y*ml") if f.endswith((".yaml", ".yml"))]
     results: list[RecordResult] = []
     for result in cache.sources_of(root, files, functools.partial(map_record, context), unreadable, context.key,
                                    lambda result: result.holds_on(as_of)):

@@ -136,6 +136,10 @@ class Cache:
     stored: set[str] = field(default_factory=set, repr=False)
     pending: dict[str, tuple[str, bytes]] = field(default_factory=dict, repr=False)
 
+    def holds_results(self) -> bool:
+        """Whether any result of `sources_of` may be reused: held in memory, or in a store on disk."""
+        return bool(self.stored) or self.store is not None and self.store.path.exists()
+
     def source(self, root: Path, file: Path, parse: Callable[[str, bytes], read.Source]) -> read.Source:
         """The parsed file, reused when its bytes are unchanged."""
         rel, raw, errors = read.read_bytes(root, file)
@@ -205,7 +209,7 @@ class Cache:
             parsed = parallel.run_all([functools.partial(parse, rel, raw) for _, rel, _, raw in todo])
         else:
             self.store.close()
-            blobs = parallel.run_all([functools.partial(_pickled, parse, rel, raw) for _, rel, _, raw in todo])
+            blobs = parallel.run_each(functools.partial(_pickled, parse), [(rel, raw) for _, rel, _, raw in todo])
             for (_, rel, key, _), blob in zip(todo, blobs, strict=True):
                 self.pending[rel] = (key, blob)
             parsed = [pickle.loads(blob) for blob in blobs]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import gc
 import multiprocessing
 import os
@@ -12,9 +14,21 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
 T = TypeVar("T")
+A = TypeVar("A")
 MINIMUM = 256  # below this many jobs, starting workers costs more than it saves
 
 _jobs: list[Callable[[], Any]] = []
+_warm: Any = None  # the forkserver context `warm_up` started, if any
+_fn: Callable[..., Any] | None = None  # in a warm worker: the function `run_each` runs
+
+
+def _cores() -> int:
+    return min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1, 8)
+
+
+def _may_fork() -> bool:
+    # A process that runs other threads (watch, serve) never forks: a fork copies locks held by those threads.
+    return _cores() > 1 and threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods()
 
 
 def _run(index: int) -> Any:
@@ -30,10 +44,9 @@ def run_all(jobs: list[Callable[[], T]], done: Callable[[int], None] | None = No
     come in, with how many have.
     """
     global _jobs
-    workers = min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1, 8)
+    workers = _cores()
     results: list[T] = []
-    if (len(jobs) >= MINIMUM and workers > 1 and threading.active_count() == 1
-            and "fork" in multiprocessing.get_all_start_methods()):
+    if len(jobs) >= MINIMUM and _may_fork():
         _jobs = list(jobs)
         # Python's advice for fork without exec: freeze what exists, so that neither the workers' collections
         # (copying every page they touch) nor the parent's later full collections walk it again.
@@ -52,6 +65,72 @@ def run_all(jobs: list[Callable[[], T]], done: Callable[[int], None] | None = No
             _jobs = []
     for job in jobs[len(results):]:
         results.append(job())
+        if done is not None:
+            done(len(results))
+    return results
+
+
+def warm_up(modules: list[str]) -> None:
+    """Start now, on a core that is idle while this process reads its sources, a process that imports `modules`
+    (which may load data as they are imported): the next `run_each` forks its workers from it, ready."""
+    global _warm
+    if _warm is not None or not _may_fork() or "forkserver" not in multiprocessing.get_all_start_methods():
+        return
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(modules)
+    try:
+        from multiprocessing import forkserver
+
+        forkserver.ensure_running()  # returns at once: the imports run in the new process
+    except OSError:
+        return
+    _warm = context
+
+
+def _cool_down() -> None:
+    """Stop the process `warm_up` started, and wait for it: nothing is left running, and its CPU time (and its
+    workers') counts as this process's children's, as run_all's workers' does. The next `warm_up` starts another."""
+    global _warm
+    _warm = None
+    from multiprocessing import forkserver
+
+    # multiprocessing has no public way to stop its fork server; this is the one its own tests use (3.8 to 3.13).
+    stop = getattr(getattr(forkserver, "_forkserver", None), "_stop", None)
+    if stop is not None:
+        with contextlib.suppress(OSError):
+            stop()
+
+
+def _install(fn: Callable[..., Any]) -> None:
+    global _fn
+    _fn = fn
+
+
+def _call(args: tuple[Any, ...]) -> Any:
+    assert _fn is not None
+    return _fn(*args)
+
+
+def run_each(fn: Callable[..., T], items: list[tuple[Any, ...]], done: Callable[[int], None] | None = None
+             ) -> list[T]:
+    """`[fn(*item) for item in items]`, as `run_all` runs jobs, but in workers forked from the process `warm_up`
+    started when there is one (then `fn` and the items must pickle; `fn` goes to each worker once)."""
+    if _warm is None or len(items) < MINIMUM or not _may_fork():
+        return run_all([functools.partial(fn, *item) for item in items], done)
+    workers = _cores()
+    results: list[T] = []
+    try:
+        with ProcessPoolExecutor(workers, mp_context=_warm, initializer=_install, initargs=(fn,)) as pool:
+            for result in pool.map(_call, items, chunksize=max(1, len(items) // (workers * 16))):
+                results.append(result)
+                if done is not None:
+                    done(len(results))
+    except (BrokenProcessPool, OSError):
+        pass  # as in run_all: what has no result yet runs here
+    finally:
+        _cool_down()
+    for item in items[len(results):]:
+        results.append(fn(*item))
         if done is not None:
             done(len(results))
     return results

@@ -81,3 +81,31 @@ def test_a_worker_killed_midway_costs_time_not_results() -> None:
     done = subprocess.run([sys.executable, "-c", KILLED], capture_output=True, text=True, cwd=REPO, check=True,
                           timeout=120)
     assert json.loads(done.stdout) == list(range(1000))
+
+
+WARM = """
+import json, os, sys
+from kspages import parallel
+from kspages.record import WARM
+from tests.test_parallel import warm_probe
+parallel.warm_up(WARM)
+found = parallel.run_each(warm_probe, [(i,) for i in range(parallel.MINIMUM * 2)])
+print(json.dumps({"squares": [f[0] for f in found], "ready": sorted({f[1] for f in found}),
+                  "pids": sorted({f[2] for f in found}), "me": os.getpid(), "jieba_here": "jieba" in sys.modules}))
+"""
+
+
+def warm_probe(i: int) -> tuple[int, bool, int]:
+    """A job for run_each: its square, whether jieba's tables were loaded before it ran, and where it ran."""
+    from kspages.privacy import lexicon
+
+    return i * i, lexicon._posseg.cache_info().currsize == 1, os.getpid()
+
+
+@pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="one core: run_each never forks")
+def test_warm_workers_have_the_dictionary_loaded_before_their_first_job() -> None:
+    done = subprocess.run([sys.executable, "-c", WARM], capture_output=True, text=True, cwd=REPO, check=True)
+    found = json.loads(done.stdout)
+    assert found["squares"] == [i * i for i in range(parallel.MINIMUM * 2)]
+    assert found["ready"] == [True] and found["me"] not in found["pids"]
+    assert not found["jieba_here"]  # loaded once, in the process the workers fork from, not in this one
