@@ -70,11 +70,12 @@ def load(root: Path, errors: list[ContentError], warnings: list[ContentError], a
         warnings.extend(result.warnings)
         if result.record is not None:
             results.append(result)
-    unique = {id(r) for r in check_unique_numbers([r.record for r in results if r.record], errors)}
+    records = check_unique_numbers([r.record for r in results if r.record], errors)
+    unique = {id(r) for r in records}
     results = [r for r in results if id(r.record) in unique]
     # Ratings count only where the notice is published, on the statistics page and in guide quotes alike.
     published = {r.public.status.number for r in results if r.public and r.public.state == "published"}
-    figures = stats.compute([r.record for r in results if r.record], as_of, published)
+    figures = stats.compute(records, as_of, published)
     guide = stats.fill_guide(guide, figures, errors)
     public, masks = site_of(settings, guide, (r.public for r in results if r.public), figures)
     return Loaded(results=results, public=public, masks=masks, vocabulary=vocabulary)

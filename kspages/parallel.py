@@ -8,13 +8,12 @@ import gc
 import multiprocessing
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
 T = TypeVar("T")
-A = TypeVar("A")
 MINIMUM = 256  # below this many jobs, starting workers costs more than it saves
 
 _jobs: list[Callable[[], Any]] = []
@@ -29,6 +28,14 @@ def _cores() -> int:
 def _may_fork() -> bool:
     # A process that runs other threads (watch, serve) never forks: a fork copies locks held by those threads.
     return _cores() > 1 and threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods()
+
+
+def _collect(results: list[T], more: Iterable[T], done: Callable[[int], None] | None) -> None:
+    """Append results as they come in, telling `done` how many there are."""
+    for result in more:
+        results.append(result)
+        if done is not None:
+            done(len(results))
 
 
 def _run(index: int) -> Any:
@@ -53,20 +60,15 @@ def run_all(jobs: list[Callable[[], T]], done: Callable[[int], None] | None = No
         gc.freeze()
         try:
             with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-                for result in pool.map(_run, range(len(jobs)), chunksize=max(1, len(jobs) // (workers * 16))):
-                    results.append(result)
-                    if done is not None:
-                        done(len(results))
+                _collect(results, pool.map(_run, range(len(jobs)), chunksize=max(1, len(jobs) // (workers * 16))),
+                         done)
         except BrokenProcessPool:
             # A worker died (the kernel stops the largest process when memory runs out): the jobs are pure, so the
             # ones without a result run here, below, and the build goes on rather than hanging or failing.
             pass
         finally:
             _jobs = []
-    for job in jobs[len(results):]:
-        results.append(job())
-        if done is not None:
-            done(len(results))
+    _collect(results, (job() for job in jobs[len(results):]), done)
     return results
 
 
@@ -121,16 +123,10 @@ def run_each(fn: Callable[..., T], items: list[tuple[Any, ...]], done: Callable[
     results: list[T] = []
     try:
         with ProcessPoolExecutor(workers, mp_context=_warm, initializer=_install, initargs=(fn,)) as pool:
-            for result in pool.map(_call, items, chunksize=max(1, len(items) // (workers * 16))):
-                results.append(result)
-                if done is not None:
-                    done(len(results))
+            _collect(results, pool.map(_call, items, chunksize=max(1, len(items) // (workers * 16))), done)
     except (BrokenProcessPool, OSError):
         pass  # as in run_all: what has no result yet runs here
     finally:
         _cool_down()
-    for item in items[len(results):]:
-        results.append(fn(*item))
-        if done is not None:
-            done(len(results))
+    _collect(results, (fn(*item) for item in items[len(results):]), done)
     return results

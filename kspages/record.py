@@ -66,12 +66,11 @@ def map_record(context: Context, rel: str, raw: bytes) -> RecordResult:
     settings, as_of = context.settings, context.as_of
     public = record_public(record, settings, as_of, context.vocabulary)
     if settings.unsure == "error":
-        for mask in public.masks:
-            for _ in (hit for hit in (*mask.hits, *mask.kept) if not hit.sure):
-                problems.append(ContentError(mask.path, mask.line, f"'{mask.field}' may name a person "
-                                             f"(found by the name dictionary, not by a role word)",
-                                             "'kspages check --show' shows it: write a role (消费者, 快递员...) "
-                                             "instead, or set 'privacy: unsure: hide' in content/site.yaml"))
+        problems += [ContentError(mask.path, mask.line, f"'{mask.field}' may name a person "
+                                  f"(found by the name dictionary, not by a role word)",
+                                  "'kspages check --show' shows it: write a role (消费者, 快递员...) instead, or set "
+                                  "'privacy: unsure: hide' in content/site.yaml")
+                     for mask in public.masks for hit in (*mask.hits, *mask.kept) if not hit.sure]
     days = turning_days(record, settings)
     after = bisect.bisect_right(days, as_of)
     return RecordResult(rel, tuple(problems), record, public, _warnings(record, as_of), tuple(gate_forms(record)),
