@@ -17,7 +17,7 @@ from . import __version__, read
 from .errors import ContentError
 from .model import FINAL_STATUSES, Complaint, PrivateValue, Settings, validate_record
 from .privacy import Form, Vocabulary, gate_forms
-from .public import RecordPublic, record_public, turning_days
+from .public import Mask, PublicSite, RecordPublic, record_public, turning_days
 
 # What a process that maps many records should have imported and loaded before its first record: the map, and
 # jieba's dictionary (about a second of CPU and 140 MB, once, instead of once per worker).
@@ -99,3 +99,18 @@ def _warnings(record: Complaint, as_of: dt.date) -> tuple[ContentError, ...]:
                              "that is how a published notice is taken down; if this is a draft that was never "
                              "published, leave out 'date' instead"),)
     return ()
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """All sources of a site, validated and anonymised, before anything is rendered."""
+
+    results: list[RecordResult]  # one per usable record, by path, numbers unique
+    public: PublicSite
+    masks: list[Mask]
+    vocabulary: Vocabulary
+
+    @property
+    def records(self) -> list[Complaint]:
+        """The validated records."""
+        return [r.record for r in self.results if r.record is not None]
