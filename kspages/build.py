@@ -87,7 +87,7 @@ def _assets(root: Path, errors: list[ContentError]) -> dict[str, bytes]:
 
 def render_all(root: Path, loaded: Loaded, errors: list[ContentError], reuse: Reuse | None = None,
                cache: Cache | None = None, progress: Progress | None = None,
-               stages: dict[str, float] | None = None) -> Rendered:
+               stages: dict[str, float] | None = None, last: Rendered | None = None) -> Rendered:
     """Render the site and check the result: leak gate and internal links. No outputs on any problem."""
     cache = cache or Cache()
     stages = {} if stages is None else stages
@@ -105,7 +105,7 @@ def render_all(root: Path, loaded: Loaded, errors: list[ContentError], reuse: Re
         return Rendered({}, {})
     assets = _assets(root, errors)
     try:
-        rendered = render_site(loaded.public, renderer, assets, reuse, cache.memo, progress, cache.keep)
+        rendered = render_site(loaded.public, renderer, assets, reuse, cache.memo, progress, cache.keep, last)
     except ContentError as exc:
         errors.append(exc)
         return Rendered({}, {})
@@ -134,13 +134,15 @@ def _reuse_from(out: Path) -> Reuse:
 
 
 def prepare(root: Path, as_of: dt.date | None = None, cache: Cache | None = None, reuse: Reuse | None = None,
-            errors: list[ContentError] | None = None, progress: Progress | None = None) -> tuple[Report, Rendered]:
+            errors: list[ContentError] | None = None, progress: Progress | None = None,
+            last: Rendered | None = None) -> tuple[Report, Rendered]:
     """Every stage but writing; raises BuildError with all problems, including any already in `errors`.
 
-    `progress(done, total)` is called after each page is rendered (or reused).
+    `progress(done, total)` is called after each page is rendered (or reused). `last` is this process's last
+    build of the same site, if it passed.
     """
     with _no_cycle_collection():
-        return _prepare(root, as_of, cache or Cache(), reuse, list(errors or []), progress)
+        return _prepare(root, as_of, cache or Cache(), reuse, list(errors or []), progress, last)
 
 
 @contextlib.contextmanager
@@ -157,14 +159,14 @@ def _no_cycle_collection() -> Iterator[None]:
 
 
 def _prepare(root: Path, as_of: dt.date | None, cache: Cache, reuse: Reuse | None, errors: list[ContentError],
-             progress: Progress | None) -> tuple[Report, Rendered]:
+             progress: Progress | None, last: Rendered | None) -> tuple[Report, Rendered]:
     start = time.perf_counter()
     cache.start()
     report = Report()
     loaded = load(root, errors, report.warnings, as_of or dt.date.today(), cache)
     report.stages["load"] = time.perf_counter() - start
     report.masks = loaded.masks
-    rendered = render_all(root, loaded, errors, reuse, cache, progress, report.stages) if not errors else Rendered(
+    rendered = render_all(root, loaded, errors, reuse, cache, progress, report.stages, last) if not errors else Rendered(
         {}, {})
     if errors:
         raise BuildError(errors)
@@ -252,7 +254,7 @@ def _build_once(root: Path, out: Path, day: dt.date, cache: Cache | None, progre
 
 def _build(root: Path, out: Path, day: dt.date, cache: Cache, reuse: Reuse, progress: Progress | None,
            start: float, last: Rendered | None = None) -> tuple[Report, Rendered]:
-    report, rendered = prepare(root, day, cache, reuse, check_target(out), progress)
+    report, rendered = prepare(root, day, cache, reuse, check_target(out), progress, last)
     started = time.perf_counter()
     # Pages taken from the last build were checked against the disk (or, in a session, written by it), and so were
     # files with the same bytes as the session's last build: only their presence and size need checking.

@@ -9,7 +9,7 @@ the scrubber first, and every replacement is reported so staff can fix the sourc
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from .codes import CODES
@@ -161,11 +161,12 @@ class Shop:
         return sum(n for _, n in self.ratings)
 
 
-def shops(notices: tuple[PublicNotice, ...]) -> tuple[Shop, ...]:
+def shops(notices: tuple[PublicNotice, ...], known: Mapping[str, Shop] | None = None) -> tuple[Shop, ...]:
     """One Shop per merchant with at least one published notice, sorted by name.
 
     By name, as a directory: an order by number of complaints would rank shops by complaints that were rejected
     or withdrawn too. Complaints that were never published do not count: a shop page must not reveal them.
+    A shop of `known` whose notices are the very same objects is taken as it is (a Shop is made of its notices).
     """
     by_name: dict[str, list[PublicNotice]] = {}
     for n in notices:
@@ -193,7 +194,14 @@ def shops(notices: tuple[PublicNotice, ...]) -> tuple[Shop, ...]:
                     replied=sum(1 for n in decided if n.merchant_reply is not None),
                     ratings=tuple((code, rated[code]) for code in CODES["rating"] if code in rated))
 
-    return tuple(sorted((shop(name, items) for name, items in by_name.items()), key=lambda x: x.name))
+    def same(name: str, items: list[PublicNotice]) -> Shop | None:
+        before = (known or {}).get(name)
+        if before is None or len(before.notices) != len(items):
+            return None
+        return before if all(a is b for a, b in zip(items, before.notices, strict=True)) else None
+
+    return tuple(sorted((same(name, items) or shop(name, items) for name, items in by_name.items()),
+                        key=lambda x: x.name))
 
 
 def decided_on(record: Complaint) -> dt.date | None:

@@ -19,7 +19,7 @@ import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 import jinja2
 import jinja2.meta
@@ -36,6 +36,7 @@ from .public import PublicNotice, PublicSite, Shop, StatusEntry, shops, upheld
 from .search import Document, IndexBuilder, plain
 from .stats import Case, Panel, QuarterRow, bars, case, quarterly, quotable, trend
 
+T = TypeVar("T")
 GUIDE_EXTENSIONS = ["toc", "tables", "sane_lists", "attr_list", "fenced_code"]
 _TOC = {"toc": {"slugify": slugify_unicode, "toc_depth": "2-3", "permalink": False}}
 
@@ -196,20 +197,35 @@ def _json_bytes(data: Any) -> bytes:
     return (json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n").encode("utf-8")
 
 
-def status_shards(statuses: tuple[StatusEntry, ...], keep: Keep = no_keep) -> tuple[int, dict[str, bytes]]:
+class Made(Protocol):
+    """(name, inputs, compute) -> what `compute` gives; the last build's value when its inputs were the same."""
+
+    def __call__(self, name: str, inputs: tuple[Any, ...], compute: Callable[[], T]) -> T: ...
+
+
+def _compute(name: str, inputs: tuple[Any, ...], compute: Callable[[], T]) -> T:
+    return compute()
+
+
+def status_shards(statuses: tuple[StatusEntry, ...], keep: Keep = no_keep, made: Made = _compute
+                  ) -> tuple[int, dict[str, bytes]]:
     """Lookup shards keyed by hash: every shard file exists, so a 404 never says whether a number exists.
 
     Each file is {"entries":{number: entry, ...},"v":1} as json.dumps writes it with sorted keys, put together from
-    each entry's member (`keep` may hand back an unchanged entry's).
+    each entry's member (`keep` may hand back an unchanged entry's, `made` an unchanged shard's bytes).
     """
     bits = numbers.shard_bits(len(statuses))
-    shards: dict[str, list[tuple[str, str]]] = {format(i, f"0{(bits + 3) // 4}x"): [] for i in range(1 << bits)}
+    shards: dict[str, list[StatusEntry]] = {format(i, f"0{(bits + 3) // 4}x"): [] for i in range(1 << bits)}
     for entry in statuses:
-        shards[numbers.shard_name(entry.number, bits)].append(
-            (entry.number, keep(entry, "status-json", functools.partial(_status_member, entry))))
-    return bits, {shard_file(name): ('{"entries":{' + ",".join(m for _, m in sorted(members)) +
-                                     '},"v":1}\n').encode("utf-8")
-                  for name, members in shards.items()}
+        shards[numbers.shard_name(entry.number, bits)].append(entry)
+    return bits, {shard_file(name): made(shard_file(name), tuple(entries),
+                                         functools.partial(_shard, entries, keep))
+                  for name, entries in shards.items()}
+
+
+def _shard(entries: list[StatusEntry], keep: Keep) -> bytes:
+    members = sorted((e.number, keep(e, "status-json", functools.partial(_status_member, e))) for e in entries)
+    return ('{"entries":{' + ",".join(m for _, m in members) + '},"v":1}\n').encode("utf-8")
 
 
 def _status_member(entry: StatusEntry) -> str:
@@ -235,6 +251,21 @@ class Rendered:
     search_seconds: float = 0.0  # of the rendering time, what the search index took
     reused: set[str] = field(default_factory=set)  # pages taken from the last build as they were
     sha: dict[str, str] = field(default_factory=dict)  # SHA-256 of every output, once the leak gate has them
+    # What the per-record outputs (notice, shop, archive and tombstone pages, lookup shards) were made of: a session's
+    # next build takes an output whose inputs are the very same objects (and whose `world` is the same) as it was.
+    inputs: dict[str, tuple[Any, ...]] = field(default_factory=dict)
+    world: str = ""  # a digest of what every page shares: version, settings, assets, templates, guide navigation, day
+    made: dict[str, tuple[tuple[Any, ...], Any]] = field(default_factory=dict)  # name -> (inputs, value), see Made
+    shops: dict[str, Shop] = field(default_factory=dict)  # the shops, by name
+
+
+def _same(now: tuple[Any, ...], before: tuple[Any, ...] | None) -> bool:
+    """Whether two outputs' inputs are equal: the same objects (an unchanged record's), or of one type and equal.
+
+    Inputs are values (frozen dataclasses, strings, dates): equal inputs make equal outputs.
+    """
+    return before is not None and len(now) == len(before) and all(
+        a is b or (type(a) is type(b) and a == b) for a, b in zip(now, before, strict=True))
 
 
 Progress = Callable[[int, int], None]  # (pages done, pages in all)
@@ -242,11 +273,13 @@ Progress = Callable[[int, int], None]  # (pages done, pages in all)
 
 def render_site(site: PublicSite, renderer: Renderer, assets: dict[str, bytes],
                 reuse: Reuse | None = None, memo: Memo = no_memo,
-                progress: Progress | None = None, keep: Keep = no_keep) -> Rendered:
+                progress: Progress | None = None, keep: Keep = no_keep, last: Rendered | None = None) -> Rendered:
     """Every output file of the site, in memory; a page whose key is unchanged is taken from the last build.
 
     A page's key is a digest of all that goes into it: the kspages version, its template closure and its whole
     context (which holds the settings). Expensive parts (Markdown) are computed only for pages that are rendered.
+    With `last`, the same process's last build, a per-record output whose inputs are the same objects as then is
+    taken without computing its key: an edit costs what it changed, not a key for every page.
     """
     s = site.settings
     labels = s.labels
@@ -263,7 +296,8 @@ def render_site(site: PublicSite, renderer: Renderer, assets: dict[str, bytes],
     def nav(current: str | None) -> list[NavLink]:
         return [NavLink(g.title, guide_url(g.slug), g.part, g.slug == current) for g in guide]
 
-    all_shops = shops(site.notices)
+    all_shops = shops(site.notices, last.shops if last is not None else {})
+    result.shops = {x.name: x for x in all_shops}
     # The build's day bounds the quarterly figures (the statistics are dated by it; no wall clock).
     as_of = site.stats.updated if site.stats else None
     pages = archive_pages(site.notices, s.notices_per_page)
@@ -293,8 +327,34 @@ def render_site(site: PublicSite, renderer: Renderer, assets: dict[str, bytes],
     navs: dict[str | None, tuple[list[NavLink], str]] = {}
     todo: list[tuple[str, Callable[[], bytes]]] = []
 
+    # Per-record pages show only their inputs and what every page shares (the world): the same inputs in the same
+    # world, the same bytes.
+    world = hashlib.sha256(repr((shared, as_of, repr(nav(None)), [renderer.closure(t) for t in _PER_RECORD])
+                                ).encode()).hexdigest()
+    result.world = world
+    known = last.inputs if last is not None and last.world == world else {}
+    known_made = last.made if last is not None and last.world == world else {}
+
+    def made(name: str, inputs: tuple[Any, ...], compute: Callable[[], T]) -> T:
+        before = known_made.get(name)
+        value = before[1] if before is not None and _same(inputs, before[0]) else compute()
+        result.made[name] = (inputs, value)
+        return value
+
     def page(path: str, title: str, template: str, description: str = "",
-             lazy: Callable[[], dict[str, Any]] | None = None, **context: Any) -> None:
+             lazy: Callable[[], dict[str, Any]] | None = None, inputs: tuple[Any, ...] | None = None,
+             later: Callable[[], dict[str, Any]] | None = None, **context: Any) -> None:
+        if inputs is not None:
+            result.inputs[path] = inputs
+            if last is not None and _same(inputs, known.get(path)):
+                result.keys[path] = last.keys[path]
+                out[path] = last.outputs[path]
+                result.reused.add(path)
+                if progress is not None:
+                    progress(len(result.reused), planned)
+                return
+        if later is not None:  # context worth computing only when the inputs changed
+            context.update(later())
         p = Page(path=path, title=title, root=_root(path), description=description or s.description)
         current = context.pop("current", None)
         if current not in navs:
@@ -331,22 +391,23 @@ def render_site(site: PublicSite, renderer: Renderer, assets: dict[str, bytes],
     archive = [(k, len(items), items[0].date, items[-1].date) for k, items in enumerate(pages, start=1)]
     page("notices/index.html", "处理结果公示", "notice_list.html", notices=site.notices[: s.notices_per_page],
          archive=archive, archive_page=None)
+    archive_print = repr(archive)
     for k, items in enumerate(pages, start=1):
-        page(page_file(archive_url(k)), f"处理结果公示 · 第 {k} 页", "notice_list.html",
-             notices=list(reversed(items)), archive=archive, archive_page=k)
+        page(page_file(archive_url(k)), f"处理结果公示 · 第 {k} 页", "notice_list.html", inputs=(archive_print, *items),
+             later=functools.partial(_newest_first, items), archive=archive, archive_page=k)
     for n in site.notices:
 
         def notice_parts(n: PublicNotice = n) -> dict[str, Any]:
             return {"content": renderer.notice_html(n.body)}
 
-        page(page_file(notice_url(n.number)), n.title, "notice.html", notice=n, lazy=notice_parts,
-             shop_url=shop_url(n.status.merchant))
+        page(page_file(notice_url(n.number)), n.title, "notice.html", notice=n, lazy=notice_parts, inputs=(n,),
+             later=functools.partial(_shop_link, n))
     # Counts over decided complaints only, with withdrawn ones apart: no raw total that counts rejected ones.
     page("shops/index.html", "店铺查询", "shops.html",
          shops=[(x.name, x.url, x.decided, len(x.upheld), len(x.withdrawn)) for x in all_shops])
     for shop in all_shops:
         page(page_file(shop.url), shop.name, "shop.html", description=f"{shop.name}的投诉处理结果公示",
-             shop=shop, shop_quarters=shop_quarters(shop, as_of))
+             inputs=shop.notices, later=functools.partial(_shop_parts, shop, as_of))
     feed = site.notices[:FEED_SIZE]
 
     def feed_parts() -> dict[str, Any]:
@@ -360,7 +421,7 @@ def render_site(site: PublicSite, renderer: Renderer, assets: dict[str, bytes],
          description="用 RSS 阅读器订阅本站的处理结果公示：订阅源是什么、地址和订阅方法",
          feed_url=s.base_url + FEED if urllib.parse.urlsplit(s.base_url).scheme else "")
     page("data/index.html", "开放数据", "data.html", fields=OPEN_DATA_FIELDS, feed_size=FEED_SIZE)
-    out.update(open_data(site, keep))
+    out.update(made("open-data", site.notices, functools.partial(open_data, site, keep)))
     started = time.perf_counter()
     # The index builder of the last build, kept in memory, re-weights only the pages that changed since.
     out.update(memo("~search-index", IndexBuilder).update(search_documents(site, all_shops, keep), memo))
@@ -368,7 +429,7 @@ def render_site(site: PublicSite, renderer: Renderer, assets: dict[str, bytes],
     page("search/index.html", "搜索", "search.html")
     for number in site.withdrawn:
         # The URL may be bookmarked or shared: say the notice was withdrawn, and nothing else about it.
-        page(page_file(notice_url(number)), "该公示已撤回", "tombstone.html", number=number)
+        page(page_file(notice_url(number)), "该公示已撤回", "tombstone.html", inputs=(number,), number=number)
     if site.stats is not None:
         figures = site.stats
         charts = {kind: bars({code: float(n) for code, n in figures.count[kind].items()}, labels[kind])
@@ -376,8 +437,9 @@ def render_site(site: PublicSite, renderer: Renderer, assets: dict[str, bytes],
         days = bars({code: figures.median_days[code] for code in labels["category"] if code in figures.median_days},
                     {code: label for code, label in labels["category"].items() if code in figures.median_days})
         page("stats/index.html", "数据统计", "stats.html", stats=figures, quoted=quotable(figures), charts=charts,
-             days=days, quarters=category_quarters(site, as_of))
-    bits, shards = status_shards(site.statuses, keep)
+             days=days, quarters=made("quarters", (*site.statuses, *site.notices),
+                                      functools.partial(category_quarters, site, as_of)))
+    bits, shards = status_shards(site.statuses, keep, made)
     out.update(shards)
     # What the lookup needs to say a pending complaint is late: per category, the days within which nine in ten
     # decided complaints got a decision (aggregates already on the statistics page), and the build's day.
@@ -396,7 +458,9 @@ def render_site(site: PublicSite, renderer: Renderer, assets: dict[str, bytes],
     root404 = re.sub(r"^https?://[^/]+", "", s.base_url)
     p404 = Page(path="404.html", title="页面未找到", root=root404)
     out["404.html"] = renderer.render("404.html", p404, nav=nav(None), **common)
-    out["sitemap.xml"] = sitemap(s.base_url, sorted(out), site)
+    paths = sorted(out)
+    out["sitemap.xml"] = made("sitemap", (*paths, *site.notices, *site.withdrawn),
+                              functools.partial(sitemap, s.base_url, paths, site))
     out["robots.txt"] = robots(s.base_url)
     return result
 
@@ -440,6 +504,18 @@ def shop_quarters(shop: Shop, as_of: dt.date | None) -> Quarters:
     return rows, trend(rows)
 
 
+def _newest_first(items: list[PublicNotice]) -> dict[str, Any]:
+    return {"notices": list(reversed(items))}
+
+
+def _shop_link(n: PublicNotice) -> dict[str, Any]:
+    return {"shop_url": shop_url(n.status.merchant)}
+
+
+def _shop_parts(shop: Shop, as_of: dt.date | None) -> dict[str, Any]:
+    return {"shop": shop, "shop_quarters": shop_quarters(shop, as_of)}
+
+
 def _render(renderer: Renderer, template: str, page: Page, common: dict[str, Any], context: dict[str, Any],
             lazy: Callable[[], dict[str, Any]] | None) -> bytes:
     return renderer.render(template, page, **common, **context, **(lazy() if lazy else {}))
@@ -476,6 +552,8 @@ def _notice_document(n: PublicNotice, labels: dict[str, dict[str, str]]) -> Docu
     return Document(n.url, n.title, "公示", plain(f"{n.status.merchant} {labels['category'][n.status.category]} "
                                                  f"{n.body}"))
 
+
+_PER_RECORD = ("notice.html", "shop.html", "notice_list.html", "tombstone.html")  # templates of `inputs` pages
 
 # Bump when the same context renders differently without a new kspages version, so no page is reused from an
 # older build (2: Markdown lists as editors preview them, kspages/mdlists.py).

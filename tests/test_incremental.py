@@ -215,3 +215,37 @@ def test_verify_reports_a_difference(make_site: MakeSite) -> None:
     build(root, as_of=DAY)
     (root / "output/index.html").write_bytes(b"changed behind kspages' back")
     assert verify(root, as_of=DAY) == ["index.html"]
+
+
+def test_a_session_renders_what_an_edit_changed_and_ends_equal_to_a_clean_build(tmp_path: Path) -> None:
+    root = _bundled(tmp_path)
+    session = Session(root, as_of=DAY)
+    session.build()
+    first, second = sorted((root / "content/records/2026").glob("*.yaml"))[:2]
+    other = next(line for line in second.read_text("utf-8").splitlines() if line.startswith("merchant: "))
+
+    def edit(file: Path, old: str, new: str) -> None:
+        text = file.read_text("utf-8")
+        assert old in text
+        file.write_text(text.replace(old, new, 1), "utf-8")
+
+    # The notice moves to another shop: its page, both shop pages, the lists that show its merchant.
+    edit(first, "merchant: 虚构饰品小铺", other)
+    moved = session.build()
+    assert verify(root, as_of=DAY) == []
+    assert moved.rendered <= 12, moved.rendered  # not every notice and shop page of the site
+    # Its date moves it to another place in the archive; then it is taken down (a tombstone); then deleted.
+    edit(first, "  date: 2026-06-02", "  date: 2026-01-02")
+    session.build()
+    assert verify(root, as_of=DAY) == []
+    edit(first, "publish: true", "publish: false")
+    session.build()
+    assert verify(root, as_of=DAY) == []
+    first.unlink()
+    session.build()
+    assert verify(root, as_of=DAY) == []
+    # The notice template: every notice page is rendered again, and only they.
+    edit(root / "templates/notice.html", "</article>", "</article>\n<!-- edited -->")
+    again = session.build()
+    assert again.rendered == again.notices
+    assert verify(root, as_of=DAY) == []
