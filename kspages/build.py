@@ -9,7 +9,7 @@ import gc
 import hashlib
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -28,14 +28,14 @@ from .write import WriteReport, check_target, read_manifest, snapshot, sync
 
 
 def load(root: Path, errors: list[ContentError], warnings: list[ContentError], as_of: dt.date,
-         cache: Cache | None = None) -> Loaded:
+         cache: Cache | None = None, changed: Collection[str] | None = None) -> Loaded:
     """Read and validate every source as of a date (for publication rules); append every problem found.
 
-    Every source is read and validated on every call; `cache` only spares mapping a record whose bytes, context
-    and publication day are unchanged.
+    `cache` spares mapping a record whose bytes, context and publication day are unchanged; with `changed`, the
+    site-relative paths a watcher saw change since the cache's last build, it spares looking at the others.
     """
     cache = cache or Cache()
-    files = [f for f in read.find_paths(root, RECORDS, "*.y*ml") if f.endswith((".yaml", ".yml"))]
+    files = [f for f in cache.files(root, RECORDS, "*.y*ml", changed) if f.endswith((".yaml", ".yml"))]
     if len(files) >= parallel.MINIMUM and not cache.holds_results():
         parallel.warm_up(WARM)  # a first build: the map's workers get ready while the settings and guide are read
     settings_file = root / SETTINGS
@@ -49,7 +49,7 @@ def load(root: Path, errors: list[ContentError], warnings: list[ContentError], a
     context = Context(settings, vocabulary, as_of)
     results: list[RecordResult] = []
     for result in cache.sources_of(root, files, functools.partial(map_record, context), unreadable, context.key,
-                                   lambda result: result.holds_on(as_of)):
+                                   lambda result: result.holds_on(as_of), changed):
         errors.extend(result.errors)
         warnings.extend(result.warnings)
         if result.record is not None:
@@ -135,14 +135,14 @@ def _reuse_from(out: Path) -> Reuse:
 
 def prepare(root: Path, as_of: dt.date | None = None, cache: Cache | None = None, reuse: Reuse | None = None,
             errors: list[ContentError] | None = None, progress: Progress | None = None,
-            last: Rendered | None = None) -> tuple[Report, Rendered]:
+            last: Rendered | None = None, changed: Collection[str] | None = None) -> tuple[Report, Rendered]:
     """Every stage but writing; raises BuildError with all problems, including any already in `errors`.
 
     `progress(done, total)` is called after each page is rendered (or reused). `last` is this process's last
-    build of the same site, if it passed.
+    build of the same site that passed, `changed` what a watcher saw change since (see `load`).
     """
     with _no_cycle_collection():
-        return _prepare(root, as_of, cache or Cache(), reuse, list(errors or []), progress, last)
+        return _prepare(root, as_of, cache or Cache(), reuse, list(errors or []), progress, last, changed)
 
 
 @contextlib.contextmanager
@@ -159,11 +159,12 @@ def _no_cycle_collection() -> Iterator[None]:
 
 
 def _prepare(root: Path, as_of: dt.date | None, cache: Cache, reuse: Reuse | None, errors: list[ContentError],
-             progress: Progress | None, last: Rendered | None) -> tuple[Report, Rendered]:
+             progress: Progress | None, last: Rendered | None, changed: Collection[str] | None
+             ) -> tuple[Report, Rendered]:
     start = time.perf_counter()
     cache.start()
     report = Report()
-    loaded = load(root, errors, report.warnings, as_of or dt.date.today(), cache)
+    loaded = load(root, errors, report.warnings, as_of or dt.date.today(), cache, changed)
     report.stages["load"] = time.perf_counter() - start
     report.masks = loaded.masks
     rendered = render_all(root, loaded, errors, reuse, cache, progress, report.stages, last) if not errors else Rendered(
@@ -253,8 +254,9 @@ def _build_once(root: Path, out: Path, day: dt.date, cache: Cache | None, progre
 
 
 def _build(root: Path, out: Path, day: dt.date, cache: Cache, reuse: Reuse, progress: Progress | None,
-           start: float, last: Rendered | None = None) -> tuple[Report, Rendered]:
-    report, rendered = prepare(root, day, cache, reuse, check_target(out), progress, last)
+           start: float, last: Rendered | None = None, changed: Collection[str] | None = None
+           ) -> tuple[Report, Rendered]:
+    report, rendered = prepare(root, day, cache, reuse, check_target(out), progress, last, changed)
     started = time.perf_counter()
     # Pages taken from the last build were checked against the disk (or, in a session, written by it), and so were
     # files with the same bytes as the session's last build: only their presence and size need checking.
@@ -269,28 +271,52 @@ def _build(root: Path, out: Path, day: dt.date, cache: Cache, reuse: Reuse, prog
 
 
 class Session:
-    """Repeated builds of one site into one folder (watch): the cache and the last build's pages stay in memory."""
+    """Repeated builds of one site in one process (watch, and serve's builds in memory): the cache and the last
+    build that passed stay in memory, and each build takes from them what its changes left as it was."""
 
-    def __init__(self, root: Path, out: Path | None = None, as_of: dt.date | None = None) -> None:
-        self.root, self.out, self.as_of = root, out or root / OUTPUT, as_of
+    def __init__(self, root: Path, out: Path | None = None, as_of: dt.date | None = None, write: bool = True) -> None:
+        self.root, self.out, self.as_of, self.write = root, out or root / OUTPUT, as_of, write
         self.cache = caching.load(root)
         self.last: Rendered | None = None
         self._memos = len(self.cache.memos)
+        self._trusted = False  # whether the cache saw every change up to now (no build stopped half-way)
 
-    def build(self, progress: Progress | None = None) -> Report:
-        """Build as `build` does, reusing pages from memory rather than from the output folder."""
+    @property
+    def outputs(self) -> dict[str, bytes]:
+        """Every output of the last build that passed."""
+        return self.last.outputs if self.last is not None else {}
+
+    def build(self, progress: Progress | None = None, changed: Collection[str] | None = None) -> Report:
+        """Build as `build` does (into memory only unless `write`), reusing what the last build made.
+
+        `changed`: the site-relative paths a watcher saw change since the last call; other record files are not
+        looked at. None: look at every file, as a new process does.
+        """
         with _no_cycle_collection():
-            return self._build(progress)
+            trusted, self._trusted = self._trusted, False
+            try:
+                report = self._build(progress, changed if trusted else None)
+            except BuildError:
+                self._trusted = True  # problems in the sources: every source was looked at all the same
+                raise
+            self._trusted = True
+            return report
 
-    def _build(self, progress: Progress | None) -> Report:
+    def _build(self, progress: Progress | None, changed: Collection[str] | None) -> Report:
         start = time.perf_counter()
-        # The first build of a session checks what is on disk; later ones trust what they wrote themselves.
         last = self.last
-        reuse = _reuse_from(self.out) if last is None else (
-            lambda path, key: last.outputs.get(path) if last.keys.get(path) == key else None)
-        self.last = None  # a failed build may have written part of its files: the next one starts from disk
-        report, rendered = _build(self.root, self.out, self.as_of or dt.date.today(), self.cache, reuse, progress,
-                                  start, last)
+        day = self.as_of or dt.date.today()
+        if not self.write:
+            report, rendered = prepare(self.root, day, self.cache, _reuse_in(last), None, progress, last, changed)
+        else:
+            # The first build of a session checks what is on disk; later ones trust what they wrote themselves.
+            reuse = _reuse_from(self.out) if last is None else _reuse_in(last)
+            self.last = None  # a build that fails writing may have written part of its files: start from disk
+            try:
+                report, rendered = _build(self.root, self.out, day, self.cache, reuse, progress, start, last, changed)
+            except BuildError:
+                self.last = last  # nothing was written
+                raise
         self.last = rendered
         # What a session keeps lives until the next build or longer: out of the cyclic collector's sight, a full
         # collection no longer walks millions of kept objects in the middle of an edit (pauses of seconds at 100k).
@@ -304,6 +330,11 @@ class Session:
     def save(self) -> None:
         """Keep the cache for the next process."""
         caching.save(self.root, self.cache)
+
+
+def _reuse_in(last: Rendered | None) -> Reuse:
+    """Pages of a build in memory whose key matches."""
+    return lambda path, key: last.outputs.get(path) if last is not None and last.keys.get(path) == key else None
 
 
 def verify(root: Path, out: Path | None = None, as_of: dt.date | None = None) -> list[str]:

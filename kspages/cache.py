@@ -14,7 +14,7 @@ import pickle
 import sqlite3
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar, cast
@@ -135,6 +135,28 @@ class Cache:
     store: Store | None = field(default=None, repr=False)
     stored: set[str] = field(default_factory=set, repr=False)
     pending: dict[str, tuple[str, bytes]] = field(default_factory=dict, repr=False)
+    # The last listing of each folder (see `files`): memory only, a new process lists the folders again.
+    listings: dict[tuple[str, str], list[str]] = field(default_factory=dict, repr=False)
+
+    def files(self, root: Path, folder: str, pattern: str, changed: Collection[str] | None = None) -> list[str]:
+        """`read.find_paths(root, folder, pattern)`; with `changed`, the site-relative paths a watcher saw change
+        since the last call, the last listing is brought up to date instead of listing the folder again."""
+        before = self.listings.get((folder, pattern))
+        if changed is None or before is None:
+            found = read.find_paths(root, folder, pattern)
+        else:
+            found = before
+            touched = [rel for rel in changed if read.is_found(rel, folder, pattern)]
+            if touched:
+                now = set(before)
+                for rel in touched:
+                    if os.path.isfile(os.path.join(root, rel)):
+                        now.add(rel)
+                    else:
+                        now.discard(rel)
+                found = sorted(now, key=read.path_order)
+        self.listings[(folder, pattern)] = found
+        return found
 
     def holds_results(self) -> bool:
         """Whether any result of `sources_of` may be reused: held in memory, or in a store on disk."""
@@ -158,17 +180,26 @@ class Cache:
 
     def sources_of(self, root: Path, files: list[str], parse: Callable[[str, bytes], T],
                    unreadable: Callable[[str, list[ContentError]], T], context: str = "",
-                   holds: Callable[[T], bool] = lambda result: True) -> list[T]:
+                   holds: Callable[[T], bool] = lambda result: True,
+                   changed: Collection[str] | None = None) -> list[T]:
         """What `parse` makes of each file's bytes (a file that cannot be read gives `unreadable(path, errors)`),
         reused while the bytes and `context` (a digest of whatever else `parse` depends on) are the same and
         `holds(result)`; files parsed anew are parsed on every core when there are many.
 
-        Only `parse`'s result is kept: for records that is the map's result, not the YAML tree it came from.
+        With `changed` (the paths a watcher saw change since the last call) a file seen before and not in it is
+        not even looked at. Only `parse`'s result is kept: for records that is the map's result, not the YAML tree.
         """
         found: list[T | None] = []
         todo: list[tuple[int, str, str, bytes]] = []
         now = time.time_ns()
         for rel in files:
+            if changed is not None and rel not in changed:
+                cached = self.sources.get(rel)
+                seen = self.seen.get(rel)
+                if cached is not None and seen is not None and seen[-1] == context and holds(cached[1]):
+                    self.used_sources.add(rel)
+                    found.append(cached[1])
+                    continue
             try:
                 st = os.stat(os.path.join(root, rel))
                 stat = (st.st_size, st.st_ino, st.st_mtime_ns, st.st_ctime_ns)
@@ -224,7 +255,7 @@ class Cache:
         state["memos"] = {k: v for k, v in self.memos.items() if not k.startswith("~")}
         state["kept"], state["kept_last"], state["_recording"], state["seen"] = {}, {}, [], {}
         state["sources"] = {k: v for k, v in self.sources.items() if k not in self.stored}
-        state["store"], state["stored"], state["pending"] = None, set(), {}
+        state["store"], state["stored"], state["pending"], state["listings"] = None, set(), {}, {}
         return state
 
     def keep(self, obj: object, what: str, compute: Callable[[], T]) -> T:

@@ -9,6 +9,7 @@ import shutil
 import sys
 import threading
 import time
+from collections.abc import Collection
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -265,9 +266,9 @@ def watch_cmd(site: Path, out: Path | None, as_of: dt.datetime | None, poll: boo
     from .build import Session
     session = Session(site, out, day)
 
-    def rebuild() -> None:
+    def rebuild(changed: Collection[str] | None = None) -> None:
         try:
-            report = session.build()
+            report = session.build(changed=changed)
         except BuildError as exc:
             _echo_problems(exc.errors)
             n = len(exc.errors)
@@ -345,8 +346,7 @@ def run_serve(site: Path, port: int, livereload: bool, as_of: dt.date | None, po
         state.close()
         server.shutdown()
         server.server_close()
-        from . import cache as caching
-        caching.save(site, previewer.cache)
+        previewer.session.save()
 
 
 def _interactive() -> bool:

@@ -62,6 +62,9 @@ class Changes(FileSystemEventHandler):
         self.last = 0.0
         self.count = 0
         self.reschedule = False  # content/ or templates/ itself was created, moved or deleted
+        self._lock = threading.Lock()
+        self._paths: set[str] = set()  # site-relative paths changed since the last `take`
+        self._unknown = False  # a folder changed (moved, deleted): which files did is not known
 
     def dispatch(self, event: FileSystemEvent) -> None:
         """Note a relevant change (watchdog calls this from its own thread)."""
@@ -73,9 +76,21 @@ class Changes(FileSystemEventHandler):
             if path and Path(path).parent == self.root and Path(path).name in WATCHED:
                 self.reschedule = True
             if relevant(self.root, self.out, path) or self.reschedule:
+                with self._lock:
+                    if event.is_directory or self.reschedule or not relevant(self.root, self.out, path):
+                        self._unknown = True
+                    else:
+                        self._paths.add(Path(path).relative_to(self.root).as_posix())
                 self.count += 1
                 self.last = time.monotonic()
                 self.pending.set()
+
+    def take(self) -> frozenset[str] | None:
+        """The site-relative paths changed since the last call; None when that is not known (a folder changed)."""
+        with self._lock:
+            paths, unknown = frozenset(self._paths), self._unknown
+            self._paths, self._unknown = set(), False
+        return None if unknown else paths
 
 
 def _schedule(observer: BaseObserver, changes: Changes) -> None:
@@ -88,9 +103,11 @@ def _schedule(observer: BaseObserver, changes: Changes) -> None:
             observer.schedule(changes, str(changes.root / folder), recursive=True)
 
 
-def watch(root: Path, rebuild: Callable[[], None], stop: threading.Event, out: Path | None = None,
-          poll: bool = False, quiet: float = 0.15, longest: float = 2.0) -> None:
-    """Call `rebuild()` after every batch of changes under content/ and templates/, until `stop` is set.
+def watch(root: Path, rebuild: Callable[[frozenset[str] | None], None], stop: threading.Event,
+          out: Path | None = None, poll: bool = False, quiet: float = 0.15, longest: float = 2.0) -> None:
+    """Call `rebuild(changed)` after every batch of changes under content/ and templates/, until `stop` is set.
+
+    `changed` holds the batch's site-relative paths, or is None when a folder moved or vanished (look at all).
 
     A batch ends when no change came for `quiet` seconds (a burst of saves builds once), or after `longest`
     seconds of continuous changes. A change during a build starts another build, so the last build always sees the
@@ -112,8 +129,9 @@ def watch(root: Path, rebuild: Callable[[], None], stop: threading.Event, out: P
             if changes.reschedule:
                 changes.reschedule = False
                 _schedule(observer, changes)
+            changed = changes.take()
             if not stop.is_set():
-                rebuild()
+                rebuild(changed)
     finally:
         observer.stop()
         observer.join()

@@ -239,9 +239,29 @@ def find_paths(root: Path, folder: str, pattern: str) -> list[str]:
     top = str(root)
     # os.walk skips folders that vanish mid-walk (a directory moved during a build) instead of raising.
     for dirpath, dirnames, filenames in os.walk(os.path.join(top, folder)):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "~", "#")))
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(_HIDDEN))
         prefix = os.path.relpath(dirpath, top).replace(os.sep, "/") + "/"
         for name in filenames:
-            if not name.startswith((".", "~", "#")) and not name.endswith("~") and fnmatch.fnmatch(name, pattern):
+            if _listed(name, pattern):
                 found.append(prefix + name)
-    return sorted(found, key=lambda rel: rel.split("/"))  # as Path sorts its parts
+    return sorted(found, key=path_order)
+
+
+_HIDDEN = (".", "~", "#")  # hidden files and editors' leftovers
+
+
+def _listed(name: str, pattern: str) -> bool:
+    return not name.startswith(_HIDDEN) and not name.endswith("~") and fnmatch.fnmatch(name, pattern)
+
+
+def path_order(rel: str) -> list[str]:
+    """The sort key of `find_paths`: as Path sorts its parts."""
+    return rel.split("/")
+
+
+def is_found(rel: str, folder: str, pattern: str) -> bool:
+    """Whether `find_paths(root, folder, pattern)` would list `rel`, if it is a file."""
+    parts = rel.split("/")
+    base = folder.split("/")
+    return (parts[:len(base)] == base and len(parts) > len(base) and _listed(parts[-1], pattern)
+            and not any(part.startswith(_HIDDEN) for part in parts[len(base):-1]))

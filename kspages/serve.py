@@ -13,18 +13,16 @@ import posixpath
 import socket
 import threading
 import urllib.parse
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from . import cache as caching
-from .build import prepare
+from .build import Session
 from .errors import BuildError, ContentError
 from .layout import page_file
-from .render import Rendered
 from .report import Report
 
 EVENTS = "/__kspages/events"
@@ -94,17 +92,13 @@ class Previewer:
 
     def __init__(self, root: Path, state: State, as_of: dt.date | None = None,
                  on_result: Callable[[Report | None, list[ContentError]], None] = lambda r, e: None) -> None:
-        self.root, self.state, self.as_of, self.on_result = root, state, as_of, on_result
-        self.cache = caching.load(root)
-        self.last: Rendered | None = None
+        self.root, self.state, self.on_result = root, state, on_result
+        self.session = Session(root, as_of=as_of, write=False)
 
-    def _reuse(self, path: str, key: str) -> bytes | None:
-        last = self.last
-        return last.outputs.get(path) if last is not None and last.keys.get(path) == key else None
-
-    def __call__(self) -> None:
+    def __call__(self, changed: Collection[str] | None = None) -> None:
+        """Build after `changed` (site-relative paths; None: look at every file) and publish the result."""
         try:
-            report, rendered = prepare(self.root, self.as_of, self.cache, self._reuse)
+            report = self.session.build(changed=changed)
         except BuildError as exc:
             self.state.publish(None, overlay_errors(self.root, exc.errors))
             self.on_result(None, exc.errors)
@@ -115,8 +109,7 @@ class Previewer:
             self.state.publish(None, overlay_errors(self.root, [error]))
             self.on_result(None, [error])
             return
-        self.last = rendered
-        self.state.publish(rendered.outputs, [])
+        self.state.publish(self.session.outputs, [])
         self.on_result(report, [])
 
 

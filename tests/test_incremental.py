@@ -249,3 +249,44 @@ def test_a_session_renders_what_an_edit_changed_and_ends_equal_to_a_clean_build(
     again = session.build()
     assert again.rendered == again.notices
     assert verify(root, as_of=DAY) == []
+
+
+def test_a_session_told_what_changed_looks_at_those_files_only(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("kspages.cache.RACY_NS", 0)  # files just copied are trusted like any other
+    root = _bundled(tmp_path)
+    session = Session(root, as_of=DAY)
+    session.build()
+    session.build()  # the second build trusts the cache: no build before it stopped half-way
+    first, second = sorted((root / "content/records/2026").glob("*.yaml"))[:2]
+    rel = first.relative_to(root).as_posix()
+    for file in (first, second):
+        file.write_text(file.read_text("utf-8").replace("merchant: ", "merchant: 改", 1), "utf-8")
+    # Told only of the first file, the session does not look at the second: a watcher would have named it.
+    assert session.build(changed={rel}).parsed == 1
+    assert verify(root, as_of=DAY) != []
+    assert session.build().parsed == 1 and verify(root, as_of=DAY) == []  # None: every file is looked at
+    # A new file, a deleted one and a renamed one, each named by the watcher.
+    new = root / "content/records/2026" / f"{N3}.yaml"
+    new.write_text(record(N3), "utf-8")
+    session.build(changed={new.relative_to(root).as_posix()})
+    assert verify(root, as_of=DAY) == []
+    moved = second.with_name("renamed.yaml")
+    second.rename(moved)
+    first.unlink()
+    session.build(changed={rel, second.relative_to(root).as_posix(), moved.relative_to(root).as_posix(),
+                           "content/records/2026/.hidden.yaml", "templates/notice.html"})
+    assert verify(root, as_of=DAY) == []
+
+
+@pytest.mark.parametrize("rel", ["content/records/2026/KS-1.yaml", "content/records/a/b/c.yml",
+                                 "content/records/.x/KS-1.yaml", "content/records/2026/#KS-1.yaml#",
+                                 "content/records/2026/KS-1.yaml~", "content/records/KS-1.json",
+                                 "content/recordsX/KS-1.yaml", "content/guide/a.yaml", "content/records"])
+def test_a_path_a_watcher_names_is_listed_as_a_folder_walk_would_list_it(tmp_path: Path, rel: str) -> None:
+    from kspages import read
+    (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+    if rel != "content/records":
+        (tmp_path / rel).write_text("x", "utf-8")
+    assert read.is_found(rel, "content/records", "*.y*ml") == (rel in read.find_paths(tmp_path, "content/records",
+                                                                                      "*.y*ml"))

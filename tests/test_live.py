@@ -9,14 +9,14 @@ import os
 import shutil
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from kspages import cli
-from kspages.build import build, verify
+from kspages.build import Session, verify
 from kspages.errors import BuildError
 from kspages.live import relevant, watch
 from kspages.read import read_bytes
@@ -53,13 +53,15 @@ class Watcher:
         self.outcomes: list[str] = []  # "ok" or the first error message
         self.lock = threading.Lock()
         self.stop = threading.Event()
-        build(root, as_of=DAY)
+        # As `kspages watch` does: one session, told what the watcher saw change.
+        self.session = Session(root, self.out, DAY)
+        self.session.build()
         self.thread = threading.Thread(target=watch, args=(root, self.rebuild, self.stop),
                                        kwargs={"out": self.out, "poll": poll}, daemon=True)
 
-    def rebuild(self) -> None:
+    def rebuild(self, changed: Collection[str] | None) -> None:
         try:
-            build(self.root, self.out, DAY)
+            self.session.build(changed=changed)
             outcome = "ok"
         except BuildError as exc:
             outcome = exc.errors[0].location + " " + exc.errors[0].message
