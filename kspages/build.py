@@ -7,6 +7,7 @@ import datetime as dt
 import functools
 import gc
 import hashlib
+import importlib
 import tempfile
 import time
 from collections.abc import Collection, Iterator
@@ -299,6 +300,10 @@ class Session:
             except BuildError:
                 self._trusted = True  # problems in the sources: every source was looked at all the same
                 raise
+            finally:
+                # The next edit maps its record here: load the map (jieba's dictionary, a second) now, not then.
+                for module in WARM:
+                    importlib.import_module(module)
             self._trusted = True
             return report
 

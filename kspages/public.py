@@ -16,7 +16,7 @@ from .codes import CODES
 from .layout import notice_url, shop_url
 from .model import FINAL_STATUSES, Complaint, GuidePage, Settings
 from .privacy import Hit, Scrubbed, Scrubber, Vocabulary
-from .stats import DECIDED, Stats, percent
+from .stats import DECIDED, Case, Stats, case, percent
 
 
 @dataclass(frozen=True)
@@ -86,6 +86,7 @@ class PublicSite:
     statuses: tuple[StatusEntry, ...]  # sorted by number
     withdrawn: tuple[str, ...] = ()  # numbers whose notice was taken down: a tombstone page says only that
     stats: Stats | None = None  # aggregate figures over all records
+    cases: tuple[Case, ...] = ()  # each status entry as the quarterly figures count it, in the order of `statuses`
 
 
 @dataclass(frozen=True)
@@ -263,12 +264,22 @@ class RecordPublic:
     notice: PublicNotice | None
     state: str | None  # as `publication` says: "published", "withdrawn" or None
     masks: tuple[Mask, ...]
+    case: Case  # as the quarterly figures count it
+
+
+def case_of(entry: StatusEntry, notice: PublicNotice | None, as_of: dt.date) -> Case:
+    """A status entry as the quarterly figures count it on `as_of`; a rating counts only from a published notice."""
+    feedback = notice.feedback if notice is not None else None
+    rated = feedback.rating if feedback and (feedback.date is None or feedback.date <= as_of) else None
+    return case(entry.category, entry.received, [(t.date, t.status) for t in entry.timeline], upheld(entry), rated,
+                as_of)
 
 
 def turning_days(record: Complaint, settings: Settings) -> tuple[dt.date, ...]:
     """The days on which `record_public` of this record can change: before, on and after each it may differ."""
     days = {day for day in (record.notice and record.notice.date, record.merchant_reply and record.merchant_reply.date,
                             record.feedback and record.feedback.date) if day}
+    days.update(h.date for h in record.history)  # the quarterly figures count a step from its day on
     decided = decided_on(record)
     if decided is not None:
         days.add(decided + dt.timedelta(days=settings.delay_days))
@@ -279,21 +290,22 @@ def site_of(settings: Settings, guide: list[GuidePage], records: Iterable[Record
             ) -> tuple[PublicSite, list[Mask]]:
     """The public site model from every record's public parts, and what the scrubber replaced where."""
     notices: list[PublicNotice] = []
-    statuses: list[StatusEntry] = []
+    statuses: list[tuple[StatusEntry, Case]] = []
     withdrawn: list[str] = []
     masks: list[Mask] = []
     for part in records:
-        statuses.append(part.status)
+        statuses.append((part.status, part.case))
         masks.extend(part.masks)
         if part.state == "withdrawn":
             withdrawn.append(part.status.number)
         if part.notice is not None:
             notices.append(part.notice)
     notices.sort(key=lambda n: (n.date, n.number), reverse=True)
-    statuses.sort(key=lambda s: s.number)
+    statuses.sort(key=lambda pair: pair[0].number)
     masks.sort(key=lambda m: (m.path, m.line or 0, m.field))
-    site = PublicSite(settings=settings, guide=tuple(guide), notices=tuple(notices), statuses=tuple(statuses),
-                      withdrawn=tuple(sorted(withdrawn)), stats=stats)
+    site = PublicSite(settings=settings, guide=tuple(guide), notices=tuple(notices),
+                      statuses=tuple(entry for entry, _ in statuses), withdrawn=tuple(sorted(withdrawn)), stats=stats,
+                      cases=tuple(c for _, c in statuses))
     return site, masks
 
 
@@ -326,14 +338,15 @@ def record_public(record: Complaint, settings: Settings, as_of: dt.date, vocabul
             feedback = PublicFeedback(rating=fb.rating, comment=comment.text, date=fb.date)
             extra_hidden += comment.hidden
     if record.notice is None:
-        return RecordPublic(entry, None, state, tuple(masks))
+        return RecordPublic(entry, None, state, tuple(masks), case_of(entry, None, as_of))
     # Drafts are scrubbed too, so `kspages check` shows staff what would go before they approve a notice.
     lines = record.notice.lines
     title = scrub(record.notice.title, "notice.title", lines.get("title"))
     body = scrub(record.notice.body, "notice.body", lines.get("body"))
     if state != "published" or not record.notice.date:
-        return RecordPublic(entry, None, state, tuple(masks))
+        return RecordPublic(entry, None, state, tuple(masks), case_of(entry, None, as_of))
     hidden = title.hidden + body.hidden + merchant.hidden + sum(n.hidden for n in notes) + extra_hidden
-    return RecordPublic(entry, PublicNotice(number=record.number, url=notice_url(record.number),
-                                            date=record.notice.date, title=title.text, body=body.text, hidden=hidden,
-                                            status=entry, merchant_reply=reply, feedback=feedback), state, tuple(masks))
+    notice = PublicNotice(number=record.number, url=notice_url(record.number), date=record.notice.date,
+                          title=title.text, body=body.text, hidden=hidden, status=entry, merchant_reply=reply,
+                          feedback=feedback)
+    return RecordPublic(entry, notice, state, tuple(masks), case_of(entry, notice, as_of))

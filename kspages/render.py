@@ -32,9 +32,9 @@ from .errors import ContentError
 from .layout import FEED, SHARDS, archive_url, asset_file, guide_url, notice_url, page_file, shard_file, shop_url
 from .mdlists import EditorListsExtension
 from .model import GuidePage
-from .public import PublicNotice, PublicSite, Shop, StatusEntry, shops, upheld
+from .public import PublicNotice, PublicSite, Shop, StatusEntry, case_of, shops
 from .search import Document, IndexBuilder, plain
-from .stats import Case, Panel, QuarterRow, bars, case, quarterly, quotable, trend
+from .stats import Case, Panel, QuarterRow, bars, quarterly, quotable, trend
 
 T = TypeVar("T")
 GUIDE_EXTENSIONS = ["toc", "tables", "sane_lists", "attr_list", "fenced_code"]
@@ -437,8 +437,7 @@ def render_site(site: PublicSite, renderer: Renderer, assets: dict[str, bytes],
         days = bars({code: figures.median_days[code] for code in labels["category"] if code in figures.median_days},
                     {code: label for code, label in labels["category"].items() if code in figures.median_days})
         page("stats/index.html", "数据统计", "stats.html", stats=figures, quoted=quotable(figures), charts=charts,
-             days=days, quarters=made("quarters", (*site.statuses, *site.notices),
-                                      functools.partial(category_quarters, site, as_of)))
+             days=days, quarters=made("quarters", site.cases, functools.partial(category_quarters, site, as_of)))
     bits, shards = status_shards(site.statuses, keep, made)
     out.update(shards)
     # What the lookup needs to say a pending complaint is late: per category, the days within which nine in ten
@@ -465,17 +464,6 @@ def render_site(site: PublicSite, renderer: Renderer, assets: dict[str, bytes],
     return result
 
 
-def rating(notice: PublicNotice, as_of: dt.date) -> str | None:
-    """The complainant's published rating of the result (a `rating` code), if given by `as_of`."""
-    feedback = notice.feedback
-    return feedback.rating if feedback and (feedback.date is None or feedback.date <= as_of) else None
-
-
-def _case(entry: StatusEntry, as_of: dt.date, notice: PublicNotice | None) -> Case:
-    return case(entry.category, entry.received, [(t.date, t.status) for t in entry.timeline], upheld(entry),
-                rating(notice, as_of) if notice else None, as_of)
-
-
 Quarters = tuple[tuple[QuarterRow, ...], tuple[Panel, ...]]  # a table's rows and the chart's panels
 
 
@@ -486,11 +474,12 @@ def category_quarters(site: PublicSite, as_of: dt.date | None) -> tuple[tuple[st
     """
     if as_of is None:
         return ()
-    published = {n.number: n for n in site.notices}
-    cases = [_case(e, as_of, published.get(e.number)) for e in site.statuses]
+    by_category: dict[str, list[Case]] = {}
+    for c in site.cases:
+        by_category.setdefault(c.category, []).append(c)
     found = []
     for code, label in [("all", "全部问题类型"), *site.settings.labels["category"].items()]:
-        rows = quarterly([c for c in cases if code in ("all", c.category)], as_of)
+        rows = quarterly(list(site.cases) if code == "all" else by_category.get(code, []), as_of)
         if any(r.received for r in rows):
             found.append((code, label, (rows, trend(rows))))
     return tuple(found)
@@ -500,7 +489,7 @@ def shop_quarters(shop: Shop, as_of: dt.date | None) -> Quarters:
     """A shop's quarters with published complaints (a shop page counts only what is published), and their chart."""
     if as_of is None:
         return (), ()
-    rows = quarterly([_case(n.status, as_of, n) for n in shop.notices], as_of, only_with_data=True)
+    rows = quarterly([case_of(n.status, n, as_of) for n in shop.notices], as_of, only_with_data=True)
     return rows, trend(rows)
 
 
