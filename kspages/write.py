@@ -60,6 +60,13 @@ def _size(target: Path) -> int:
         return -1
 
 
+def _size_at(target: str) -> int:
+    try:
+        return os.stat(target).st_size
+    except OSError:
+        return -1
+
+
 def _same(target: Path, data: bytes) -> bool:
     try:
         return target.stat().st_size == len(data) and target.read_bytes() == data
@@ -86,9 +93,11 @@ def sync(outputs: dict[str, bytes], out: Path, keys: dict[str, str] | None = Non
             staging.put(MANIFEST, manifest)
             staging.publish(out, [*sorted(outputs), MANIFEST])
         return WriteReport(written=len(outputs), unchanged=0, removed=0)
-    changed = [rel for rel in sorted(outputs)
-               if not (rel in known and _size(out / rel) == len(outputs[rel]) or _same(out / rel, outputs[rel]))]
-    commit = [*changed, MANIFEST] if not _same(out / MANIFEST, manifest) else changed
+    base = os.fspath(out)
+    changed = [rel for rel in sorted(outputs) if not (rel in known and _size_at(os.path.join(base, rel)) ==
+                                                      len(outputs[rel]) or _same(out / rel, outputs[rel]))]
+    # A changed file changes its digest in the manifest: the manifest on disk need not be read to know it differs.
+    commit = [*changed, MANIFEST] if changed or not _same(out / MANIFEST, manifest) else changed
     staging = _Staging.beside(out) if commit and _same_device(out) else None
     if staging is None:  # out is a mount point or its parent is read-only: one temporary file per file, in place
         for rel in commit:
@@ -232,9 +241,20 @@ def _alive(pid: int) -> bool:
 
 
 def _json_manifest(outputs: dict[str, bytes], keys: dict[str, str], sha: dict[str, str]) -> bytes:
-    digests = {rel: sha.get(rel) or hashlib.sha256(data).hexdigest() for rel, data in sorted(outputs.items())}
-    manifest = {"files": digests, "keys": {rel: keys[rel] for rel in sorted(keys) if rel in outputs}}
-    return (json.dumps(manifest, indent=0, sort_keys=True) + "\n").encode("utf-8")
+    """What `json.dumps({"files": {path: sha256}, "keys": {path: key}}, indent=0, sort_keys=True)` writes, made
+    line by line (json.dumps took a tenth of a second per save at 10k files)."""
+    rels = sorted(outputs)
+    quoted = {rel: _quote(rel) for rel in rels}
+    files = [f"{quoted[rel]}: {_quote(sha.get(rel) or hashlib.sha256(outputs[rel]).hexdigest())}" for rel in rels]
+    pages = [f"{quoted[rel]}: {_quote(keys[rel])}" for rel in rels if rel in keys]
+    return ("{\n" + _json_object("files", files) + ",\n" + _json_object("keys", pages) + "\n}\n").encode("utf-8")
+
+
+def _json_object(name: str, members: list[str]) -> str:
+    return f'"{name}": {{\n' + ",\n".join(members) + "\n}" if members else f'"{name}": {{}}'
+
+
+_quote = json.encoder.encode_basestring_ascii  # json.dumps' own, in C
 
 
 def read_manifest(out: Path) -> dict[str, tuple[str, str | None]]:

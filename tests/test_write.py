@@ -180,3 +180,22 @@ def test_a_failure_midway_leaves_the_output_as_it_was(tmp_path: Path, monkeypatc
     assert _siblings(out) == []
     monkeypatch.undo()
     assert sync(changed, out).written == 3 and snapshot(out)["index.html"] == b"home!"
+
+
+def test_the_manifest_is_what_json_dumps_writes() -> None:
+    # Made line by line for speed; readers (read_manifest, other tools) see json.dumps' own format.
+    import hashlib
+    import json
+    import random
+
+    from kspages.write import _json_manifest
+    rng = random.Random(1)
+    for _ in range(300):
+        rels = [rng.choice(["a.html", "shops/店铺/index.html", 'q"x\\y.html', "z/\u2028.txt", "b"]) + str(i)
+                for i in range(rng.randrange(0, 6))]
+        outputs = {rel: str(rng.random()).encode() for rel in rels}
+        keys = {rel: f"k{i}" for i, rel in enumerate(rels) if rng.random() < 0.6} | {"gone.html": "x"}
+        sha = {rel: f"s{rel}" for rel in rels if rng.random() < 0.5}
+        files = {rel: sha.get(rel) or hashlib.sha256(data).hexdigest() for rel, data in outputs.items()}
+        manifest = {"files": files, "keys": {rel: key for rel, key in keys.items() if rel in outputs}}
+        assert _json_manifest(outputs, keys, sha) == (json.dumps(manifest, indent=0, sort_keys=True) + "\n").encode()
