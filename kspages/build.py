@@ -21,7 +21,7 @@ from .errors import BuildError, ContentError
 from .layout import ASSETS, GUIDE, OUTPUT, RECORDS, SETTINGS, TEMPLATES, shop_url
 from .model import GuidePage, Settings, check_unique_numbers, validate_guide, validate_settings
 from .privacy import Vocabulary
-from .public import site_of
+from .public import Assembly
 from .record import WARM, Context, Loaded, RecordResult, map_record, unreadable
 from .render import Progress, Rendered, Renderer, Reuse, render_site
 from .report import Report
@@ -29,11 +29,12 @@ from .write import WriteReport, check_target, read_manifest, snapshot, sync
 
 
 def load(root: Path, errors: list[ContentError], warnings: list[ContentError], as_of: dt.date,
-         cache: Cache | None = None, changed: Collection[str] | None = None) -> Loaded:
+         cache: Cache | None = None, changed: Collection[str] | None = None, last: Loaded | None = None) -> Loaded:
     """Read and validate every source as of a date (for publication rules); append every problem found.
 
     `cache` spares mapping a record whose bytes, context and publication day are unchanged; with `changed`, the
-    site-relative paths a watcher saw change since the cache's last build, it spares looking at the others.
+    site-relative paths a watcher saw change since the cache's last build, it spares looking at the others. With
+    `last`, this process's last load that passed, the site's figures and orders are brought up to date from it.
     """
     cache = cache or Cache()
     files = [f for f in cache.files(root, RECORDS, "*.y*ml", changed) if f.endswith((".yaml", ".yml"))]
@@ -55,15 +56,65 @@ def load(root: Path, errors: list[ContentError], warnings: list[ContentError], a
         warnings.extend(result.warnings)
         if result.record is not None:
             results.append(result)
-    records = check_unique_numbers([r.record for r in results if r.record], errors)
-    unique = {id(r) for r in records}
-    results = [r for r in results if id(r.record) in unique]
-    # Ratings count only where the notice is published, on the statistics page and in guide quotes alike.
-    published = {r.public.status.number for r in results if r.public and r.public.state == "published"}
-    figures = stats.compute(records, as_of, published)
+    reduced = _reduce_again(last, results, as_of) if last is not None else None
+    if reduced is None:
+        records = check_unique_numbers([r.record for r in results if r.record], errors)
+        unique = {id(r) for r in records}
+        results = [r for r in results if id(r.record) in unique]
+        reduced = (stats.Tally.of([(r.record, _published(r)) for r in results if r.record], as_of),
+                   Assembly.of(r.public for r in results if r.public), {r.path: r for r in results},
+                   {r.record.number: r.path for r in results if r.record})
+    tally, assembly, by_path, numbers = reduced
+    figures = tally.figures()
     guide = stats.fill_guide(guide, figures, errors)
-    public, masks = site_of(settings, guide, (r.public for r in results if r.public), figures)
-    return Loaded(results=results, public=public, masks=masks, vocabulary=vocabulary)
+    public, masks = assembly.site(settings, guide, figures)
+    return Loaded(results=results, public=public, masks=masks, vocabulary=vocabulary, tally=tally,
+                  assembly=assembly, by_path=by_path, numbers=numbers)
+
+
+# What a load reduces its records to, for the next load of a session to start from: the figures' sums, the public
+# parts in the site's orders, the results by path and the paths by number.
+Reduced = tuple[stats.Tally, Assembly, dict[str, RecordResult], dict[str, str]]
+
+
+def _published(result: RecordResult) -> bool:
+    # Ratings count only where the notice is published, on the statistics page and in guide quotes alike.
+    return result.public is not None and result.public.state == "published"
+
+
+def _reduce_again(last: Loaded, results: list[RecordResult], as_of: dt.date) -> Reduced | None:
+    """The last load's figures and orders with the records that changed since taken out and put in again; None
+    when that is not worth it or not possible (another day, most records changed, a number used twice)."""
+    if last.tally.as_of != as_of:
+        return None
+    before = dict(last.by_path)
+    added = [r for r in results if before.get(r.path) is not r]
+    removed = [old for old in (before.get(r.path) for r in added) if old is not None]
+    if len(results) != len(before) + len(added) - len(removed):  # files were deleted: find which
+        now = {r.path for r in results}
+        removed += [old for path, old in before.items() if path not in now]
+    if 4 * (len(added) + len(removed)) > len(results):
+        return None
+    numbers = dict(last.numbers)
+    for old in removed:
+        if old.record is not None:
+            del numbers[old.record.number]
+    for new in added:
+        if new.record is None or new.record.number in numbers:
+            return None  # a number used twice: the full check names both files
+        numbers[new.record.number] = new.path
+    tally, assembly = last.tally.copy(), last.assembly.copy()
+    for old in removed:
+        if old.record is not None and old.public is not None:
+            tally.add(old.record, _published(old), sign=-1)
+            assembly.remove(old.public)
+        del before[old.path]
+    for new in added:
+        if new.record is not None and new.public is not None:
+            tally.add(new.record, _published(new))
+            assembly.add(new.public)
+        before[new.path] = new
+    return tally, assembly, before, numbers
 
 
 def _own_words(root: Path, settings: Settings, guide: list[GuidePage]) -> list[str]:
@@ -165,13 +216,15 @@ def _prepare(root: Path, as_of: dt.date | None, cache: Cache, reuse: Reuse | Non
     start = time.perf_counter()
     cache.start()
     report = Report()
-    loaded = load(root, errors, report.warnings, as_of or dt.date.today(), cache, changed)
+    loaded = load(root, errors, report.warnings, as_of or dt.date.today(), cache, changed,
+                  last.loaded if last is not None else None)
     report.stages["load"] = time.perf_counter() - start
     report.masks = loaded.masks
     rendered = render_all(root, loaded, errors, reuse, cache, progress, report.stages, last) if not errors else Rendered(
         {}, {})
     if errors:
         raise BuildError(errors)
+    rendered.loaded = loaded
     report.records = len(loaded.records)
     report.notices = len(loaded.public.notices)
     report.guide_pages = len(loaded.public.guide)

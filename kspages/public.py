@@ -8,9 +8,10 @@ the scrubber first, and every replacement is reported so staff can fix the sourc
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .codes import CODES
 from .layout import notice_url, shop_url
@@ -289,24 +290,81 @@ def turning_days(record: Complaint, settings: Settings) -> tuple[dt.date, ...]:
 def site_of(settings: Settings, guide: list[GuidePage], records: Iterable[RecordPublic], stats: Stats | None = None
             ) -> tuple[PublicSite, list[Mask]]:
     """The public site model from every record's public parts, and what the scrubber replaced where."""
-    notices: list[PublicNotice] = []
-    statuses: list[tuple[StatusEntry, Case]] = []
-    withdrawn: list[str] = []
-    masks: list[Mask] = []
-    for part in records:
-        statuses.append((part.status, part.case))
-        masks.extend(part.masks)
+    return Assembly.of(records).site(settings, guide, stats)
+
+
+def _notice_key(notice: PublicNotice) -> tuple[dt.date, str]:
+    return notice.date, notice.number
+
+
+def _status_key(pair: tuple[StatusEntry, Case]) -> str:
+    return pair[0].number
+
+
+def _mask_key(mask: Mask) -> tuple[str, int, str]:
+    return mask.path, mask.line or 0, mask.field
+
+
+@dataclass
+class Assembly:
+    """Every record's public parts in the site's orders: a record's can be added, or taken away again, in O(log n).
+
+    Numbers are unique (records with a used number are dropped before); so are masks' (path, line, field).
+    """
+
+    notices: list[PublicNotice] = field(default_factory=list)  # oldest first (by date, then number)
+    statuses: list[tuple[StatusEntry, Case]] = field(default_factory=list)  # by number
+    withdrawn: list[str] = field(default_factory=list)  # sorted
+    masks: list[Mask] = field(default_factory=list)  # by (path, line, field)
+
+    @classmethod
+    def of(cls, parts: Iterable[RecordPublic]) -> Assembly:
+        """The parts of every record, sorted once."""
+        made = cls()
+        for part in parts:
+            made.statuses.append((part.status, part.case))
+            made.masks.extend(part.masks)
+            if part.state == "withdrawn":
+                made.withdrawn.append(part.status.number)
+            if part.notice is not None:
+                made.notices.append(part.notice)
+        made.notices.sort(key=_notice_key)
+        made.statuses.sort(key=_status_key)
+        made.masks.sort(key=_mask_key)
+        made.withdrawn.sort()
+        return made
+
+    def copy(self) -> Assembly:
+        """An independent copy (the lists are copied; their items are immutable)."""
+        return Assembly(list(self.notices), list(self.statuses), list(self.withdrawn), list(self.masks))
+
+    def add(self, part: RecordPublic) -> None:
+        """Put one record's parts in their places."""
+        bisect.insort(self.statuses, (part.status, part.case), key=_status_key)
+        for mask in part.masks:
+            bisect.insort(self.masks, mask, key=_mask_key)
         if part.state == "withdrawn":
-            withdrawn.append(part.status.number)
+            bisect.insort(self.withdrawn, part.status.number)
         if part.notice is not None:
-            notices.append(part.notice)
-    notices.sort(key=lambda n: (n.date, n.number), reverse=True)
-    statuses.sort(key=lambda pair: pair[0].number)
-    masks.sort(key=lambda m: (m.path, m.line or 0, m.field))
-    site = PublicSite(settings=settings, guide=tuple(guide), notices=tuple(notices),
-                      statuses=tuple(entry for entry, _ in statuses), withdrawn=tuple(sorted(withdrawn)), stats=stats,
-                      cases=tuple(c for _, c in statuses))
-    return site, masks
+            bisect.insort(self.notices, part.notice, key=_notice_key)
+
+    def remove(self, part: RecordPublic) -> None:
+        """Take one record's parts out again (they must be in)."""
+        del self.statuses[bisect.bisect_left(self.statuses, part.status.number, key=_status_key)]
+        for mask in part.masks:
+            del self.masks[bisect.bisect_left(self.masks, _mask_key(mask), key=_mask_key)]
+        if part.state == "withdrawn":
+            del self.withdrawn[bisect.bisect_left(self.withdrawn, part.status.number)]
+        if part.notice is not None:
+            del self.notices[bisect.bisect_left(self.notices, _notice_key(part.notice), key=_notice_key)]
+
+    def site(self, settings: Settings, guide: list[GuidePage], stats: Stats | None = None
+             ) -> tuple[PublicSite, list[Mask]]:
+        """The public site model and what the scrubber replaced where."""
+        site = PublicSite(settings=settings, guide=tuple(guide), notices=tuple(reversed(self.notices)),
+                          statuses=tuple(entry for entry, _ in self.statuses), withdrawn=tuple(self.withdrawn),
+                          stats=stats, cases=tuple(c for _, c in self.statuses))
+        return site, list(self.masks)
 
 
 def record_public(record: Complaint, settings: Settings, as_of: dt.date, vocabulary: Vocabulary) -> RecordPublic:

@@ -17,7 +17,8 @@ from . import __version__, read
 from .errors import ContentError
 from .model import FINAL_STATUSES, Complaint, PrivateValue, Settings, validate_record
 from .privacy import Form, Vocabulary, gate_forms
-from .public import Mask, PublicSite, RecordPublic, record_public, turning_days
+from .public import Assembly, Mask, PublicSite, RecordPublic, record_public, turning_days
+from .stats import Tally
 
 # What a process that maps many records should have imported and loaded before its first record: the map, and
 # jieba's dictionary (about a second of CPU and 140 MB, once, instead of once per worker).
@@ -109,6 +110,11 @@ class Loaded:
     public: PublicSite
     masks: list[Mask]
     vocabulary: Vocabulary
+    # What the next load of a session starts from (build.load): kept, never changed.
+    tally: Tally
+    assembly: Assembly
+    by_path: dict[str, RecordResult]
+    numbers: dict[str, str]  # number -> path
 
     @property
     def records(self) -> list[Complaint]:

@@ -257,6 +257,7 @@ class Rendered:
     world: str = ""  # a digest of what every page shares: version, settings, assets, templates, guide navigation, day
     made: dict[str, tuple[tuple[Any, ...], Any]] = field(default_factory=dict)  # name -> (inputs, value), see Made
     shops: dict[str, Shop] = field(default_factory=dict)  # the shops, by name
+    loaded: Any = None  # the build.load result it was rendered from, for a session's next load to start from
 
 
 def _same(now: tuple[Any, ...], before: tuple[Any, ...] | None) -> bool:

@@ -5,12 +5,13 @@ Only aggregates leave this module: counts per code and day counts per category, 
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import math
 import re
 import statistics
 from collections.abc import Collection
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .codes import CODES
@@ -34,11 +35,6 @@ class Stats:
     p90_days: dict[str, float]  # category (and "all") -> 90th percentile (nearest rank)
 
 
-def _p90(values: list[int]) -> float:
-    ordered = sorted(values)
-    return float(ordered[math.ceil(0.9 * len(ordered)) - 1])
-
-
 def compute(records: list[Complaint], as_of: dt.date | None = None, published: Collection[str] = ()) -> Stats:
     """The figures for a set of records, dated `as_of` (the build's day) when given.
 
@@ -46,33 +42,76 @@ def compute(records: list[Complaint], as_of: dt.date | None = None, published: C
     as the quarterly satisfaction share counts them: a rating is a public text of its notice, so one of an
     unpublished or withdrawn notice is not shown, not even in a total, and one page never gives two totals.
     """
-    count: dict[str, dict[str, int]] = {kind: dict.fromkeys(CODES[kind], 0)
-                                        for kind in ("category", "channel", "status", "reason", "rating")}
-    days: dict[str, list[int]] = {code: [] for code in (*CODES["category"], "all")}
-    updated: dt.date | None = None
-    rated_over = 0
-    for r in records:
-        count["category"][r.category] += 1
-        count["channel"][r.channel] += 1
-        count["status"][r.status] += 1
+    return Tally.of([(r, r.number in published) for r in records], as_of).figures()
+
+
+@dataclass
+class Tally:
+    """The sums behind `Stats` for one day: a record can be added, or taken away again, in O(log n)."""
+
+    as_of: dt.date | None
+    count: dict[str, dict[str, int]] = field(default_factory=lambda: {
+        kind: dict.fromkeys(CODES[kind], 0) for kind in ("category", "channel", "status", "reason", "rating")})
+    days: dict[str, list[int]] = field(default_factory=lambda: {code: [] for code in (*CODES["category"], "all")})
+    rated_over: int = 0
+    total: int = 0
+    last: dict[dt.date, int] = field(default_factory=dict)  # day of a record's last step -> records
+
+    @classmethod
+    def of(cls, records: list[tuple[Complaint, bool]], as_of: dt.date | None) -> Tally:
+        """The sums over (record, whether its notice is published) pairs."""
+        tally = cls(as_of)
+        for record, published in records:
+            tally.add(record, published, sort=False)
+        for values in tally.days.values():
+            values.sort()
+        return tally
+
+    def copy(self) -> Tally:
+        """An independent copy (the lists are copied, not shared)."""
+        return Tally(self.as_of, {k: dict(v) for k, v in self.count.items()},
+                     {k: list(v) for k, v in self.days.items()}, self.rated_over, self.total, dict(self.last))
+
+    def add(self, r: Complaint, published: bool, sign: int = 1, sort: bool = True) -> None:
+        """Count a record in (`sign` 1) or out (-1); `sort=False` appends, for `of` to sort once."""
+        self.total += sign
+        self.count["category"][r.category] += sign
+        self.count["channel"][r.channel] += sign
+        self.count["status"][r.status] += sign
         if r.status == "rejected" and r.history and r.history[-1].reason:
-            count["reason"][r.history[-1].reason] += 1
-        if r.number in published and r.status in DECIDED:
-            rated_over += 1
+            self.count["reason"][r.history[-1].reason] += sign
+        if published and r.status in DECIDED:
+            self.rated_over += sign
             # The complainant's view of the result (feedback), unless dated after the day the figures are as of.
-            if r.feedback and not (as_of and r.feedback.date and r.feedback.date > as_of):
-                count["rating"][r.feedback.rating] += 1
+            if r.feedback and not (self.as_of and r.feedback.date and r.feedback.date > self.as_of):
+                self.count["rating"][r.feedback.rating] += sign
         if r.history:
             last = r.history[-1].date
-            updated = max(updated, last) if updated else last
+            self.last[last] = self.last.get(last, 0) + sign
+            if not self.last[last]:
+                del self.last[last]
             if r.status in DECIDED:
                 taken = (last - r.received).days
-                days[r.category].append(taken)
-                days["all"].append(taken)
-    return Stats(total=len(records), updated=as_of or updated, count=count, rated_over=rated_over,
-                 decided={k: len(v) for k, v in days.items()},
-                 median_days={k: float(statistics.median(v)) for k, v in days.items() if v},
-                 p90_days={k: _p90(v) for k, v in days.items() if v})
+                for values in (self.days[r.category], self.days["all"]):
+                    if sign < 0:
+                        del values[bisect.bisect_left(values, taken)]
+                    elif sort:
+                        bisect.insort(values, taken)
+                    else:
+                        values.append(taken)
+
+    def figures(self) -> Stats:
+        """The figures: counts, and the median and 90th percentile (nearest rank) of each sorted list of days."""
+        return Stats(total=self.total, updated=self.as_of or max(self.last, default=None),
+                     count={k: dict(v) for k, v in self.count.items()}, rated_over=self.rated_over,
+                     decided={k: len(v) for k, v in self.days.items()},
+                     median_days={k: _median(v) for k, v in self.days.items() if v},
+                     p90_days={k: float(v[math.ceil(0.9 * len(v)) - 1]) for k, v in self.days.items() if v})
+
+
+def _median(ordered: list[int]) -> float:
+    middle = len(ordered) // 2
+    return float(ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2)
 
 
 def number(value: float) -> str:

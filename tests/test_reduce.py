@@ -1,0 +1,48 @@
+"""The reduces a session keeps (figures' sums, public parts in the site's orders): taking records out and putting
+them in again gives what a fresh reduce over the same records gives."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from pathlib import Path
+
+from benchmarks.sites import bundled_copy
+from kspages.build import load
+from kspages.errors import ContentError
+from kspages.public import Assembly
+from kspages.stats import Tally
+
+DAY = dt.date(2026, 11, 1)
+
+
+def test_taking_records_out_and_in_again_equals_a_fresh_reduce(tmp_path: Path) -> None:
+    errors: list[ContentError] = []
+    loaded = load(bundled_copy(tmp_path / "site"), errors, [], DAY)
+    assert not errors
+    results = loaded.results
+    assert len(results) > 20 and any(r.public and r.public.masks for r in results)
+    rng = random.Random(7)
+    for _ in range(40):
+        inside = set(rng.sample(range(len(results)), rng.randrange(len(results) + 1)))
+        tally = Tally.of([(r.record, r.public.state == "published") for r in results if r.record and r.public],
+                         DAY)
+        assembly = Assembly.of(r.public for r in results if r.public)
+        for i in rng.sample(range(len(results)), len(results)):  # in any order
+            r = results[i]
+            assert r.record is not None and r.public is not None
+            if i not in inside:
+                tally.add(r.record, r.public.state == "published", sign=-1)
+                assembly.remove(r.public)
+        for i in rng.sample(sorted(inside), len(inside) // 2):  # out and in again
+            r = results[i]
+            assert r.record is not None and r.public is not None
+            tally.add(r.record, r.public.state == "published", sign=-1)
+            assembly.remove(r.public)
+            tally.add(r.record, r.public.state == "published")
+            assembly.add(r.public)
+        kept = [results[i] for i in sorted(inside)]
+        fresh = Tally.of([(r.record, r.public.state == "published") for r in kept if r.record and r.public], DAY)
+        assert tally.figures() == fresh.figures()
+        site = loaded.public.settings
+        assert assembly.site(site, [], None) == Assembly.of(r.public for r in kept if r.public).site(site, [], None)
