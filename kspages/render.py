@@ -265,7 +265,7 @@ def _same(now: tuple[Any, ...], before: tuple[Any, ...] | None) -> bool:
 
     Inputs are values (frozen dataclasses, strings, dates): equal inputs make equal outputs.
     """
-    return before is not None and len(now) == len(before) and all(
+    return now is before or before is not None and len(now) == len(before) and all(
         a is b or (type(a) is type(b) and a == b) for a, b in zip(now, before, strict=True))
 
 
@@ -342,18 +342,23 @@ def render_site(site: PublicSite, renderer: Renderer, assets: dict[str, bytes],
         result.made[name] = (inputs, value)
         return value
 
+    def taken(path: str, inputs: tuple[Any, ...]) -> bool:
+        """Whether the page at `path` was taken from the last build, its inputs being the same."""
+        result.inputs[path] = inputs
+        if last is None or not _same(inputs, known.get(path)):
+            return False
+        result.keys[path] = last.keys[path]
+        out[path] = last.outputs[path]
+        result.reused.add(path)
+        if progress is not None:
+            progress(len(result.reused), planned)
+        return True
+
     def page(path: str, title: str, template: str, description: str = "",
              lazy: Callable[[], dict[str, Any]] | None = None, inputs: tuple[Any, ...] | None = None,
              later: Callable[[], dict[str, Any]] | None = None, **context: Any) -> None:
-        if inputs is not None:
-            result.inputs[path] = inputs
-            if last is not None and _same(inputs, known.get(path)):
-                result.keys[path] = last.keys[path]
-                out[path] = last.outputs[path]
-                result.reused.add(path)
-                if progress is not None:
-                    progress(len(result.reused), planned)
-                return
+        if inputs is not None and taken(path, inputs):
+            return
         if later is not None:  # context worth computing only when the inputs changed
             context.update(later())
         p = Page(path=path, title=title, root=_root(path), description=description or s.description)
@@ -397,6 +402,8 @@ def render_site(site: PublicSite, renderer: Renderer, assets: dict[str, bytes],
         page(page_file(archive_url(k)), f"处理结果公示 · 第 {k} 页", "notice_list.html", inputs=(archive_print, *items),
              later=functools.partial(_newest_first, items), archive=archive, archive_page=k)
     for n in site.notices:
+        if taken(page_file(n.url), (n,)):  # before making the closures below: most notices did not change
+            continue
 
         def notice_parts(n: PublicNotice = n) -> dict[str, Any]:
             return {"content": renderer.notice_html(n.body)}
@@ -407,6 +414,8 @@ def render_site(site: PublicSite, renderer: Renderer, assets: dict[str, bytes],
     page("shops/index.html", "店铺查询", "shops.html",
          shops=[(x.name, x.url, x.decided, len(x.upheld), len(x.withdrawn)) for x in all_shops])
     for shop in all_shops:
+        if taken(page_file(shop.url), shop.notices):
+            continue
         page(page_file(shop.url), shop.name, "shop.html", description=f"{shop.name}的投诉处理结果公示",
              inputs=shop.notices, later=functools.partial(_shop_parts, shop, as_of))
     feed = site.notices[:FEED_SIZE]
