@@ -8,6 +8,7 @@ import functools
 import gc
 import hashlib
 import importlib
+import os
 import tempfile
 import time
 from collections.abc import Collection, Iterator
@@ -49,14 +50,37 @@ def load(root: Path, errors: list[ContentError], warnings: list[ContentError], a
     # Kept in memory for a session: most edits change no word of the site, and its phrases take a while to list.
     vocabulary = cache.memo("~" + caching.digest("vocabulary", *texts), functools.partial(Vocabulary.of, texts))
     context = Context(settings, vocabulary, as_of)
-    results: list[RecordResult] = []
-    for result in cache.sources_of(root, files, functools.partial(map_record, context), unreadable, context.key,
-                                   lambda result: result.holds_on(as_of), changed):
-        errors.extend(result.errors)
-        warnings.extend(result.warnings)
-        if result.record is not None:
-            results.append(result)
-    reduced = _reduce_again(last, results, as_of) if last is not None else None
+    map_it = functools.partial(map_record, context)
+    holds = functools.partial(RecordResult.holds_on, day=as_of)
+    warned: dict[str, tuple[ContentError, ...]] = {}
+    if last is not None and changed is not None and (last.context, last.tally.as_of) == (context.key, as_of):
+        # A session told what changed, on the same day, with the same settings and words: every other record's
+        # result is the one the last load had, so only the files named are looked at.
+        named = sorted(rel for rel in changed if read.is_found(rel, RECORDS, "*.y*ml") and rel.endswith(_YAML))
+        there = [rel for rel in named if os.path.isfile(os.path.join(root, rel))]
+        mapped = {r.path: r for r in cache.sources_of(root, there, map_it, unreadable, context.key, holds, changed)}
+        cache.used_sources.update(files)  # in use still, though not looked at
+        removed = [last.by_path[rel] for rel in named if rel in last.by_path]
+        added = [r for r in mapped.values() if r.record is not None]
+        warned = {rel: found for rel, found in last.warned.items() if rel not in mapped and rel not in named}
+        for result in mapped.values():
+            errors.extend(result.errors)
+            if result.warnings:
+                warned[result.path] = result.warnings
+        gone = {r.path for r in removed}
+        results = [r for r in last.results if r.path not in gone] + added if removed or added else last.results
+    else:
+        results = []
+        for result in cache.sources_of(root, files, map_it, unreadable, context.key, holds, changed):
+            errors.extend(result.errors)
+            if result.warnings:
+                warned[result.path] = result.warnings
+            if result.record is not None:
+                results.append(result)
+        removed, added = _changes(last, results) if last is not None else ([], results)
+    for rel in sorted(warned, key=read.path_order):
+        warnings.extend(warned[rel])
+    reduced = _reduce_again(last, removed, added, len(results), as_of) if last is not None else None
     if reduced is None:
         records = check_unique_numbers([r.record for r in results if r.record], errors)
         unique = {id(r) for r in records}
@@ -69,7 +93,21 @@ def load(root: Path, errors: list[ContentError], warnings: list[ContentError], a
     guide = stats.fill_guide(guide, figures, errors)
     public, masks = assembly.site(settings, guide, figures)
     return Loaded(results=results, public=public, masks=masks, vocabulary=vocabulary, tally=tally,
-                  assembly=assembly, by_path=by_path, numbers=numbers)
+                  assembly=assembly, by_path=by_path, numbers=numbers, context=context.key, warned=warned)
+
+
+_YAML = (".yaml", ".yml")
+
+
+def _changes(last: Loaded, results: list[RecordResult]) -> tuple[list[RecordResult], list[RecordResult]]:
+    """The last load's results that are gone or replaced, and the results that are new, found by identity."""
+    before = last.by_path
+    added = [r for r in results if before.get(r.path) is not r]
+    removed = [old for old in (before.get(r.path) for r in added) if old is not None]
+    if len(results) != len(before) + len(added) - len(removed):  # files were deleted: find which
+        now = {r.path for r in results}
+        removed += [old for path, old in before.items() if path not in now]
+    return removed, added
 
 
 # What a load reduces its records to, for the next load of a session to start from: the figures' sums, the public
@@ -82,18 +120,12 @@ def _published(result: RecordResult) -> bool:
     return result.public is not None and result.public.state == "published"
 
 
-def _reduce_again(last: Loaded, results: list[RecordResult], as_of: dt.date) -> Reduced | None:
-    """The last load's figures and orders with the records that changed since taken out and put in again; None
-    when that is not worth it or not possible (another day, most records changed, a number used twice)."""
-    if last.tally.as_of != as_of:
-        return None
-    before = dict(last.by_path)
-    added = [r for r in results if before.get(r.path) is not r]
-    removed = [old for old in (before.get(r.path) for r in added) if old is not None]
-    if len(results) != len(before) + len(added) - len(removed):  # files were deleted: find which
-        now = {r.path for r in results}
-        removed += [old for path, old in before.items() if path not in now]
-    if 4 * (len(added) + len(removed)) > len(results):
+def _reduce_again(last: Loaded, removed: list[RecordResult], added: list[RecordResult], size: int, as_of: dt.date
+                  ) -> Reduced | None:
+    """The last load's figures and orders with the `removed` results taken out and the `added` ones put in; None
+    when that is not worth it or not possible (another day, a quarter of the `size` records changed, a number used
+    twice)."""
+    if last.tally.as_of != as_of or 4 * (len(added) + len(removed)) > size:
         return None
     numbers = dict(last.numbers)
     for old in removed:
@@ -103,18 +135,18 @@ def _reduce_again(last: Loaded, results: list[RecordResult], as_of: dt.date) -> 
         if new.record is None or new.record.number in numbers:
             return None  # a number used twice: the full check names both files
         numbers[new.record.number] = new.path
-    tally, assembly = last.tally.copy(), last.assembly.copy()
+    tally, assembly, by_path = last.tally.copy(), last.assembly.copy(), dict(last.by_path)
     for old in removed:
         if old.record is not None and old.public is not None:
             tally.add(old.record, _published(old), sign=-1)
             assembly.remove(old.public)
-        del before[old.path]
+        del by_path[old.path]
     for new in added:
         if new.record is not None and new.public is not None:
             tally.add(new.record, _published(new))
             assembly.add(new.public)
-        before[new.path] = new
-    return tally, assembly, before, numbers
+        by_path[new.path] = new
+    return tally, assembly, by_path, numbers
 
 
 def _own_words(root: Path, settings: Settings, guide: list[GuidePage]) -> list[str]:

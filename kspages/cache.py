@@ -7,6 +7,7 @@ passed. Entries not used by a build are dropped when it is saved.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import hashlib
 import os
@@ -146,15 +147,11 @@ class Cache:
             found = read.find_paths(root, folder, pattern)
         else:
             found = before
-            touched = [rel for rel in changed if read.is_found(rel, folder, pattern)]
-            if touched:
-                now = set(before)
-                for rel in touched:
-                    if os.path.isfile(os.path.join(root, rel)):
-                        now.add(rel)
-                    else:
-                        now.discard(rel)
-                found = sorted(now, key=read.path_order)
+            for rel in sorted(rel for rel in changed if read.is_found(rel, folder, pattern)):
+                at = bisect.bisect_left(found, read.path_order(rel), key=read.path_order)
+                listed = at < len(found) and found[at] == rel
+                if listed != os.path.isfile(os.path.join(root, rel)):
+                    found = found[:at] + found[at + 1:] if listed else [*found[:at], rel, *found[at:]]
         self.listings[(folder, pattern)] = found
         return found
 

@@ -115,6 +115,8 @@ class Loaded:
     assembly: Assembly
     by_path: dict[str, RecordResult]
     numbers: dict[str, str]  # number -> path
+    context: str  # the map's context key (Context.key) the results were made with
+    warned: dict[str, tuple[ContentError, ...]]  # the warnings of each record that has any, by path
 
     @property
     def records(self) -> list[Complaint]:
