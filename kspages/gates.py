@@ -4,62 +4,123 @@ from __future__ import annotations
 
 import functools
 import hashlib
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from . import cache as caching
 from . import read, search
 from .cache import Cache
 from .errors import ContentError
 from .layout import SETTINGS, TEMPLATES, guide_url, notice_url, page_file
-from .privacy import TOKENS, KnownGate, scan_patterns
-from .record import Loaded
-from .render import Rendered, check_links, link_targets
+from .model import Complaint, PrivateValue
+from .privacy import TOKENS, Form, KnownGate, Piece, Splits, gate_keys, scan_patterns
+from .record import Loaded, RecordResult
+from .render import Rendered, link_problems, link_targets
+
+
+@dataclass(frozen=True)
+class _Seen:
+    """What the checks made of one output: its bytes and their SHA-256, the key under which it passed each gate
+    ("" until it did), and for a page its link targets and unsafe links (with the key of their memo)."""
+
+    data: bytes
+    sha: str
+    page: bool
+    known: str = ""
+    clean: str = ""
+    links: tuple[tuple[str, ...], tuple[str, ...]] | None = None
+    link_key: str = ""
+
+
+@dataclass
+class _Checked:
+    """What the last `check_site` with this cache saw (memory only): replaced whole when a check is over, so what
+    it says is true of the outputs it names, however the next check ends."""
+
+    seen: dict[str, _Seen] = field(default_factory=dict)
+    known_with: tuple[str, str] = ("", "")  # the gate's and the vocabulary's digests the `known` keys were made with
+    allow: str = ""  # the allow list the `clean` keys were made with
+    values: list[str] = field(default_factory=list)  # every record's digest of its private values, in order
+    values_digest: str = ""
+    results: dict[str, RecordResult] = field(default_factory=dict)  # every record's result, by path
+    gate_digest: str = ""  # the digest of what the known gate looked for (`KnownGate.digest`)
+    problems: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict)  # pages with a bad link
+    before: dict[str, tuple[bytes, list[Piece]]] = field(default_factory=dict)  # long outputs as last cut (Splits)
 
 
 def check_site(root: Path, loaded: Loaded, rendered: Rendered, cache: Cache) -> list[ContentError]:
     """Every leak of a private value or pattern and every bad link in the rendered outputs (sets `rendered.sha`)."""
     errors: list[ContentError] = []
     outputs = rendered.outputs
-    # Both gates depend only on an output's bytes and on what they look for (every record's private values; the
-    # allow list): an output that passed the same gate before passes again, so unchanged outputs are not rescanned.
-    # In a session most outputs are the very objects of the last build: their digests are known.
-    digests: dict[str, tuple[bytes, str]] = cache.memo("~sha256", dict)
+    # Both gates and the link check depend only on an output's bytes and on what they look for (every record's
+    # private values; the allow list; which outputs exist): an output that passed before passes again, so unchanged
+    # outputs are not rescanned. In a session most outputs are the very objects of the last check: only the outputs
+    # that changed cost anything here.
+    holder: list[_Checked] = cache.memo("~checks", lambda: [_Checked()])
+    last, now = holder[0], _Checked()
+    now.values = [r.values for r in loaded.results]
+    now.values_digest = (last.values_digest if last.values_digest and now.values == last.values
+                         else caching.digest(*sorted(now.values)))
+    gate = _known_gate(loaded, cache, last, now)
+    now.known_with = (gate.digest, loaded.vocabulary.digest)
+    now.allow = repr(loaded.public.settings.allow)
+    same_known, same_allow = now.known_with == last.known_with, now.allow == last.allow
+    seen = now.seen
+    need_known: list[str] = []  # outputs whose known-gate verdict is not known yet, then those for the pattern gate
+    need_patterns: list[str] = []
+    passed: list[str] = []  # the keys of the verdicts still known
     for path, data in outputs.items():
-        known = digests.get(path)
-        if known is None or known[0] is not data:
-            digests[path] = (data, hashlib.sha256(data).hexdigest())
-    for path in digests.keys() - outputs.keys():
-        del digests[path]
-    sha = rendered.sha = {path: digests[path][1] for path in outputs}
-    forms = {id(r.record): list(r.gate) for r in loaded.results}
-    gate = KnownGate(loaded.records, lambda record: forms[id(record)],
-                     lambda key, make: cache.memo("~" + caching.digest("automaton", key), make),
-                     caching.digest(*sorted(r.values for r in loaded.results)), loaded.vocabulary)
-    known_key = {path: caching.digest("known", sha[path], gate.digest, loaded.vocabulary.digest) for path in outputs}
+        entry = last.seen.get(path)
+        if entry is None or entry.data is not data:
+            entry = (_Seen(data, hashlib.sha256(data).hexdigest(), path.endswith(".html") and path != "404.html")
+                     if entry is None or entry.data != data else replace(entry, data=data))
+        seen[path] = entry
+        if same_known and entry.known:
+            passed.append(entry.known)
+        else:
+            need_known.append(path)
+        if same_allow and entry.clean:
+            passed.append(entry.clean)
+        elif not search.is_postings_file(path):
+            # The search index's term shards hold bigrams and words cut from the pages, which this gate reads whole.
+            need_patterns.append(path)
+    _still_clean(cache, passed)
+    sha = rendered.sha = {path: entry.sha for path, entry in seen.items()}
+    known_key = {path: caching.digest("known", sha[path], gate.digest, loaded.vocabulary.digest)
+                 for path in need_known}
     # The search index's term shards are read as their terms, without the postings kspages computes beside them.
-    unscanned = {path: search.gate_view(path, data)
-                 for path, data in outputs.items() if not cache.is_clean(known_key[path])}
+    unscanned = {path: search.gate_view(path, outputs[path])
+                 for path in need_known if not cache.is_clean(known_key[path])}
     leaks: dict[tuple[str, str, int], list[str]] = {}
     # What each piece of output text held is kept in memory (a watch session, or pages sharing their navigation).
     pieces: dict[bytes, list[tuple[str, bool]]] = cache.memo(
         "~" + caching.digest("pieces", gate.digest, loaded.vocabulary.digest), dict)
-    for leak in gate.scan(unscanned, search.is_postings_file, pieces):
+    # Both gates read most outputs: each is cut into pieces once, and a long one only where it changed.
+    splits = Splits(before=dict(last.before))
+    for leak in gate.scan(unscanned, search.is_postings_file, pieces, splits):
         leaks.setdefault((leak.record_path, leak.field, leak.line), []).append(leak.output)
-    for path in unscanned.keys() - {o for where in leaks.values() for o in where}:
-        cache.mark_clean(known_key[path])
+    leaked = {o for where in leaks.values() for o in where}
+    for path in need_known:
+        if path not in leaked:
+            if path in unscanned:
+                cache.mark_clean(known_key[path])
+            seen[path] = replace(seen[path], known=known_key[path])
     for (path, name, leak_line), where in leaks.items():
         errors.append(ContentError(path, leak_line, f"private field '{name}' would be published in {_files(where)}",
                                    "another record's public text (merchant, notes, notice) or a template contains "
                                    "this value: remove it there; nothing was written"))
     found: dict[tuple[str, int | None, str], list[str]] = {}
-    allow = repr(loaded.public.settings.allow)
-    clean = {path: caching.digest("patterns", sha[path], allow) for path in outputs}
-    # The search index's term shards hold bigrams and words cut from the pages, which this gate reads whole.
-    unknown = {path: data for path, data in outputs.items()
-               if not cache.is_clean(clean[path]) and not search.is_postings_file(path)}
-    hits = scan_patterns(unknown, loaded.public.settings.allow, cache.memo("~pattern-pieces", dict))
-    for path in unknown.keys() - {hit.output for hit in hits}:
-        cache.mark_clean(clean[path])
+    clean = {path: caching.digest("patterns", sha[path], now.allow) for path in need_patterns}
+    unknown = {path: outputs[path] for path in need_patterns if not cache.is_clean(clean[path])}
+    hits = scan_patterns(unknown, loaded.public.settings.allow, cache.memo("~pattern-pieces", dict), splits)
+    hit_outputs = {hit.output for hit in hits}
+    for path in need_patterns:
+        if path not in hit_outputs:
+            if path in unknown:
+                cache.mark_clean(clean[path])
+            seen[path] = replace(seen[path], clean=clean[path])
     for hit in hits:
         source, line = _source_of(root, loaded, hit.output, hit.text)
         found.setdefault((source, line, hit.kind), []).append(hit.output)
@@ -69,16 +130,8 @@ def check_site(root: Path, loaded: Loaded, rendered: Rendered, cache: Cache) -> 
                                                  f"in {_files(where)}",
                                    "write it as the token, or if it is the team's own public contact add it to "
                                    "'privacy: allow:' in content/site.yaml; nothing was written"))
-    # Links are written in guide Markdown and notice bodies; point at the line there, else at the templates.
-    sources: dict[str, tuple[str, int | None]] = {
-        page_file(guide_url(g.slug)): (g.path, None) for g in loaded.public.guide}
-    for r in loaded.records:
-        if r.notice:
-            sources[page_file(notice_url(r.number))] = (r.path, r.notice.lines.get("body"))
-    pages = [path for path in outputs if path.endswith(".html") and path != "404.html"]
-    link_keys = {path: caching.digest("link-targets", path, sha[path]) for path in pages}
-    cache.prefill({link_keys[path]: functools.partial(link_targets, path, outputs[path]) for path in pages})
-    links = check_links(outputs, lambda path, data: cache.memo(link_keys[path], lambda: link_targets(path, data)))
+    links = _check_links(cache, outputs, last, now)
+    sources = _link_sources(loaded) if links else {}
     for page, href, problem in links:
         path, line = sources.get(page, (TEMPLATES, None))
         if path.endswith(".md"):
@@ -87,7 +140,86 @@ def check_site(root: Path, loaded: Loaded, rendered: Rendered, cache: Cache) -> 
                 "link to guide pages as ../<slug>/ and to other pages relative to this one, e.g. ../../status/")
         in_page = "" if path != TEMPLATES else f" in {page}"
         errors.append(ContentError(path, line, f"{problem} '{href}'{in_page}", hint))
+    now.before = {path: cut for path, cut in splits.before.items() if path in outputs}
+    holder[0] = now
     return errors
+
+
+def _known_gate(loaded: Loaded, cache: Cache, last: _Checked, now: _Checked) -> KnownGate:
+    """The known-value gate over every record's forms, its automata kept in memory by the digest of what they look
+    for: an edit that moves a private value to another line, or that changes a record but none of its values,
+    builds nothing. The records and their forms are read only when the gate needs them (to build its automata for
+    values not seen before, or for the owners of something found): always the current records, their files and
+    lines as they are now."""
+    forms: dict[int, Sequence[tuple[PrivateValue, Form]]] = {}
+
+    def records() -> Iterator[Complaint]:
+        for r in loaded.results:
+            if r.record is not None:
+                forms[id(r.record)] = r.gate
+                yield r.record
+
+    def automaton(key: str, make: Callable[[], Any]) -> Any:
+        return cache.memo("~" + caching.digest("automaton", key), make)
+
+    now.results = {r.path: r for r in loaded.results}
+    same = now.values_digest == last.values_digest or now.results.keys() == last.results.keys() and all(
+        gate_keys(last.results[path].gate) == gate_keys(r.gate)
+        for path, r in now.results.items() if last.results[path] is not r)
+    if last.gate_digest and same:
+        # The same values, or each record (by file) looks for what it did: the same gate.
+        now.gate_digest = last.gate_digest
+    else:
+        now.gate_digest = cache.memo("~" + caching.digest("gate-digest", now.values_digest),
+                                     lambda: KnownGate(records(), lambda record: forms[id(record)], automaton).digest)
+    return KnownGate(records(), lambda record: forms[id(record)], automaton, now.gate_digest, loaded.vocabulary)
+
+
+def _still_clean(cache: Cache, keys: list[str]) -> None:
+    """Keep what the gates passed before and this check did not look at again as used (and as passed: a cache
+    pruned after a build that checked nothing may have dropped it)."""
+    cache.used_clean.update(keys)
+    if not cache.clean.issuperset(keys):
+        cache.clean.update(keys)
+        cache.changed = True
+
+
+def _check_links(cache: Cache, outputs: dict[str, bytes], last: _Checked, now: _Checked) -> list[tuple[str, str, str]]:
+    """`render.check_links(outputs)`, reading again only the pages whose bytes changed, those that had a bad link,
+    and those that link to an output that is gone: any other page passed before and passes again."""
+    seen = now.seen
+    fresh = [path for path, entry in seen.items() if entry.page and entry.links is None]
+    link_keys = {path: caching.digest("link-targets", path, seen[path].sha) for path in fresh}
+    cache.prefill({link_keys[path]: functools.partial(link_targets, path, outputs[path]) for path in fresh})
+    for path in fresh:
+        data = outputs[path]
+        seen[path] = replace(seen[path], link_key=link_keys[path], links=cache.memo(
+            link_keys[path], functools.partial(link_targets, path, data)))
+    cache.used_memos.update(entry.link_key for entry in seen.values() if entry.link_key)
+    again = set(fresh) | last.problems.keys()
+    gone = last.seen.keys() - outputs.keys()
+    if gone:
+        again |= {path for path, entry in seen.items() if entry.links and not gone.isdisjoint(entry.links[0])}
+    for path in again:
+        entry = seen.get(path)
+        if entry is None or entry.links is None:
+            continue
+        found = link_problems(path, outputs[path], entry.links, outputs)
+        if found:
+            now.problems[path] = found
+    return [problem for path in outputs if path in now.problems for problem in now.problems[path]] if now.problems \
+        else []
+
+
+def _link_sources(loaded: Loaded) -> dict[str, tuple[str, int | None]]:
+    """Links are written in guide Markdown and notice bodies: the page of each, with its file and the body's line
+    (else the link is the templates')."""
+    sources: dict[str, tuple[str, int | None]] = {
+        page_file(guide_url(g.slug)): (g.path, None) for g in loaded.public.guide}
+    for r in loaded.records:
+        if r.notice:
+            sources[page_file(notice_url(r.number))] = (r.path, r.notice.lines.get("body"))
+    return sources
 
 
 def _files(where: list[str]) -> str:

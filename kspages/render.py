@@ -16,7 +16,7 @@ import sys
 import time
 import traceback
 import urllib.parse
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
@@ -541,10 +541,13 @@ def search_documents(site: PublicSite, all_shops: tuple[Shop, ...], keep: Keep =
         plain(f"{platform} {a.organisation} 联系我们 投诉编号从哪里来"),
         excerpt=f"{site.settings.title}由谁运营、做什么、不做什么、怎样联系；投诉编号从哪里来。"))
     docs += [keep(n, "search:" + context, functools.partial(_notice_document, n, labels)) for n in site.notices]
-    docs += [Document(x.url, x.name, "店铺", plain(f"已有结论的投诉 {x.decided} 件 诉求获支持 {len(x.upheld)} 件 " +
-                                                  " ".join(labels["category"][c] for c, _ in x.by_category)))
-             for x in all_shops]
+    docs += [keep(x, "search:" + context, functools.partial(_shop_document, x, labels)) for x in all_shops]
     return docs
+
+
+def _shop_document(x: Shop, labels: dict[str, dict[str, str]]) -> Document:
+    return Document(x.url, x.name, "店铺", plain(f"已有结论的投诉 {x.decided} 件 诉求获支持 {len(x.upheld)} 件 " +
+                                               " ".join(labels["category"][c] for c, _ in x.by_category)))
 
 
 def _notice_document(n: PublicNotice, labels: dict[str, dict[str, str]]) -> Document:
@@ -691,11 +694,17 @@ def check_links(outputs: dict[str, bytes],
     """Links that point at no output, or use a scheme that could run code: (page, href, problem) triples."""
     found: list[tuple[str, str, str]] = []
     for path, data in outputs.items():
-        if not path.endswith(".html") or path == "404.html":
-            continue
-        targets, unsafe = targets_of(path, data)
-        found += [(path, href, "unsafe link") for href in unsafe]
-        if any(target not in outputs for target in targets):  # rare: read the page again for the links' text
-            found += [(path, href, "broken link") for href, target, problem in page_links(path, data)
-                      if not problem and target not in outputs]
+        if path.endswith(".html") and path != "404.html":
+            found += link_problems(path, data, targets_of(path, data), outputs)
+    return found
+
+
+def link_problems(path: str, data: bytes, links: tuple[tuple[str, ...], tuple[str, ...]],
+                  outputs: Collection[str]) -> list[tuple[str, str, str]]:
+    """One page's bad links, given its `link_targets`: (page, href, problem) triples."""
+    targets, unsafe = links
+    found = [(path, href, "unsafe link") for href in unsafe]
+    if any(target not in outputs for target in targets):  # rare: read the page again for the links' text
+        found += [(path, href, "broken link") for href, target, problem in page_links(path, data)
+                  if not problem and target not in outputs]
     return found

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import functools
 import hashlib
 import html
@@ -9,8 +10,8 @@ import re
 import unicodedata
 import urllib.parse
 import zlib
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import ahocorasick
@@ -40,16 +41,37 @@ _DELIMITER = re.compile(rb"[\n<>\"',;{}\[\]]")
 
 def pieces(raw: bytes) -> Iterator[bytes]:
     """An output in overlapping pieces: each piece is the tail of the text before it plus a run of lines."""
-    tail = b""
-    run: list[bytes] = []
-    for line in _lines(raw):
-        run.append(line)
+    for start, end in _spans(raw):
+        yield raw[start:end]
+
+
+def _spans(raw: bytes, at: int = 0, tail: int = 0) -> Iterator[tuple[int, int]]:
+    """Where each piece of `raw` starts and ends, from `at` on, a place where a line or a cut of one ends, `tail`
+    being where the tail of the piece before it starts. A piece is one run of the text: the tail, then its lines."""
+    start, end, run = tail, at, 0
+    for line in _units(raw, at):
+        end += len(line)
+        run += 1
         if zlib.crc32(line) % _CUT_EVERY == 0:
-            piece = tail + b"".join(run)
-            yield piece
-            tail, run = _tail(piece), []
+            yield start, end
+            start, run = _tail_start(raw, start, end), 0
     if run:
-        yield tail + b"".join(run)
+        yield start, end
+
+
+def _units(raw: bytes, at: int = 0) -> Iterator[bytes]:
+    """`_lines(raw)` from `at` on, a place where one of them ends."""
+    if at and raw.rfind(b"\n", 0, at) + 1 < at:  # inside a long line: the rest of it, cut as the whole line was
+        stop = _line_end(raw, at) + 1
+        yield from _cut(_cut([raw[at:stop]], b"},{", 2), b']],"', 3)
+        at = stop
+    yield from _lines(raw[at:] if at else raw)
+
+
+def _line_end(raw: bytes, at: int) -> int:
+    """Where the line holding `at` ends: its line end, or the end of `raw`."""
+    end = raw.find(b"\n", at)
+    return len(raw) if end < 0 else end
 
 
 def _lines(raw: bytes) -> Iterator[bytes]:
@@ -74,28 +96,127 @@ def _cut(parts: list[bytes], separator: bytes, keep: int) -> list[bytes]:
     return cut
 
 
-def _fill(memo: dict[bytes, Any], outputs: dict[str, bytes], find: Callable[[bytes], Any]) -> dict[str, list[bytes]]:
+Piece = tuple[bytes, int, int]  # a piece of an output: its BLAKE2b digest, where it starts and ends
+_KEEP = 1 << 16  # outputs from this size on are kept cut for the next check: cut again only where they changed
+_MARGIN = 4  # a cut of a long line is made by the bytes around it: its separator, and one byte after it
+
+
+@dataclass
+class Splits:
+    """Outputs cut into pieces: during one check by the id of their bytes (both gates read the same outputs), and
+    the long ones by path as a check cut them last (when one changes, only the text around the change is cut
+    again, as `_recut` says)."""
+
+    cut: dict[int, tuple[bytes, list[Piece]]] = field(default_factory=dict)
+    before: dict[str, tuple[bytes, list[Piece]]] = field(default_factory=dict)
+
+    def of(self, path: str, data: bytes) -> list[Piece]:
+        """The pieces of `data`, the bytes of output `path`, in order."""
+        done = self.cut.get(id(data))
+        if done is not None and done[0] is data:
+            return done[1]
+        old = self.before.get(path)
+        cut = _recut(data, *old) if old is not None else [
+            (_digest(data[start:end]), start, end) for start, end in _spans(data)]
+        self.cut[id(data)] = (data, cut)
+        if len(data) >= _KEEP:
+            self.before[path] = (data, cut)
+        return cut
+
+
+def _digest(piece: bytes) -> bytes:
+    return hashlib.blake2b(piece, digest_size=16).digest()
+
+
+def _recut(new: bytes, old: bytes, was: list[Piece]) -> list[Piece]:
+    """The pieces of `new`, from those of `old`: the pieces in the text both start with are the same, and so are
+    those after the first piece, in the text both end with, that starts and ends as one of `old` did (moved by the
+    difference in length). Only the pieces between are cut and digested again.
+
+    Pieces follow lines and the cuts of long lines, which are made by the text around each cut, except whether a
+    line is long: a line that holds the change counts only where it is long in both.
+    """
+    if new == old:
+        return was
+    size = min(len(old), len(new))
+    head = _common_prefix(old, new, size)
+    shared = len(new) - _common_suffix(old, new, size - head)  # new[shared:] ends old too
+    shift = len(new) - len(old)
+    ends = [end for _, _, end in was]
+    k = bisect.bisect_right(ends, head - _MARGIN) - 1
+    while k >= 0:
+        end = ends[k]
+        line = old.rfind(b"\n", 0, end) + 1
+        stop = _line_end(old, end)
+        if line == end or stop < head or stop - line > _LONG and _line_end(new, end) - line > _LONG:
+            break
+        k = bisect.bisect_right(ends, line) - 1  # the line holding the change is long in one only: before it
+    cut = was[:k + 1]
+    at = ends[k] if k >= 0 else 0
+    by_end: dict[int, int] | None = None
+    for start, end in _spans(new, at, _tail_start(new, was[k][1], at) if k >= 0 else 0):
+        cut.append((_digest(new[start:end]), start, end))
+        if start >= shared and end - _MARGIN >= shared:
+            by_end = {end: i for i, (_, _, end) in enumerate(was)} if by_end is None else by_end
+            i = by_end.get(end - shift)
+            if i is not None and was[i][1] == start - shift and _same_after(old, new, end, shift):
+                return cut + [(key, start + shift, end + shift) for key, start, end in was[i + 1:]]
+    return cut
+
+
+def _same_after(old: bytes, new: bytes, end: int, shift: int) -> bool:
+    """Whether the lines (and cuts) after `end` in `new`, in the text it ends with as `old` does, are those after
+    `end - shift` in `old`: yes at a line end; inside a line, when it is long in both."""
+    line = new.rfind(b"\n", 0, end) + 1
+    if line == end:
+        return True
+    stop = _line_end(new, end)
+    return stop - line > _LONG and stop - shift - (old.rfind(b"\n", 0, end - shift) + 1) > _LONG
+
+
+def _common_prefix(a: bytes, b: bytes, size: int) -> int:
+    """How many bytes `a` and `b` start with alike (at most `size`), compared in blocks."""
+    at, step = 0, 1 << 16
+    while step:
+        while at + step <= size and a[at:at + step] == b[at:at + step]:
+            at += step
+        step >>= 4
+    return at
+
+
+def _common_suffix(a: bytes, b: bytes, size: int) -> int:
+    """How many bytes `a` and `b` end with alike (at most `size`)."""
+    at, step, la, lb = 0, 1 << 16, len(a), len(b)
+    while step:
+        while at + step <= size and a[la - at - step:la - at] == b[lb - at - step:lb - at]:
+            at += step
+        step >>= 4
+    return at
+
+
+def _fill(memo: dict[bytes, Any], outputs: dict[str, bytes], find: Callable[[bytes], Any],
+          splits: Splits | None = None) -> dict[str, list[bytes]]:
     """Every output as the digests of its pieces; each piece not yet in `memo` is scanned, on every core, and its
     result kept there under its digest (a digest is smaller than the piece, and a session keeps the memo)."""
-    split: dict[str, list[bytes]] = {}
+    splits = Splits() if splits is None else splits
+    keys: dict[str, list[bytes]] = {}
     new: dict[bytes, bytes] = {}
     for path, data in outputs.items():
-        keys = split[path] = []
-        for piece in pieces(data):
-            key = hashlib.blake2b(piece, digest_size=16).digest()
-            keys.append(key)
-            if key not in memo:
-                new[key] = piece
+        cut = splits.of(path, data)
+        keys[path] = [key for key, _, _ in cut]
+        for key, start, end in cut:
+            if key not in memo and key not in new:
+                new[key] = data[start:end]
     for key, found in zip(new, parallel.run_all([functools.partial(find, piece) for piece in new.values()]),
                           strict=True):
         memo[key] = found
-    return split
+    return keys
 
 
-def _tail(chunk: bytes) -> bytes:
-    end = chunk[-_CONTEXT:]
-    found = _DELIMITER.search(end)
-    return end[found.start():] if found else b""
+def _tail_start(raw: bytes, start: int, end: int) -> int:
+    """Where the tail of the piece `raw[start:end]` starts: in its last `_CONTEXT` bytes, at the first delimiter."""
+    found = _DELIMITER.search(raw, max(start, end - _CONTEXT), end)
+    return found.start() if found else end
 
 
 def gate_forms(record: Complaint) -> list[tuple[PrivateValue, Form]]:
@@ -160,17 +281,33 @@ class KnownGate:
     """
 
     def __init__(self, records: Iterable[Complaint],
-                 forms: Callable[[Complaint], list[tuple[PrivateValue, Form]]] = gate_forms,
+                 forms: Callable[[Complaint], Sequence[tuple[PrivateValue, Form]]] = gate_forms,
                  automaton: Callable[[str, Callable[[], Any]], Any] | None = None,
                  digest: str | None = None, vocabulary: Vocabulary | None = None) -> None:
         self.vocabulary = vocabulary or Vocabulary()
-        self.records = [(record, forms(record)) for record in records]
-        keys = sorted({_key(form) for _, pairs in self.records for _, form in pairs})
-        # `digest` may come from the caller (a digest of the records' private values); otherwise, of the forms.
-        self.digest = digest or hashlib.sha256("\n".join(keys).encode()).hexdigest()
+        # The records and their forms are read only when needed: for the digest when none is given, to build the
+        # automata when `automaton` has none for this digest, and for `owners` when something was found. A build
+        # that hands back both reads no record here.
+        self._records, self._forms = records, forms
+        self._pairs: list[tuple[Complaint, Sequence[tuple[PrivateValue, Form]]]] | None = None
+        self._sorted_keys: list[str] | None = None
+        # `digest` may come from the caller, who knows the forms are those of a gate before; otherwise, of the keys.
+        self.digest = digest or keys_digest(self._keys())
         # Building the automata is the slow part; `automaton` may hand back the ones built for the same digest.
-        self.automaton = automaton(self.digest, lambda: _build(keys)) if automaton else _build(keys)
+        self.automaton = automaton(self.digest, lambda: _build(self._keys())) if automaton else _build(self._keys())
         self._owners: dict[str, list[tuple[Complaint, PrivateValue]]] | None = None
+
+    @property
+    def records(self) -> list[tuple[Complaint, Sequence[tuple[PrivateValue, Form]]]]:
+        """Every record with the forms the gate looks for."""
+        if self._pairs is None:
+            self._pairs = [(record, self._forms(record)) for record in self._records]
+        return self._pairs
+
+    def _keys(self) -> list[str]:
+        if self._sorted_keys is None:
+            self._sorted_keys = sorted(set().union(*(gate_keys(pairs) for _, pairs in self.records)))
+        return self._sorted_keys
 
     @property
     def owners(self) -> dict[str, list[tuple[Complaint, PrivateValue]]]:
@@ -183,18 +320,19 @@ class KnownGate:
         return self._owners
 
     def scan(self, outputs: dict[str, bytes], fragments: Callable[[str], bool] = lambda path: False,
-             memo: dict[bytes, list[tuple[str, bool]]] | None = None) -> list[Leak]:
+             memo: dict[bytes, list[tuple[str, bool]]] | None = None, splits: Splits | None = None) -> list[Leak]:
         """Every place a record's private value appears, in any of its forms, in any of `outputs`.
 
         Outputs for which `fragments(path)` holds are made of pieces of other outputs' text (a search index's
         bigrams): a short name equal to a piece says nothing the pages did not, and the pages are scanned whole.
-        `memo` keeps what each piece of text held, for this gate (the same values, the same vocabulary).
+        `memo` keeps what each piece of text held, for this gate (the same values, the same vocabulary); `splits`
+        the outputs already cut into pieces (see `Splits`).
         """
         words, digits = self.automaton
         if not len(words) and not len(digits):
             return []
         memo = {} if memo is None else memo
-        split = _fill(memo, outputs, self._find)
+        split = _fill(memo, outputs, self._find, splits)
         leaks: list[Leak] = []
         seen: set[tuple[str, str, str]] = set()
         for out_path in sorted(outputs):
@@ -242,6 +380,21 @@ def _key(form: Form) -> str:
     return ("d:" if form.digits else "w:") + form.text
 
 
+def gate_keys(pairs: Iterable[tuple[PrivateValue, Form]]) -> set[str]:
+    """What a gate looks for to find these forms (a record's: its `gate_forms`), whatever their fields and lines."""
+    return {_key(form) for _, form in pairs}
+
+
+def keys_digest(keys: list[str]) -> str:
+    """The digest of a gate's sorted keys: what its automata look for, whatever records, fields and lines they
+    come from (each key length-prefixed, since a description's form may hold a line end)."""
+    h = hashlib.sha256()
+    for key in keys:
+        data = key.encode()
+        h.update(len(data).to_bytes(8, "big") + data)
+    return h.hexdigest()
+
+
 def _build(keys: list[str]) -> tuple[Any, Any]:
     words, digits = ahocorasick.Automaton(), ahocorasick.Automaton()
     for key in keys:
@@ -258,15 +411,17 @@ def scan_output(outputs: dict[str, bytes], records: Iterable[Complaint]) -> list
 
 
 def scan_patterns(outputs: dict[str, bytes], allow: Iterable[str] = (),
-                  memo: dict[bytes, list[tuple[str, str]]] | None = None) -> list[PatternLeak]:
+                  memo: dict[bytes, list[tuple[str, str]]] | None = None,
+                  splits: Splits | None = None) -> list[PatternLeak]:
     """Every high-confidence pattern hit (phone, ID number, bank card, email) in any output file.
 
-    `memo` keeps the hits of each piece of text already scanned (before the allow list is applied).
+    `memo` keeps the hits of each piece of text already scanned (before the allow list is applied); `splits` the
+    outputs already cut into pieces (see `Splits`).
     """
     allowed = tuple(fold(a) for a in allow if a.strip())
     memo = {} if memo is None else memo
     found: dict[tuple[str, str, str], None] = {}
-    split = _fill(memo, outputs, _patterns)
+    split = _fill(memo, outputs, _patterns, splits)
     for out_path in sorted(outputs):
         for piece in split[out_path]:
             for kind, hit in memo[piece]:

@@ -1,0 +1,116 @@
+"""The checks of a finished site in a watch session: what an edit changed is checked again, with what the site is now
+(the records' files and lines, the outputs that exist), and the errors are those of a build from scratch."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from kspages.build import Session, build
+from kspages.cache import Cache
+from kspages.errors import BuildError
+
+from .conftest import GUIDE_MD, N1, N2, MakeSite, record
+
+DAY = dt.date(2026, 11, 1)
+NAME = "司徒静怡"
+
+
+def _errors(run: object) -> list[str]:
+    with pytest.raises(BuildError) as info:
+        run()  # type: ignore[operator]
+    return [str(error) for error in info.value.errors]
+
+
+def _fresh(root: Path, tmp_path: Path) -> list[str]:
+    """The errors of a build with nothing kept from before."""
+    return _errors(lambda: build(root, tmp_path / "fresh", DAY, Cache()))
+
+
+def test_a_leak_an_edit_makes_names_the_owner_s_file_and_line_as_they_are_now(make_site: MakeSite,
+                                                                             tmp_path: Path) -> None:
+    other = record(N2, notice=False).replace("name: 张伟", f"name: {NAME}")
+    root = make_site({f"content/records/2026/{N2}.yaml": other})
+    session = Session(root, as_of=DAY)
+    session.build()
+    # N1's public note now holds N2's private name: N2's values did not change, the gate of the last build stands.
+    mine = root / f"content/records/2026/{N1}.yaml"
+    mine.write_text(record().replace("note: 已转交商家核实", f"note: 已转交{NAME}核实"), "utf-8")
+    [error] = _errors(session.build)
+    assert error.startswith(f"content/records/2026/{N2}.yaml:13: private field 'complainant.name' would be "
+                            f"published in ")
+    assert NAME not in error and [error] == _fresh(root, tmp_path)
+    # N2's value moves two lines down, nothing else in the site changes: the new line.
+    theirs = root / f"content/records/2026/{N2}.yaml"
+    theirs.write_text("# 复核\n# 见工单\n" + other, "utf-8")
+    [moved] = _errors(session.build)
+    assert moved.startswith(f"content/records/2026/{N2}.yaml:15: ") and [moved] == _fresh(root, tmp_path)
+    # The same record in another file (its private values the same): the new file.
+    theirs.rename(root / f"content/records/{N2}.yaml")
+    [renamed] = _errors(session.build)
+    assert renamed.startswith(f"content/records/{N2}.yaml:15: ") and [renamed] == _fresh(root, tmp_path)
+    # Another record's edit leaves the leaking page as it was: it is still reported.
+    (root / f"content/records/{N2}.yaml").write_text("# 复核\n" + other, "utf-8")
+    [again] = _errors(session.build)
+    assert again.startswith(f"content/records/{N2}.yaml:14: ") and [again] == _fresh(root, tmp_path)
+    mine.write_text(record(), "utf-8")
+    session.build()
+
+
+def test_a_page_whose_link_target_is_gone_is_reported_though_its_bytes_did_not_change(make_site: MakeSite,
+                                                                                     tmp_path: Path) -> None:
+    guide = GUIDE_MD + f"\n见[这份公示](../../notices/{N2}/)。\n"
+    root = make_site({f"content/records/2026/{N2}.yaml": record(N2), "content/guide/01-first.md": guide})
+    session = Session(root, as_of=DAY)
+    session.build()
+    assert session.last is not None
+    page = session.last.outputs["guide/first/index.html"]
+    (root / f"content/records/2026/{N2}.yaml").unlink()
+    [error] = _errors(session.build)
+    assert error == (f"content/guide/01-first.md:10: broken link '../../notices/{N2}/'\n  hint: link to guide pages "
+                     "as ../<slug>/ and to other pages relative to this one, e.g. ../../status/")
+    assert [error] == _fresh(root, tmp_path)
+    # Another record's edit leaves the page as it was: its link is still broken.
+    (root / f"content/records/2026/{N1}.yaml").write_text(record().replace("已转交商家核实", "已转交商家"), "utf-8")
+    assert _errors(session.build) == [error]
+    # The page is back: the link is good again.
+    (root / f"content/records/2026/{N2}.yaml").write_text(record(N2), "utf-8")
+    session.build()
+    assert session.last is not None and session.last.outputs["guide/first/index.html"] == page
+    # A link that is bad from the start, then the page it sits on is the only one rendered again.
+    (root / "content/guide/01-first.md").write_text(guide.replace(N2, "KS-0000-0000-0"), "utf-8")
+    [bad] = _errors(session.build)
+    assert bad.startswith("content/guide/01-first.md:10: broken link '../../notices/KS-0000-0000-0/'")
+    assert [bad] == _fresh(root, tmp_path)
+    (root / "content/guide/01-first.md").write_text(guide, "utf-8")
+    session.build()
+
+
+def test_an_output_that_leaked_is_checked_again_until_it_is_fixed(make_site: MakeSite, tmp_path: Path) -> None:
+    phone = "13912345678"
+    root = make_site()
+    session = Session(root, as_of=DAY)
+    session.build()
+    (root / "content/guide/01-first.md").write_text(GUIDE_MD + f"\n请致电 {phone}。\n", "utf-8")
+    first = _errors(session.build)
+    assert len(first) == 1 and "a mobile" in first[0] and first == _fresh(root, tmp_path)
+    (root / "content/site.yaml").write_text((root / "content/site.yaml").read_text("utf-8") + "# 注\n", "utf-8")
+    assert _errors(session.build) == first
+    (root / "content/guide/01-first.md").write_text(GUIDE_MD, "utf-8")
+    session.build()
+
+
+def test_a_private_value_an_edit_adds_is_looked_for_at_once(make_site: MakeSite, tmp_path: Path) -> None:
+    mine = record().replace("note: 已转交商家核实", f"note: 已转交{NAME}核实")
+    root = make_site({f"content/records/2026/{N1}.yaml": mine, f"content/records/2026/{N2}.yaml": record(N2)})
+    session = Session(root, as_of=DAY)
+    session.build()  # no record holds the name yet: a public word
+    theirs = root / f"content/records/2026/{N2}.yaml"
+    theirs.write_text(record(N2).replace("name: 张伟", f"name: {NAME}"), "utf-8")
+    [error] = _errors(session.build)
+    assert error.startswith(f"content/records/2026/{N2}.yaml:13: private field 'complainant.name' would be ")
+    assert [error] == _fresh(root, tmp_path)
+    theirs.write_text(record(N2), "utf-8")
+    session.build()
