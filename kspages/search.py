@@ -185,6 +185,7 @@ class IndexBuilder:
 
     def __init__(self) -> None:
         self._reset()
+        self.known: dict[int, tuple[Document, str]] = {}  # id -> (the document, its key), of the last call
 
     def _reset(self) -> None:
         self.keys: list[str] = []
@@ -200,8 +201,16 @@ class IndexBuilder:
 
     def update(self, documents: list[Document], memo: Memo = no_memo) -> dict[str, bytes]:
         """Every file of the index of `documents` (search/meta.json, search/terms/*, search/docs/*)."""
-        keys = [hashlib.sha256(repr(("weights-milli", d.title, d.headings, d.text, d.boost, d.url, d.kind, d.excerpt)
-                                    ).encode()).hexdigest() for d in documents]
+        # A document given again (the very object: a session's unchanged page) keeps its key without a digest.
+        known, self.known = self.known, {}
+        keys = []
+        for d in documents:
+            found = known.get(id(d))
+            if found is None or found[0] is not d:
+                found = d, hashlib.sha256(repr(("weights-milli", d.title, d.headings, d.text, d.boost, d.url, d.kind,
+                                                d.excerpt)).encode()).hexdigest()
+            self.known[id(d)] = found
+            keys.append(found[1])
         changed = {i for i in range(max(len(keys), len(self.keys)))
                    if i >= len(keys) or i >= len(self.keys) or keys[i] != self.keys[i]}
         if len(changed) > len(keys) // 2:  # a page added at the front, or a first build: start afresh
