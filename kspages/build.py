@@ -56,7 +56,8 @@ def load(root: Path, errors: list[ContentError], warnings: list[ContentError], a
     if last is not None and changed is not None and (last.context, last.tally.as_of) == (context.key, as_of):
         # A session told what changed, on the same day, with the same settings and words: every other record's
         # result is the one the last load had, so only the files named are looked at.
-        named = sorted(rel for rel in changed if read.is_found(rel, RECORDS, "*.y*ml") and rel.endswith(_YAML))
+        named = sorted((rel for rel in changed if read.is_found(rel, RECORDS, "*.y*ml") and rel.endswith(_YAML)),
+                       key=read.path_order)
         there = [rel for rel in named if os.path.isfile(os.path.join(root, rel))]
         mapped = {r.path: r for r in cache.sources_of(root, there, map_it, unreadable, context.key, holds, changed)}
         cache.used_sources.update(files)  # in use still, though not looked at
@@ -365,7 +366,10 @@ class Session:
         self.cache = caching.load(root)
         self.last: Rendered | None = None
         self._memos = len(self.cache.memos)
-        self._trusted = False  # whether the cache saw every change up to now (no build stopped half-way)
+        # The paths changed since the last build that passed, which the next build must look at besides its own;
+        # None when they are not known (no build passed yet, or one stopped half-way): then it looks at every file.
+        self._since: set[str] | None = None
+        self._warm = False
 
     @property
     def outputs(self) -> dict[str, bytes]:
@@ -379,18 +383,28 @@ class Session:
         looked at. None: look at every file, as a new process does.
         """
         with _no_cycle_collection():
-            trusted, self._trusted = self._trusted, False
+            batch = None if changed is None or self._since is None else self._since | set(changed)
+            self._since = None
             try:
-                report = self._build(progress, changed if trusted else None)
+                report = self._build(progress, batch)
             except BuildError:
-                self._trusted = True  # problems in the sources: every source was looked at all the same
+                self._since = batch  # nothing was built: the next build looks at these files again
                 raise
             finally:
-                # The next edit maps its record here: load the map (jieba's dictionary, a second) now, not then.
+                self._warm_up()
+            self._since = set()
+            return report
+
+    def _warm_up(self) -> None:
+        # The next edit maps its record here: load the map (jieba's dictionary, a second) now, not then. Once:
+        # a failure here only makes that edit slower.
+        if not self._warm:
+            self._warm = True
+            try:
                 for module in WARM:
                     importlib.import_module(module)
-            self._trusted = True
-            return report
+            except Exception:  # noqa: BLE001, S110 - warming is an optimisation; the map reports its own errors
+                pass
 
     def _build(self, progress: Progress | None, changed: Collection[str] | None) -> Report:
         start = time.perf_counter()

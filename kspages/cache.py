@@ -188,6 +188,7 @@ class Cache:
         """
         found: list[T | None] = []
         todo: list[tuple[int, str, str, bytes]] = []
+        trusted: dict[str, tuple[int, int, int, int, str]] = {}
         now = time.time_ns()
         for rel in files:
             if changed is not None and rel not in changed:
@@ -211,8 +212,9 @@ class Cache:
                 continue
             self.seen.pop(rel, None)
             # A file changed within the file system clock's resolution could change again unseen: not trusted.
+            # Trusted from when its result is kept (below): a map that raised must not leave the stat behind.
             if stat is not None and now - stat[3] > RACY_NS:
-                self.seen[rel] = (*stat, context)
+                trusted[rel] = (*stat, context)
             rel, raw, errors = read.read_at(root, rel)
             if raw is None:
                 found.append(unreadable(rel, errors))
@@ -228,6 +230,8 @@ class Cache:
                     self.sources[rel] = cached
             if cached is not None and cached[0] == key:
                 found.append(cached[1])
+                if rel in trusted:
+                    self.seen[rel] = trusted.pop(rel)
             else:
                 todo.append((len(found), rel, key, raw))
                 found.append(None)
@@ -243,6 +247,8 @@ class Cache:
             parsed = [pickle.loads(blob) for blob in blobs]
         for (index, rel, key, _), result in zip(todo, parsed, strict=True):
             self.sources[rel] = (key, result)
+            if rel in trusted:
+                self.seen[rel] = trusted.pop(rel)
             found[index] = result
         return cast(list[T], found)
 

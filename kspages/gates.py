@@ -107,6 +107,8 @@ def check_site(root: Path, loaded: Loaded, rendered: Rendered, cache: Cache) -> 
             if path in unscanned:
                 cache.mark_clean(known_key[path])
             seen[path] = replace(seen[path], known=known_key[path])
+        elif seen[path].known:
+            seen[path] = replace(seen[path], known="")  # it passed an earlier gate, not this one
     for (path, name, leak_line), where in leaks.items():
         errors.append(ContentError(path, leak_line, f"private field '{name}' would be published in {_files(where)}",
                                    "another record's public text (merchant, notes, notice) or a template contains "
@@ -121,6 +123,8 @@ def check_site(root: Path, loaded: Loaded, rendered: Rendered, cache: Cache) -> 
             if path in unknown:
                 cache.mark_clean(clean[path])
             seen[path] = replace(seen[path], clean=clean[path])
+        elif seen[path].clean:
+            seen[path] = replace(seen[path], clean="")  # it passed with an earlier allow list, not this one
     for hit in hits:
         source, line = _source_of(root, loaded, hit.output, hit.text)
         found.setdefault((source, line, hit.kind), []).append(hit.output)

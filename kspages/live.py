@@ -23,6 +23,7 @@ from watchdog.observers.polling import PollingObserver
 from .layout import CONTENT, GUIDE, RECORDS, TEMPLATES
 
 WATCHED = (CONTENT, TEMPLATES)
+TRUSTED_BATCH = 1000  # more changed paths in one batch than this (a checkout, a copy): every file is looked at
 # Editors save through temporary files (vim's 4913 probe and .swp, JetBrains' ___jb_tmp___, gedit's .goutputstream,
 # emacs' .#lock and #auto-save#): none of them is a source, and reacting to them would build half-saved states.
 _IGNORED_SUFFIXES = (".swp", ".swx", ".swo", ".tmp", "~", ".part", ".crdownload", ".kate-swp", "___jb_tmp___",
@@ -64,7 +65,10 @@ class Changes(FileSystemEventHandler):
         self.reschedule = False  # content/ or templates/ itself was created, moved or deleted
         self._lock = threading.Lock()
         self._paths: set[str] = set()  # site-relative paths changed since the last `take`
-        self._unknown = False  # a folder changed (moved, deleted): which files did is not known
+        # A folder changed (created, moved, deleted), or a batch too large to trust the events of (the kernel drops
+        # events when its queue fills, and says so to no handler): which files changed is not known. So at first:
+        # files saved before the observer started have no events.
+        self._unknown = True
 
     def dispatch(self, event: FileSystemEvent) -> None:
         """Note a relevant change (watchdog calls this from its own thread)."""
@@ -77,8 +81,10 @@ class Changes(FileSystemEventHandler):
                 self.reschedule = True
             if relevant(self.root, self.out, path) or self.reschedule:
                 with self._lock:
-                    if event.is_directory or self.reschedule or not relevant(self.root, self.out, path):
-                        self._unknown = True
+                    if event.is_directory and event.event_type == EVENT_TYPE_MODIFIED and not self.reschedule:
+                        pass  # a folder's own times changed: the files in it that changed have events of their own
+                    elif event.is_directory or self.reschedule or not relevant(self.root, self.out, path):
+                        self._unknown = True  # a folder created, moved or deleted: which files changed is not known
                     else:
                         self._paths.add(Path(path).relative_to(self.root).as_posix())
                 self.count += 1
@@ -88,7 +94,7 @@ class Changes(FileSystemEventHandler):
     def take(self) -> frozenset[str] | None:
         """The site-relative paths changed since the last call; None when that is not known (a folder changed)."""
         with self._lock:
-            paths, unknown = frozenset(self._paths), self._unknown
+            paths, unknown = frozenset(self._paths), self._unknown or len(self._paths) > TRUSTED_BATCH
             self._paths, self._unknown = set(), False
         return None if unknown else paths
 

@@ -114,3 +114,28 @@ def test_a_private_value_an_edit_adds_is_looked_for_at_once(make_site: MakeSite,
     assert [error] == _fresh(root, tmp_path)
     theirs.write_text(record(N2), "utf-8")
     session.build()
+
+
+def test_an_output_that_failed_a_new_gate_is_not_passed_by_the_next_check(tmp_path: Path) -> None:
+    # It passed with a number on the allow list; the number comes off the list: it fails, and fails again after.
+    from kspages import gates
+    from kspages.model import Settings
+    from kspages.privacy import Vocabulary
+    from kspages.public import Assembly, PublicSite
+    from kspages.record import Loaded
+    from kspages.render import Rendered
+    from kspages.stats import Tally
+
+    cache = Cache()
+
+    def check(allow: tuple[str, ...]) -> list[str]:
+        site = PublicSite(settings=Settings(title="t", base_url="/", allow=allow), guide=(), notices=(), statuses=())
+        loaded = Loaded(results=[], public=site, masks=[], vocabulary=Vocabulary(), tally=Tally(None),
+                        assembly=Assembly(), by_path={}, numbers={}, context="", warned={})
+        cache.start()
+        return [e.message for e in gates.check_site(tmp_path, loaded, Rendered({"x/index.html": b"<p>13812345678</p>"},
+                                                                              {}), cache)]
+
+    assert check(("13812345678",)) == []
+    failed = check(())
+    assert failed and check(()) == failed

@@ -290,3 +290,21 @@ def test_a_path_a_watcher_names_is_listed_as_a_folder_walk_would_list_it(tmp_pat
         (tmp_path / rel).write_text("x", "utf-8")
     assert read.is_found(rel, "content/records", "*.y*ml") == (rel in read.find_paths(tmp_path, "content/records",
                                                                                       "*.y*ml"))
+
+
+def test_a_session_after_a_failed_build_looks_again_at_what_that_build_was_told(tmp_path: Path,
+                                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("kspages.cache.RACY_NS", 0)
+    root = _bundled(tmp_path)
+    session = Session(root, as_of=DAY)
+    session.build()
+    first, second = sorted((root / "content/records/2026").glob("*.yaml"))[:2]
+    good = second.read_text("utf-8")
+    first.write_text(first.read_text("utf-8").replace("merchant: ", "merchant: 改", 1), "utf-8")
+    second.write_text(good + "status: [\n", "utf-8")
+    named = {first.relative_to(root).as_posix(), second.relative_to(root).as_posix()}
+    with pytest.raises(BuildError):
+        session.build(changed=named)
+    second.write_text(good, "utf-8")
+    session.build(changed={second.relative_to(root).as_posix()})  # the fix alone is named: the edit must not be lost
+    assert verify(root, as_of=DAY) == []

@@ -297,3 +297,26 @@ def test_a_template_that_vanishes_or_breaks_is_reported_and_the_preview_recovers
     timeline.write_text(text, "utf-8")
     assert next(stream)["errors"] == []
     assert preview.get("/notices/KS-1Q5Z-Z36C-T/")[0] == 200
+
+
+def test_the_watcher_names_the_files_that_changed_and_says_when_it_cannot(tmp_path: Path) -> None:
+    from watchdog.events import DirCreatedEvent, DirModifiedEvent, DirMovedEvent, FileModifiedEvent, FileMovedEvent
+
+    from kspages.live import Changes
+    (tmp_path / "content/records/2026").mkdir(parents=True)
+    changes = Changes(tmp_path, tmp_path / "output")
+    assert changes.take() is None  # files saved before the observer started have no events: look at all at first
+    record = str(tmp_path / "content/records/2026/KS-1.yaml")
+    changes.dispatch(FileModifiedEvent(record))
+    changes.dispatch(DirModifiedEvent(str(tmp_path / "content/records/2026")))  # the folder's own times
+    changes.dispatch(FileMovedEvent(str(tmp_path / "content/records/2026/.KS-1.yaml.swp"), record + "x"))
+    changes.dispatch(FileModifiedEvent(str(tmp_path / "output/index.html")))
+    assert changes.take() == {"content/records/2026/KS-1.yaml", "content/records/2026/KS-1.yamlx"}
+    assert changes.take() == frozenset()
+    for event in (DirCreatedEvent(str(tmp_path / "content/records/2027")),
+                  DirMovedEvent(str(tmp_path / "content/records/2026"), str(tmp_path / "content/records/old"))):
+        changes.dispatch(event)
+        assert changes.take() is None  # which files are in that folder: look at all
+    for i in range(1001):  # more than a batch whose events are trusted (the kernel's queue may have overflowed)
+        changes.dispatch(FileModifiedEvent(str(tmp_path / f"content/records/2026/KS-{i}.yaml")))
+    assert changes.take() is None
