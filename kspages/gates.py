@@ -102,6 +102,15 @@ def check_site(root: Path, loaded: Loaded, rendered: Rendered, cache: Cache) -> 
     for leak in gate.scan(unscanned, search.is_postings_file, pieces, splits):
         leaks.setdefault((leak.record_path, leak.field, leak.line), []).append(leak.output)
     leaked = {o for where in leaks.values() for o in where}
+    # A long output that passed this very gate in an earlier process (its verdict was kept on disk) was not read:
+    # cut it now and take its pieces as passed (the whole output passed, so each piece did, read where it is), so
+    # that its first change in this session reads the pieces around the change, not the whole file again. Not the
+    # search index's term shards: there a short name passes that would not pass elsewhere.
+    for path in need_known:
+        data = outputs[path]
+        if path not in unscanned and splits.kept(path, data) and not search.is_postings_file(path):
+            for digest, _, _ in splits.of(path, data):
+                pieces.setdefault(digest, [])
     for path in need_known:
         if path not in leaked:
             if path in unscanned:

@@ -139,3 +139,36 @@ def test_an_output_that_failed_a_new_gate_is_not_passed_by_the_next_check(tmp_pa
     assert check(("13812345678",)) == []
     failed = check(())
     assert failed and check(()) == failed
+
+
+def test_a_long_output_that_passed_in_an_earlier_process_is_read_only_around_its_first_change(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from benchmarks.sites import bundled_copy
+    from kspages.privacy import KnownGate
+
+    monkeypatch.setattr("kspages.privacy.gate._KEEP", 2000)  # the bundled site's open data counts as long
+    root = bundled_copy(tmp_path / "site")
+    build(root, as_of=DAY)  # another process: its verdicts are kept on disk
+    session = Session(root, as_of=DAY)
+    session.build()  # every output passes by those verdicts: none is read
+    long = len((root / "output/data/notices.json").read_bytes())
+    assert long > 10 * 2000
+    read: list[bytes] = []
+    find = KnownGate._find
+    monkeypatch.setattr(KnownGate, "_find", lambda self, piece: read.append(piece) or find(self, piece))
+    file = next(f for f in sorted((root / "content/records/2026").glob("*.yaml")) if "publish: true" in f.read_text("utf-8"))
+    text = file.read_text("utf-8")
+    assert "  body: |\n" in text
+    file.write_text(text.replace("  body: |\n", "  body: |\n    补充说明一句。\n", 1), "utf-8")
+    session.build(changed={file.relative_to(root).as_posix()})
+    data = (root / "output/data/notices.json").read_bytes()
+    assert 0 < sum(len(piece) for piece in read if piece in data) < long // 4  # the text around the change only
+    # What the change brings is read: another record's private name in this notice is found.
+    other = next(f for f in sorted((root / "content/records/2026").glob("*.yaml")) if f != file)
+    name = next(line.split(":", 1)[1].strip() for line in other.read_text("utf-8").splitlines()
+                if line.startswith("  name:"))
+    file.write_text(text.replace("  body: |\n", f"  body: |\n    经{name}核实。\n", 1), "utf-8")
+    with pytest.raises(BuildError) as info:
+        session.build(changed={file.relative_to(root).as_posix()})
+    assert any("complainant.name" in e.message and "data/notices.json" in e.message or "more file" in e.message
+               for e in info.value.errors)
