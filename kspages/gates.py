@@ -125,7 +125,15 @@ def check_site(root: Path, loaded: Loaded, rendered: Rendered, cache: Cache) -> 
     found: dict[tuple[str, int | None, str], list[str]] = {}
     clean = {path: caching.digest("patterns", sha[path], now.allow) for path in need_patterns}
     unknown = {path: outputs[path] for path in need_patterns if not cache.is_clean(clean[path])}
-    hits = scan_patterns(unknown, loaded.public.settings.allow, cache.memo("~pattern-pieces", dict), splits)
+    # A piece's hits before the allow list is applied, kept per allow list: so a piece of a long output that passed
+    # with this list in an earlier process can be taken as passed (no hit this list does not allow), as above.
+    hits_of: dict[bytes, list[tuple[str, str]]] = cache.memo("~" + caching.digest("pattern-pieces", now.allow), dict)
+    for path in need_patterns:
+        data = outputs[path]
+        if path not in unknown and Splits.long(data):
+            for digest, _, _ in splits.of(path, data):
+                hits_of.setdefault(digest, [])
+    hits = scan_patterns(unknown, loaded.public.settings.allow, hits_of, splits)
     hit_outputs = {hit.output for hit in hits}
     for path in need_patterns:
         if path not in hit_outputs:

@@ -144,7 +144,7 @@ def test_an_output_that_failed_a_new_gate_is_not_passed_by_the_next_check(tmp_pa
 def test_a_long_output_that_passed_in_an_earlier_process_is_read_only_around_its_first_change(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from benchmarks.sites import bundled_copy
-    from kspages.privacy import KnownGate
+    from kspages.privacy import KnownGate, gate
 
     monkeypatch.setattr("kspages.privacy.gate._KEEP", 2000)  # the bundled site's open data counts as long
     root = bundled_copy(tmp_path / "site")
@@ -156,6 +156,9 @@ def test_a_long_output_that_passed_in_an_earlier_process_is_read_only_around_its
     read: list[bytes] = []
     find = KnownGate._find
     monkeypatch.setattr(KnownGate, "_find", lambda self, piece: read.append(piece) or find(self, piece))
+    read_patterns: list[bytes] = []
+    patterns = gate._patterns
+    monkeypatch.setattr(gate, "_patterns", lambda piece: read_patterns.append(piece) or patterns(piece))
     file = next(f for f in sorted((root / "content/records/2026").glob("*.yaml")) if "publish: true" in f.read_text("utf-8"))
     text = file.read_text("utf-8")
     assert "  body: |\n" in text
@@ -163,6 +166,7 @@ def test_a_long_output_that_passed_in_an_earlier_process_is_read_only_around_its
     session.build(changed={file.relative_to(root).as_posix()})
     data = (root / "output/data/notices.json").read_bytes()
     assert 0 < sum(len(piece) for piece in read if piece in data) < long // 4  # the text around the change only
+    assert 0 < sum(len(piece) for piece in read_patterns if piece in data) < long // 4  # both gates
     # What the change brings is read: another record's private name in this notice is found.
     other = next(f for f in sorted((root / "content/records/2026").glob("*.yaml")) if f != file)
     name = next(line.split(":", 1)[1].strip() for line in other.read_text("utf-8").splitlines()

@@ -110,10 +110,15 @@ class Splits:
     cut: dict[int, tuple[bytes, list[Piece]]] = field(default_factory=dict)
     before: dict[str, tuple[bytes, list[Piece]]] = field(default_factory=dict)
 
+    @staticmethod
+    def long(data: bytes) -> bool:
+        """Whether an output of these bytes is long enough to keep cut for the next check."""
+        return len(data) >= _KEEP
+
     def kept(self, path: str, data: bytes) -> bool:
         """Whether `data`, the bytes of output `path`, is long enough to keep cut, and is not kept cut as it is."""
         old = self.before.get(path)
-        return len(data) >= _KEEP and (old is None or old[0] != data)
+        return self.long(data) and (old is None or old[0] != data)
 
     def of(self, path: str, data: bytes) -> list[Piece]:
         """The pieces of `data`, the bytes of output `path`, in order."""
