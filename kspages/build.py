@@ -63,7 +63,8 @@ def load(root: Path, errors: list[ContentError], warnings: list[ContentError], a
         cache.used_sources.update(files)  # in use still, though not looked at
         removed = [last.by_path[rel] for rel in named if rel in last.by_path]
         added = [r for r in mapped.values() if r.record is not None]
-        warned = {rel: found for rel, found in last.warned.items() if rel not in mapped and rel not in named}
+        looked_at = set(named)
+        warned = {rel: found for rel, found in last.warned.items() if rel not in looked_at}
         for result in mapped.values():
             errors.extend(result.errors)
             if result.warnings:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Container, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from . import cache as caching
 from . import read, search
@@ -101,23 +101,8 @@ def check_site(root: Path, loaded: Loaded, rendered: Rendered, cache: Cache) -> 
     splits = Splits(before=dict(last.before))
     for leak in gate.scan(unscanned, search.is_postings_file, pieces, splits):
         leaks.setdefault((leak.record_path, leak.field, leak.line), []).append(leak.output)
-    leaked = {o for where in leaks.values() for o in where}
-    # A long output that passed this very gate in an earlier process (its verdict was kept on disk) was not read:
-    # cut it now and take its pieces as passed (the whole output passed, so each piece did, read where it is), so
-    # that its first change in this session reads the pieces around the change, not the whole file again. Not the
-    # search index's term shards: there a short name passes that would not pass elsewhere.
-    for path in need_known:
-        data = outputs[path]
-        if path not in unscanned and splits.kept(path, data) and not search.is_postings_file(path):
-            for digest, _, _ in splits.of(path, data):
-                pieces.setdefault(digest, [])
-    for path in need_known:
-        if path not in leaked:
-            if path in unscanned:
-                cache.mark_clean(known_key[path])
-            seen[path] = replace(seen[path], known=known_key[path])
-        elif seen[path].known:
-            seen[path] = replace(seen[path], known="")  # it passed an earlier gate, not this one
+    _pass_unread_pieces(need_known, unscanned, outputs, splits, pieces)
+    _note_verdicts(cache, seen, "known", known_key, unscanned, {o for where in leaks.values() for o in where})
     for (path, name, leak_line), where in leaks.items():
         errors.append(ContentError(path, leak_line, f"private field '{name}' would be published in {_files(where)}",
                                    "another record's public text (merchant, notes, notice) or a template contains "
@@ -126,22 +111,11 @@ def check_site(root: Path, loaded: Loaded, rendered: Rendered, cache: Cache) -> 
     clean = {path: caching.digest("patterns", sha[path], now.allow) for path in need_patterns}
     unknown = {path: outputs[path] for path in need_patterns if not cache.is_clean(clean[path])}
     # A piece's hits before the allow list is applied, kept per allow list: so a piece of a long output that passed
-    # with this list in an earlier process can be taken as passed (no hit this list does not allow), as above.
+    # with this list in an earlier process can be taken as passed (no hit this list does not allow).
     hits_of: dict[bytes, list[tuple[str, str]]] = cache.memo("~" + caching.digest("pattern-pieces", now.allow), dict)
-    for path in need_patterns:
-        data = outputs[path]
-        if path not in unknown and Splits.long(data):
-            for digest, _, _ in splits.of(path, data):
-                hits_of.setdefault(digest, [])
+    _pass_unread_pieces(need_patterns, unknown, outputs, splits, hits_of)
     hits = scan_patterns(unknown, loaded.public.settings.allow, hits_of, splits)
-    hit_outputs = {hit.output for hit in hits}
-    for path in need_patterns:
-        if path not in hit_outputs:
-            if path in unknown:
-                cache.mark_clean(clean[path])
-            seen[path] = replace(seen[path], clean=clean[path])
-        elif seen[path].clean:
-            seen[path] = replace(seen[path], clean="")  # it passed with an earlier allow list, not this one
+    _note_verdicts(cache, seen, "clean", clean, unknown, {hit.output for hit in hits})
     for hit in hits:
         source, line = _source_of(root, loaded, hit.output, hit.text)
         found.setdefault((source, line, hit.kind), []).append(hit.output)
@@ -164,6 +138,35 @@ def check_site(root: Path, loaded: Loaded, rendered: Rendered, cache: Cache) -> 
     now.before = {path: cut for path, cut in splits.before.items() if path in outputs}
     holder[0] = now
     return errors
+
+
+def _pass_unread_pieces(paths: list[str], read: Container[str], outputs: dict[str, bytes], splits: Splits,
+                        memo: dict[bytes, Any]) -> None:
+    """Take as passed, in a gate's `memo`, the pieces of each long output of `paths` that passed that gate without
+    being `read` (its verdict was kept on disk by an earlier process): the whole output passed, so each piece did,
+    read where it is. Its first change in this session then reads the pieces around the change, not the whole
+    file. Not the search index's term shards: there a short name passes that would not pass elsewhere."""
+    for path in paths:
+        data = outputs[path]
+        if path not in read and Splits.long(data) and not search.is_postings_file(path):
+            for digest, _, _ in splits.of(path, data):
+                memo.setdefault(digest, [])
+
+
+def _note_verdicts(cache: Cache, seen: dict[str, _Seen], gate: Literal["known", "clean"], keys: dict[str, str],
+                   read: Container[str], failed: set[str]) -> None:
+    """Keep, for each output that needed a verdict of `gate`, the key it passed with (marked clean in the cache if
+    it was `read`), or none if it `failed`: a pass under an earlier gate no longer counts."""
+    def marked(entry: _Seen, key: str) -> _Seen:
+        return replace(entry, known=key) if gate == "known" else replace(entry, clean=key)
+
+    for path, key in keys.items():
+        if path not in failed:
+            if path in read:
+                cache.mark_clean(key)
+            seen[path] = marked(seen[path], key)
+        elif getattr(seen[path], gate):
+            seen[path] = marked(seen[path], "")
 
 
 def _known_gate(loaded: Loaded, cache: Cache, last: _Checked, now: _Checked) -> KnownGate:
@@ -206,7 +209,7 @@ def _still_clean(cache: Cache, keys: list[str]) -> None:
 
 
 def _check_links(cache: Cache, outputs: dict[str, bytes], last: _Checked, now: _Checked) -> list[tuple[str, str, str]]:
-    """`render.check_links(outputs)`, reading again only the pages whose bytes changed, those that had a bad link,
+    """Every page's bad links (`render.link_problems`), reading again only the pages whose bytes changed, those that had a bad link,
     and those that link to an output that is gone: any other page passed before and passes again."""
     seen = now.seen
     fresh = [path for path, entry in seen.items() if entry.page and entry.links is None]

@@ -79,11 +79,12 @@ class Changes(FileSystemEventHandler):
             path = raw.decode() if isinstance(raw, bytes) else str(raw)
             if path and Path(path).parent == self.root and Path(path).name in WATCHED:
                 self.reschedule = True
-            if relevant(self.root, self.out, path) or self.reschedule:
+            source = relevant(self.root, self.out, path)
+            if source or self.reschedule:
                 with self._lock:
                     if event.is_directory and event.event_type == EVENT_TYPE_MODIFIED and not self.reschedule:
                         pass  # a folder's own times changed: the files in it that changed have events of their own
-                    elif event.is_directory or self.reschedule or not relevant(self.root, self.out, path):
+                    elif event.is_directory or self.reschedule or not source:
                         self._unknown = True  # a folder created, moved or deleted: which files changed is not known
                     else:
                         self._paths.add(Path(path).relative_to(self.root).as_posix())

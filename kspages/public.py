@@ -287,12 +287,6 @@ def turning_days(record: Complaint, settings: Settings) -> tuple[dt.date, ...]:
     return tuple(sorted(days))
 
 
-def site_of(settings: Settings, guide: list[GuidePage], records: Iterable[RecordPublic], stats: Stats | None = None
-            ) -> tuple[PublicSite, list[Mask]]:
-    """The public site model from every record's public parts, and what the scrubber replaced where."""
-    return Assembly.of(records).site(settings, guide, stats)
-
-
 def _notice_key(notice: PublicNotice) -> tuple[dt.date, str]:
     return notice.date, notice.number
 

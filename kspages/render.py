@@ -688,20 +688,10 @@ def link_targets(path: str, data: bytes) -> tuple[tuple[str, ...], tuple[str, ..
             tuple(href for href, _, problem in links if problem))
 
 
-def check_links(outputs: dict[str, bytes],
-                targets_of: Callable[[str, bytes], tuple[tuple[str, ...], tuple[str, ...]]] = link_targets,
-                ) -> list[tuple[str, str, str]]:
-    """Links that point at no output, or use a scheme that could run code: (page, href, problem) triples."""
-    found: list[tuple[str, str, str]] = []
-    for path, data in outputs.items():
-        if path.endswith(".html") and path != "404.html":
-            found += link_problems(path, data, targets_of(path, data), outputs)
-    return found
-
-
 def link_problems(path: str, data: bytes, links: tuple[tuple[str, ...], tuple[str, ...]],
                   outputs: Collection[str]) -> list[tuple[str, str, str]]:
-    """One page's bad links, given its `link_targets`: (page, href, problem) triples."""
+    """One page's links that point at no output, or use a scheme that could run code, given its `link_targets`:
+    (page, href, problem) triples."""
     targets, unsafe = links
     found = [(path, href, "unsafe link") for href in unsafe]
     if any(target not in outputs for target in targets):  # rare: read the page again for the links' text

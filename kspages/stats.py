@@ -10,7 +10,6 @@ import datetime as dt
 import math
 import re
 import statistics
-from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -35,19 +34,14 @@ class Stats:
     p90_days: dict[str, float]  # category (and "all") -> 90th percentile (nearest rank)
 
 
-def compute(records: list[Complaint], as_of: dt.date | None = None, published: Collection[str] = ()) -> Stats:
-    """The figures for a set of records, dated `as_of` (the build's day) when given.
-
-    Ratings count over the decided complaints (resolved or rejected) whose notice is `published` (their numbers),
-    as the quarterly satisfaction share counts them: a rating is a public text of its notice, so one of an
-    unpublished or withdrawn notice is not shown, not even in a total, and one page never gives two totals.
-    """
-    return Tally.of([(r, r.number in published) for r in records], as_of).figures()
-
-
 @dataclass
 class Tally:
-    """The sums behind `Stats` for one day: a record can be added, or taken away again, in O(log n)."""
+    """The sums behind `Stats` for one day: a record can be added, or taken away again, in O(log n).
+
+    Ratings count over the decided complaints (resolved or rejected) whose notice is published, as the quarterly
+    satisfaction share counts them: a rating is a public text of its notice, so one of an unpublished or withdrawn
+    notice is not shown, not even in a total, and one page never gives two totals.
+    """
 
     as_of: dt.date | None
     count: dict[str, dict[str, int]] = field(default_factory=lambda: {

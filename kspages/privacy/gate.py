@@ -115,11 +115,6 @@ class Splits:
         """Whether an output of these bytes is long enough to keep cut for the next check."""
         return len(data) >= _KEEP
 
-    def kept(self, path: str, data: bytes) -> bool:
-        """Whether `data`, the bytes of output `path`, is long enough to keep cut, and is not kept cut as it is."""
-        old = self.before.get(path)
-        return self.long(data) and (old is None or old[0] != data)
-
     def of(self, path: str, data: bytes) -> list[Piece]:
         """The pieces of `data`, the bytes of output `path`, in order."""
         done = self.cut.get(id(data))
