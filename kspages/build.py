@@ -11,7 +11,7 @@ import importlib
 import os
 import tempfile
 import time
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +26,7 @@ from .public import Assembly
 from .record import WARM, Context, Loaded, RecordResult, map_record, unreadable
 from .render import Progress, Rendered, Renderer, Reuse, render_site
 from .report import Report
-from .write import WriteReport, check_target, read_manifest, snapshot, sync
+from .write import Spool, WriteReport, check_target, read_manifest, snapshot, sync
 
 
 def load(root: Path, errors: list[ContentError], warnings: list[ContentError], as_of: dt.date,
@@ -173,8 +173,13 @@ def _assets(root: Path, errors: list[ContentError]) -> dict[str, bytes]:
 
 def render_all(root: Path, loaded: Loaded, errors: list[ContentError], reuse: Reuse | None = None,
                cache: Cache | None = None, progress: Progress | None = None,
-               stages: dict[str, float] | None = None, last: Rendered | None = None) -> Rendered:
-    """Render the site and check the result: leak gate and internal links. No outputs on any problem."""
+               stages: dict[str, float] | None = None, last: Rendered | None = None,
+               spool: Spool | None = None) -> Rendered:
+    """Render the site and check the result: leak gate and internal links. No outputs on any problem.
+
+    With a `spool`, pages are rendered a batch at a time, and each batch is checked and staged on disk before the
+    next: the build never holds every output in memory.
+    """
     cache = cache or Cache()
     stages = {} if stages is None else stages
     start = time.perf_counter()
@@ -190,17 +195,36 @@ def render_all(root: Path, loaded: Loaded, errors: list[ContentError], reuse: Re
         errors.extend(template_errors)
         return Rendered({}, {})
     assets = _assets(root, errors)
+    checks = gates.Checks(root, loaded, cache, keep=spool is None)
+    checked = 0.0
+    if spool is not None:
+        def check(batch: dict[str, bytes]) -> tuple[dict[str, str], set[str]]:
+            nonlocal checked
+            started = time.perf_counter()
+            sha = checks.batch(batch)
+            checked += time.perf_counter() - started
+            return sha, checks.failed
+        spool.check = check
     try:
-        rendered = render_site(loaded.public, renderer, assets, reuse, cache.memo, progress, cache.keep, last)
+        rendered = render_site(loaded.public, renderer, assets, reuse, cache.memo, progress, cache.keep, last,
+                               spool, _BATCH if spool is not None else 0)
     except ContentError as exc:
         errors.append(exc)
         return Rendered({}, {})
-    stages["render"] = time.perf_counter() - start - rendered.search_seconds
+    stages["render"] = time.perf_counter() - start - rendered.search_seconds - checked
     stages["search"] = rendered.search_seconds
     start = time.perf_counter()
-    errors.extend(gates.check_site(root, loaded, rendered, cache))
-    stages["check"] = time.perf_counter() - start
+    if spool is not None:
+        spool.flush(final=True)
+        rendered.sha = spool.sha
+    else:
+        rendered.sha = checks.batch(rendered.outputs)
+    errors.extend(checks.finish(rendered.outputs))
+    stages["check"] = time.perf_counter() - start + checked
     return Rendered({}, {}) if errors else rendered
+
+
+_BATCH = 2048  # pages rendered at a time when they are staged as they come (a few MB of them)
 
 
 def _reuse_from(out: Path) -> Reuse:
@@ -221,14 +245,16 @@ def _reuse_from(out: Path) -> Reuse:
 
 def prepare(root: Path, as_of: dt.date | None = None, cache: Cache | None = None, reuse: Reuse | None = None,
             errors: list[ContentError] | None = None, progress: Progress | None = None,
-            last: Rendered | None = None, changed: Collection[str] | None = None) -> tuple[Report, Rendered]:
+            last: Rendered | None = None, changed: Collection[str] | None = None, spool: Spool | None = None
+            ) -> tuple[Report, Rendered]:
     """Every stage but writing; raises BuildError with all problems, including any already in `errors`.
 
     `progress(done, total)` is called after each page is rendered (or reused). `last` is this process's last
-    build of the same site that passed, `changed` what a watcher saw change since (see `load`).
+    build of the same site that passed, `changed` what a watcher saw change since (see `load`). With a `spool`
+    the outputs go there (see `render_all`).
     """
     with _no_cycle_collection():
-        return _prepare(root, as_of, cache or Cache(), reuse, list(errors or []), progress, last, changed)
+        return _prepare(root, as_of, cache or Cache(), reuse, list(errors or []), progress, last, changed, spool)
 
 
 @contextlib.contextmanager
@@ -245,8 +271,8 @@ def _no_cycle_collection() -> Iterator[None]:
 
 
 def _prepare(root: Path, as_of: dt.date | None, cache: Cache, reuse: Reuse | None, errors: list[ContentError],
-             progress: Progress | None, last: Rendered | None, changed: Collection[str] | None
-             ) -> tuple[Report, Rendered]:
+             progress: Progress | None, last: Rendered | None, changed: Collection[str] | None,
+             spool: Spool | None) -> tuple[Report, Rendered]:
     start = time.perf_counter()
     cache.start()
     report = Report()
@@ -254,8 +280,8 @@ def _prepare(root: Path, as_of: dt.date | None, cache: Cache, reuse: Reuse | Non
                   last.loaded if last is not None else None)
     report.stages["load"] = time.perf_counter() - start
     report.masks = loaded.masks
-    rendered = render_all(root, loaded, errors, reuse, cache, progress, report.stages, last) if not errors else Rendered(
-        {}, {})
+    rendered = render_all(root, loaded, errors, reuse, cache, progress, report.stages, last, spool) \
+        if not errors else Rendered({}, {})
     if errors:
         raise BuildError(errors)
     rendered.loaded = loaded
@@ -282,7 +308,7 @@ def check(root: Path, as_of: dt.date | None = None, search_fixture: Path | None 
     return report
 
 
-def check_queries(root: Path, fixture: Path, outputs: dict[str, bytes]) -> list[ContentError]:
+def check_queries(root: Path, fixture: Path, outputs: Mapping[str, bytes]) -> list[ContentError]:
     """Every query of the fixture whose expected pages are not all in its top 5 results."""
     rel = fixture.relative_to(root).as_posix() if fixture.is_relative_to(root) else str(fixture)
     source = read.read_yaml(fixture.parent, fixture)
@@ -329,7 +355,10 @@ def _build_once(root: Path, out: Path, day: dt.date, cache: Cache | None, progre
     if saved is not None:
         return Report.from_stamp(saved, time.perf_counter() - start)
     cache = caching.load(root) if cache is None else cache
-    report, _ = _build(root, out, day, cache, _reuse_from(out), progress, start)
+    # A build in a new process keeps no output for a next one: each batch of pages is checked and staged beside
+    # `out` as it is rendered, and its bytes let go.
+    with Spool(out) as spool:
+        report, _ = _build(root, out, day, cache, _reuse_from(out), progress, start, spool=spool)
     if persistent:
         started = time.perf_counter()
         caching.save(root, cache)
@@ -342,9 +371,9 @@ def _build_once(root: Path, out: Path, day: dt.date, cache: Cache | None, progre
 
 
 def _build(root: Path, out: Path, day: dt.date, cache: Cache, reuse: Reuse, progress: Progress | None,
-           start: float, last: Rendered | None = None, changed: Collection[str] | None = None
-           ) -> tuple[Report, Rendered]:
-    report, rendered = prepare(root, day, cache, reuse, check_target(out), progress, last, changed)
+           start: float, last: Rendered | None = None, changed: Collection[str] | None = None,
+           spool: Spool | None = None) -> tuple[Report, Rendered]:
+    report, rendered = prepare(root, day, cache, reuse, check_target(out), progress, last, changed, spool)
     started = time.perf_counter()
     # Pages taken from the last build were checked against the disk (or, in a session, written by it), and so were
     # files with the same bytes as the session's last build: only their presence and size need checking.
@@ -373,7 +402,7 @@ class Session:
         self._warm = False
 
     @property
-    def outputs(self) -> dict[str, bytes]:
+    def outputs(self) -> Mapping[str, bytes]:
         """Every output of the last build that passed."""
         return self.last.outputs if self.last is not None else {}
 

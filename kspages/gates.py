@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from collections.abc import Callable, Container, Iterator, Sequence
+from collections.abc import Callable, Container, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
@@ -25,7 +25,7 @@ class _Seen:
     """What the checks made of one output: its bytes and their SHA-256, the key under which it passed each gate
     ("" until it did), and for a page its link targets and unsafe links (with the key of their memo)."""
 
-    data: bytes
+    data: bytes | None  # None when the check keeps no bytes (see `Checks`)
     sha: str
     page: bool
     known: str = ""
@@ -52,95 +52,140 @@ class _Checked:
 
 def check_site(root: Path, loaded: Loaded, rendered: Rendered, cache: Cache) -> list[ContentError]:
     """Every leak of a private value or pattern and every bad link in the rendered outputs (sets `rendered.sha`)."""
-    errors: list[ContentError] = []
-    outputs = rendered.outputs
-    # Both gates and the link check depend only on an output's bytes and on what they look for (every record's
-    # private values; the allow list; which outputs exist): an output that passed before passes again, so unchanged
-    # outputs are not rescanned. In a session most outputs are the very objects of the last check: only the outputs
-    # that changed cost anything here.
-    holder: list[_Checked] = cache.memo("~checks", lambda: [_Checked()])
-    last, now = holder[0], _Checked()
-    now.values = [r.values for r in loaded.results]
-    now.values_digest = (last.values_digest if last.values_digest and now.values == last.values
-                         else caching.digest(*sorted(now.values)))
-    gate = _known_gate(loaded, cache, last, now)
-    now.known_with = (gate.digest, loaded.vocabulary.digest)
-    now.allow = repr(loaded.public.settings.allow)
-    same_known, same_allow = now.known_with == last.known_with, now.allow == last.allow
-    seen = now.seen
-    need_known: list[str] = []  # outputs whose known-gate verdict is not known yet, then those for the pattern gate
-    need_patterns: list[str] = []
-    passed: list[str] = []  # the keys of the verdicts still known
-    for path, data in outputs.items():
-        entry = last.seen.get(path)
-        if entry is None or entry.data is not data:
-            entry = (_Seen(data, hashlib.sha256(data).hexdigest(), path.endswith(".html") and path != "404.html")
-                     if entry is None or entry.data != data else replace(entry, data=data))
-        seen[path] = entry
-        if same_known and entry.known:
-            passed.append(entry.known)
-        else:
-            need_known.append(path)
-        if same_allow and entry.clean:
-            passed.append(entry.clean)
-        elif not search.is_postings_file(path):
-            # The search index's term shards hold bigrams and words cut from the pages, which this gate reads whole.
-            need_patterns.append(path)
-    _still_clean(cache, passed)
-    sha = rendered.sha = {path: entry.sha for path, entry in seen.items()}
-    known_key = {path: caching.digest("known", sha[path], gate.digest, loaded.vocabulary.digest)
-                 for path in need_known}
-    # The search index's term shards are read as their terms, without the postings kspages computes beside them.
-    unscanned = {path: search.gate_view(path, outputs[path])
-                 for path in need_known if not cache.is_clean(known_key[path])}
-    leaks: dict[tuple[str, str, int], list[str]] = {}
-    # What each piece of output text held is kept in memory (a watch session, or pages sharing their navigation).
-    pieces: dict[bytes, list[tuple[str, bool]]] = cache.memo(
-        "~" + caching.digest("pieces", gate.digest, loaded.vocabulary.digest), dict)
-    # Both gates read most outputs: each is cut into pieces once, and a long one only where it changed.
-    splits = Splits(before=dict(last.before))
-    for leak in gate.scan(unscanned, search.is_postings_file, pieces, splits):
-        leaks.setdefault((leak.record_path, leak.field, leak.line), []).append(leak.output)
-    _pass_unread_pieces(need_known, unscanned, outputs, splits, pieces)
-    _note_verdicts(cache, seen, "known", known_key, unscanned, {o for where in leaks.values() for o in where})
-    for (path, name, leak_line), where in leaks.items():
-        errors.append(ContentError(path, leak_line, f"private field '{name}' would be published in {_files(where)}",
-                                   "another record's public text (merchant, notes, notice) or a template contains "
-                                   "this value: remove it there; nothing was written"))
-    found: dict[tuple[str, int | None, str], list[str]] = {}
-    clean = {path: caching.digest("patterns", sha[path], now.allow) for path in need_patterns}
-    unknown = {path: outputs[path] for path in need_patterns if not cache.is_clean(clean[path])}
-    # A piece's hits before the allow list is applied, kept per allow list: so a piece of a long output that passed
-    # with this list in an earlier process can be taken as passed (no hit this list does not allow).
-    hits_of: dict[bytes, list[tuple[str, str]]] = cache.memo("~" + caching.digest("pattern-pieces", now.allow), dict)
-    _pass_unread_pieces(need_patterns, unknown, outputs, splits, hits_of)
-    hits = scan_patterns(unknown, loaded.public.settings.allow, hits_of, splits)
-    _note_verdicts(cache, seen, "clean", clean, unknown, {hit.output for hit in hits})
-    for hit in hits:
-        source, line = _source_of(root, loaded, hit.output, hit.text)
-        found.setdefault((source, line, hit.kind), []).append(hit.output)
-    for (source, line, kind), where in sorted(found.items(), key=lambda item: (item[0][0], item[0][1] or 0)):
-        where = sorted(set(where))
-        errors.append(ContentError(source, line, f"a {kind.replace('_', ' ')} ({TOKENS[kind]}) would be published "
-                                                 f"in {_files(where)}",
-                                   "write it as the token, or if it is the team's own public contact add it to "
-                                   "'privacy: allow:' in content/site.yaml; nothing was written"))
-    links = _check_links(cache, outputs, last, now)
-    sources = _link_sources(loaded) if links else {}
-    for page, href, problem in links:
-        path, line = sources.get(page, (TEMPLATES, None))
-        if path.endswith(".md"):
-            line = _line_of(root / path, href)
-        hint = ("only http(s), mailto and tel links may be published" if problem == "unsafe link" else
-                "link to guide pages as ../<slug>/ and to other pages relative to this one, e.g. ../../status/")
-        in_page = "" if path != TEMPLATES else f" in {page}"
-        errors.append(ContentError(path, line, f"{problem} '{href}'{in_page}", hint))
-    now.before = {path: cut for path, cut in splits.before.items() if path in outputs}
-    holder[0] = now
-    return errors
+    checks = Checks(root, loaded, cache)
+    rendered.sha = checks.batch(rendered.outputs)
+    return checks.finish(rendered.outputs)
 
 
-def _pass_unread_pieces(paths: list[str], read: Container[str], outputs: dict[str, bytes], splits: Splits,
+_MEMO_LIMIT = 100_000  # pieces whose verdicts a build that keeps nothing holds at most (about 20 MB)
+
+
+class Checks:
+    """The checks of one build, output by output: `batch` reads the outputs it is given (all of them, or those
+    rendered so far, whose bytes the caller may then drop), `finish` looks at the site as a whole.
+
+    Both gates and the link check depend only on an output's bytes and on what they look for (every record's
+    private values; the allow list; which outputs exist): an output that passed before passes again, so unchanged
+    outputs are not rescanned. In a session most outputs are the very objects of the last check: only the outputs
+    that changed cost anything here. With `keep` false nothing is kept for a next check in this process, so no
+    output's bytes outlive its batch.
+    """
+
+    def __init__(self, root: Path, loaded: Loaded, cache: Cache, keep: bool = True) -> None:
+        self.root, self.loaded, self.cache, self.keep = root, loaded, cache, keep
+        self.holder: list[_Checked] = cache.memo("~checks", lambda: [_Checked()]) if keep else [_Checked()]
+        last, now = self.last, self.now = self.holder[0], _Checked()
+        now.values = [r.values for r in loaded.results]
+        now.values_digest = (last.values_digest if last.values_digest and now.values == last.values
+                             else caching.digest(*sorted(now.values)))
+        self.gate = gate = _known_gate(loaded, cache, last, now)
+        now.known_with = (gate.digest, loaded.vocabulary.digest)
+        now.allow = repr(loaded.public.settings.allow)
+        self.same_known, self.same_allow = now.known_with == last.known_with, now.allow == last.allow
+        # What each piece of output text held is kept in memory (a watch session, or pages sharing their navigation).
+        self.pieces: dict[bytes, list[tuple[str, bool]]] = cache.memo(
+            "~" + caching.digest("pieces", gate.digest, loaded.vocabulary.digest), dict) if keep else {}
+        # A piece's hits before the allow list is applied, kept per allow list: so a piece of a long output that
+        # passed with this list in an earlier process can be taken as passed (no hit this list does not allow).
+        self.hits_of: dict[bytes, list[tuple[str, str]]] = cache.memo(
+            "~" + caching.digest("pattern-pieces", now.allow), dict) if keep else {}
+        self.before = dict(last.before)
+        self.leaks: dict[tuple[str, str, int], list[str]] = {}
+        self.found: dict[tuple[str, int | None, str], list[str]] = {}
+        self.fresh: set[str] = set()  # pages whose links were read anew
+        self.failed: set[str] = set()  # outputs in which either gate found something
+
+    def batch(self, outputs: Mapping[str, bytes]) -> dict[str, str]:
+        """Check these outputs with both gates, and note their links; return each one's SHA-256."""
+        cache, last, now, gate, loaded = self.cache, self.last, self.now, self.gate, self.loaded
+        seen = now.seen
+        need_known: list[str] = []  # outputs whose known-gate verdict is not known yet, then those for the pattern gate
+        need_patterns: list[str] = []
+        passed: list[str] = []  # the keys of the verdicts still known
+        for path, data in outputs.items():
+            entry = last.seen.get(path)
+            if entry is None or entry.data is not data:
+                entry = (_Seen(data, hashlib.sha256(data).hexdigest(), path.endswith(".html") and path != "404.html")
+                         if entry is None or entry.data != data else replace(entry, data=data))
+            seen[path] = entry if self.keep else replace(entry, data=None)
+            if self.same_known and entry.known:
+                passed.append(entry.known)
+            else:
+                need_known.append(path)
+            if self.same_allow and entry.clean:
+                passed.append(entry.clean)
+            elif not search.is_postings_file(path):
+                # The search index's term shards hold bigrams and words cut from the pages, which this gate reads whole.
+                need_patterns.append(path)
+        _still_clean(cache, passed)
+        sha = {path: seen[path].sha for path in outputs}
+        known_key = {path: caching.digest("known", sha[path], gate.digest, loaded.vocabulary.digest)
+                     for path in need_known}
+        # The search index's term shards are read as their terms, without the postings kspages computes beside them.
+        unscanned = {path: search.gate_view(path, outputs[path])
+                     for path in need_known if not cache.is_clean(known_key[path])}
+        # Both gates read most outputs: each is cut into pieces once, and a long one only where it changed.
+        splits = Splits(before=self.before if self.keep else {})
+        leaks: set[str] = set()
+        for leak in gate.scan(unscanned, search.is_postings_file, self.pieces, splits):
+            self.leaks.setdefault((leak.record_path, leak.field, leak.line), []).append(leak.output)
+            leaks.add(leak.output)
+        if self.keep:
+            _pass_unread_pieces(need_known, unscanned, outputs, splits, self.pieces)
+        _note_verdicts(cache, seen, "known", known_key, unscanned, leaks)
+        self.failed |= leaks
+        clean = {path: caching.digest("patterns", sha[path], now.allow) for path in need_patterns}
+        unknown = {path: outputs[path] for path in need_patterns if not cache.is_clean(clean[path])}
+        if self.keep:
+            _pass_unread_pieces(need_patterns, unknown, outputs, splits, self.hits_of)
+        hits = scan_patterns(unknown, loaded.public.settings.allow, self.hits_of, splits)
+        self.failed |= {hit.output for hit in hits}
+        _note_verdicts(cache, seen, "clean", clean, unknown, {hit.output for hit in hits})
+        for hit in hits:
+            source, line = _source_of(self.root, loaded, hit.output, hit.text)
+            self.found.setdefault((source, line, hit.kind), []).append(hit.output)
+        self.fresh.update(_note_links(cache, outputs, seen))
+        if not self.keep:
+            # Most pieces are one page's own; what pages share (navigation, header) is soon seen again. Dropping
+            # the memo now and then keeps memory flat at the cost of reading those shared pieces once more.
+            for memo in (self.pieces, self.hits_of):
+                if len(memo) > _MEMO_LIMIT:
+                    memo.clear()
+        return sha
+
+    def finish(self, outputs: Mapping[str, bytes]) -> list[ContentError]:
+        """Every problem the batches found, and every bad link of the site as a whole (`outputs`: all of them)."""
+        errors: list[ContentError] = []
+        # In the order of the gate's own report: by record file, line and field; each with its outputs in order.
+        for (path, name, leak_line), where in sorted(self.leaks.items(), key=lambda i: (i[0][0], i[0][2], i[0][1])):
+            errors.append(ContentError(path, leak_line, f"private field '{name}' would be published in "
+                                                        f"{_files(sorted(set(where)))}",
+                                       "another record's public text (merchant, notes, notice) or a template "
+                                       "contains this value: remove it there; nothing was written"))
+        for (source, line, kind), where in sorted(self.found.items(), key=lambda item: (item[0][0], item[0][1] or 0)):
+            where = sorted(set(where))
+            errors.append(ContentError(source, line, f"a {kind.replace('_', ' ')} ({TOKENS[kind]}) would be "
+                                                     f"published in {_files(where)}",
+                                       "write it as the token, or if it is the team's own public contact add it to "
+                                       "'privacy: allow:' in content/site.yaml; nothing was written"))
+        self.cache.used_memos.update(entry.link_key for entry in self.now.seen.values() if entry.link_key)
+        links = _check_links(outputs, self.fresh, self.last, self.now)
+        sources = _link_sources(self.loaded) if links else {}
+        for page, href, problem in links:
+            path, line = sources.get(page, (TEMPLATES, None))
+            if path.endswith(".md"):
+                line = _line_of(self.root / path, href)
+            hint = ("only http(s), mailto and tel links may be published" if problem == "unsafe link" else
+                    "link to guide pages as ../<slug>/ and to other pages relative to this one, e.g. ../../status/")
+            in_page = "" if path != TEMPLATES else f" in {page}"
+            errors.append(ContentError(path, line, f"{problem} '{href}'{in_page}", hint))
+        if self.keep:
+            self.now.before = {path: cut for path, cut in self.before.items() if path in outputs}
+            self.holder[0] = self.now
+        return errors
+
+
+def _pass_unread_pieces(paths: list[str], read: Container[str], outputs: Mapping[str, bytes], splits: Splits,
                         memo: dict[bytes, Any]) -> None:
     """Take as passed, in a gate's `memo`, the pieces of each long output of `paths` that passed that gate without
     being `read` (its verdict was kept on disk by an earlier process): the whole output passed, so each piece did,
@@ -208,19 +253,25 @@ def _still_clean(cache: Cache, keys: list[str]) -> None:
         cache.changed = True
 
 
-def _check_links(cache: Cache, outputs: dict[str, bytes], last: _Checked, now: _Checked) -> list[tuple[str, str, str]]:
-    """Every page's bad links (`render.link_problems`), reading again only the pages whose bytes changed, those that had a bad link,
-    and those that link to an output that is gone: any other page passed before and passes again."""
-    seen = now.seen
-    fresh = [path for path, entry in seen.items() if entry.page and entry.links is None]
+def _note_links(cache: Cache, outputs: Mapping[str, bytes], seen: dict[str, _Seen]) -> list[str]:
+    """Note the link targets (`render.link_targets`) of each page of `outputs` not yet read for them; return those
+    pages."""
+    fresh = [path for path in outputs if seen[path].page and seen[path].links is None]
     link_keys = {path: caching.digest("link-targets", path, seen[path].sha) for path in fresh}
     cache.prefill({link_keys[path]: functools.partial(link_targets, path, outputs[path]) for path in fresh})
     for path in fresh:
-        data = outputs[path]
         seen[path] = replace(seen[path], link_key=link_keys[path], links=cache.memo(
-            link_keys[path], functools.partial(link_targets, path, data)))
-    cache.used_memos.update(entry.link_key for entry in seen.values() if entry.link_key)
-    again = set(fresh) | last.problems.keys()
+            link_keys[path], functools.partial(link_targets, path, outputs[path])))
+    return fresh
+
+
+def _check_links(outputs: Mapping[str, bytes], fresh: set[str], last: _Checked, now: _Checked
+                 ) -> list[tuple[str, str, str]]:
+    """Every page's bad links (`render.link_problems`), reading again only the pages whose bytes changed, those that
+    had a bad link, and those that link to an output that is gone: any other page passed before and passes again.
+    `fresh`: the pages whose link targets were read anew."""
+    seen = now.seen
+    again = fresh | last.problems.keys()
     gone = last.seen.keys() - outputs.keys()
     if gone:
         again |= {path for path, entry in seen.items() if entry.links and not gone.isdisjoint(entry.links[0])}

@@ -16,7 +16,7 @@ import sys
 import time
 import traceback
 import urllib.parse
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
@@ -245,7 +245,7 @@ Reuse = Callable[[str, str], bytes | None]  # (output path, key) -> the bytes of
 class Rendered:
     """Every output of the site, the key each rendered page was made from, and how many were rendered anew."""
 
-    outputs: dict[str, bytes]
+    outputs: MutableMapping[str, bytes]  # a dict, or a write.Spool that keeps most of them on disk
     keys: dict[str, str]
     rendered: int = 0
     search_seconds: float = 0.0  # of the rendering time, what the search index took
@@ -274,8 +274,11 @@ Progress = Callable[[int, int], None]  # (pages done, pages in all)
 
 def render_site(site: PublicSite, renderer: Renderer, assets: dict[str, bytes],
                 reuse: Reuse | None = None, memo: Memo = no_memo,
-                progress: Progress | None = None, keep: Keep = no_keep, last: Rendered | None = None) -> Rendered:
-    """Every output file of the site, in memory; a page whose key is unchanged is taken from the last build.
+                progress: Progress | None = None, keep: Keep = no_keep, last: Rendered | None = None,
+                outputs: MutableMapping[str, bytes] | None = None, batch: int = 0) -> Rendered:
+    """Every output file of the site, put into `outputs` (default: a new dict); a page whose key is unchanged is
+    taken from the last build. With `batch`, pages are rendered that many at a time, each batch put into `outputs`
+    before the next is rendered (a `write.Spool` then checks and stages them and lets their bytes go).
 
     A page's key is a digest of all that goes into it: the kspages version, its template closure and its whole
     context (which holds the settings). Expensive parts (Markdown) are computed only for pages that are rendered.
@@ -288,8 +291,9 @@ def render_site(site: PublicSite, renderer: Renderer, assets: dict[str, bytes],
     # cache them for ever. Pages name them through `assets`, so a changed stylesheet changes every page's key.
     hashed = {name: asset_file(name, data) for name, data in assets.items()}
     common: dict[str, Any] = {"settings": s, "labels": labels, "assets": hashed}
-    result = Rendered({hashed[name]: data for name, data in assets.items()}, {})
+    result = Rendered({} if outputs is None else outputs, {})
     out = result.outputs
+    out.update({hashed[name]: data for name, data in assets.items()})
     if "favicon.ico" in assets:  # browsers and feed readers ask for /favicon.ico whatever the pages link
         out["favicon.ico"] = assets["favicon.ico"]
     guide = list(site.guide)
@@ -461,8 +465,12 @@ def render_site(site: PublicSite, renderer: Renderer, assets: dict[str, bytes],
     page("about/index.html", "关于本站", "about.html", description=f"{s.title}由谁运营、做什么、不做什么、怎样联系")
     reused = len(result.reused)
     report = None if progress is None else (lambda n: progress(reused + n, planned))
-    for (path, _), data in zip(todo, parallel.run_all([job for _, job in todo], report), strict=True):
-        out[path] = data
+    step = batch or len(todo) or 1
+    for at in range(0, len(todo), step):
+        chunk = todo[at:at + step]
+        done = None if report is None else (lambda n, at=at: report(at + n))
+        for (path, _), data in zip(chunk, parallel.run_all([job for _, job in chunk], done), strict=True):
+            out[path] = data
     result.rendered = len(todo)
     root404 = re.sub(r"^https?://[^/]+", "", s.base_url)
     p404 = Page(path="404.html", title="页面未找到", root=root404)

@@ -13,7 +13,7 @@ import posixpath
 import socket
 import threading
 import urllib.parse
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -45,13 +45,13 @@ class PortBusy(Exception):
 class State:
     """What the server shows: the last good build, a generation that changes on every build, the current errors."""
 
-    outputs: dict[str, bytes] = field(default_factory=dict)
+    outputs: Mapping[str, bytes] = field(default_factory=dict)
     generation: int = 0
     errors: list[dict[str, Any]] = field(default_factory=list)
     closing: bool = False
     changed: threading.Condition = field(default_factory=threading.Condition)
 
-    def publish(self, outputs: dict[str, bytes] | None, errors: list[dict[str, Any]]) -> None:
+    def publish(self, outputs: Mapping[str, bytes] | None, errors: list[dict[str, Any]]) -> None:
         """Swap in a new build (or keep the last one and show errors) and wake every open page."""
         with self.changed:
             if outputs is not None and outputs == self.outputs and not errors and not self.errors:

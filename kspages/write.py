@@ -2,6 +2,8 @@
 
 Changed files are first written into a staging folder beside the output folder (same file system, never inside
 it), then committed by rename: the whole folder at once on a cold build, file by file (manifest last) otherwise.
+A `Spool` does the staging while the build is still rendering, batch by batch, so that no build holds every
+output in memory.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import secrets
 import shutil
 import stat
 import tempfile
+from collections.abc import Callable, Collection, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -74,7 +77,7 @@ def _same(target: Path, data: bytes) -> bool:
         return False
 
 
-def sync(outputs: dict[str, bytes], out: Path, keys: dict[str, str] | None = None,
+def sync(outputs: Mapping[str, bytes], out: Path, keys: dict[str, str] | None = None,
          known: set[str] | frozenset[str] = frozenset(), sha: dict[str, str] | None = None,
          previous: set[str] | None = None) -> WriteReport:
     """Make `out` hold exactly `outputs` plus the manifest (with each page's key); call after check_target passed.
@@ -84,6 +87,8 @@ def sync(outputs: dict[str, bytes], out: Path, keys: dict[str, str] | None = Non
     `previous`, the files this process wrote last time, only those of them that are no longer outputs are removed
     (a session's later builds); otherwise every file of `out` that is not an output is.
     """
+    if isinstance(outputs, Spool):
+        return _sync_spool(outputs, out, keys or {})
     _clear_stale(out)
     manifest = _json_manifest(outputs, keys or {}, sha or {})
     if _empty(out) and _same_device(out) and (staging := _Staging.beside(out)) is not None:
@@ -109,6 +114,123 @@ def sync(outputs: dict[str, bytes], out: Path, keys: dict[str, str] | None = Non
             staging.commit(out, commit)  # the manifest last: it names only files that are in place
     removed = _prune(out, {*outputs, MANIFEST}) if previous is None else _remove(out, previous - outputs.keys())
     return WriteReport(written=len(changed), unchanged=len(outputs) - len(changed), removed=removed)
+
+
+# Checks a batch of outputs: the SHA-256 of each, and those that failed (never staged: they stay in memory).
+Check = Callable[[dict[str, bytes]], tuple[dict[str, str], Collection[str]]]
+SPOOL_BYTES = 32 << 20  # outputs a Spool holds in memory before it checks and stages them
+_STAGED, _IN_PLACE = 1, 2  # where a spooled output's bytes are: in the staging folder, or in `out` already
+
+
+class Spool(MutableMapping[str, bytes]):
+    """The outputs of one build, most of them on disk: once their bytes add up to `limit`, the outputs given so far
+    are checked (`check`) and each one that passed is written into a staging folder beside `out`, or left where
+    it is when `out` holds those very bytes already; reading one reads it back. `sync` then only renames. An
+    empty output waits for the last batch (`flush(final=True)`): pages are placed empty before they are rendered.
+
+    Where no staging folder can be made (`out` is a mount point, its parent read-only) every output stays in
+    memory and `sync` writes them as it writes a dict. A context manager: leaving it removes what was staged.
+    """
+
+    def __init__(self, out: Path, limit: int | None = None) -> None:
+        self.out, self.limit = out, SPOOL_BYTES if limit is None else limit
+        self.check: Check = lambda batch: ({rel: hashlib.sha256(data).hexdigest() for rel, data in batch.items()}, ())
+        _clear_stale(out)
+        self.staging = _Staging.beside(out) if _same_device(out) else None
+        self._before = {rel: entry[0] for rel, entry in read_manifest(out).items()}
+        self._order: dict[str, None] = {}  # every output, in the order given
+        self._pending: dict[str, bytes] = {}
+        self._pending_size = 0
+        self._held: dict[str, bytes] = {}  # outputs that failed a check, or all of them without a staging folder
+        self._placed: dict[str, int] = {}  # outputs checked and put on disk: where (_STAGED, _IN_PLACE)
+        self.sha: dict[str, str] = {}  # of every output checked
+
+    def __enter__(self) -> Spool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.staging is not None:
+            self.staging.__exit__()
+
+    def __setitem__(self, rel: str, data: bytes) -> None:
+        self._order[rel] = None
+        self._held.pop(rel, None)
+        self._placed.pop(rel, None)
+        self.sha.pop(rel, None)
+        self._pending_size += len(data) - len(self._pending.get(rel, b""))
+        self._pending[rel] = data
+        if self._pending_size >= self.limit:
+            self.flush()
+
+    def __getitem__(self, rel: str) -> bytes:
+        data = self._pending.get(rel)
+        if data is None:
+            data = self._held.get(rel)
+        if data is None:
+            where = self._placed[rel]  # KeyError: not an output
+            with open(os.path.join(self.staging.folder if where == _STAGED and self.staging else self.out, rel),
+                      "rb") as fh:
+                data = fh.read()
+        return data
+
+    def __delitem__(self, rel: str) -> None:
+        del self._order[rel]
+        self._pending_size -= len(self._pending.pop(rel, b""))
+        self._held.pop(rel, None)
+        self._placed.pop(rel, None)
+        self.sha.pop(rel, None)
+
+    def __contains__(self, rel: object) -> bool:
+        return rel in self._order
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._order)
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+    def flush(self, final: bool = False) -> None:
+        """Check the outputs given since the last flush and put those that passed on disk (empty ones only when
+        `final`)."""
+        batch = {rel: data for rel, data in self._pending.items() if data or final}
+        if not batch:
+            return
+        sha, failed = self.check(batch)
+        self.sha.update(sha)
+        out = os.fspath(self.out)
+        for rel, data in batch.items():
+            del self._pending[rel]
+            self._pending_size -= len(data)
+            if rel in failed or self.staging is None:
+                self._held[rel] = data
+            elif self._before.get(rel) == sha[rel] and _same(Path(out, rel), data):
+                self._placed[rel] = _IN_PLACE
+            else:
+                self.staging.put(rel, data)
+                self._placed[rel] = _STAGED
+
+    def staged(self) -> list[str]:
+        """The outputs written into the staging folder, in order."""
+        return sorted(rel for rel, where in self._placed.items() if where == _STAGED)
+
+
+def _sync_spool(spool: Spool, out: Path, keys: dict[str, str]) -> WriteReport:
+    """`sync` of a spool whose every output passed its check: rename what it staged into place."""
+    spool.flush(final=True)
+    if spool.staging is None:
+        return sync(dict(spool.items()), out, keys, frozenset(), spool.sha)
+    manifest = _json_manifest(spool, keys, spool.sha)
+    staged = spool.staged()
+    if _empty(out):
+        spool.staging.put(MANIFEST, manifest)
+        spool.staging.publish(out, [*staged, MANIFEST])
+        return WriteReport(written=len(staged), unchanged=len(spool) - len(staged), removed=0)
+    commit = [*staged, MANIFEST] if staged or not _same(out / MANIFEST, manifest) else []
+    if MANIFEST in commit:
+        spool.staging.put(MANIFEST, manifest)
+    spool.staging.commit(out, commit)  # the manifest last: it names only files that are in place
+    removed = _prune(out, {*spool, MANIFEST})
+    return WriteReport(written=len(staged), unchanged=len(spool) - len(staged), removed=removed)
 
 
 _STAGING = ".{}.staging-"  # + "<pid>-<random>": a hidden sibling of the output folder, never a part of it
@@ -240,7 +362,7 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _json_manifest(outputs: dict[str, bytes], keys: dict[str, str], sha: dict[str, str]) -> bytes:
+def _json_manifest(outputs: Mapping[str, bytes], keys: dict[str, str], sha: dict[str, str]) -> bytes:
     """What `json.dumps({"files": {path: sha256}, "keys": {path: key}}, indent=0, sort_keys=True)` writes, made
     line by line (json.dumps took a tenth of a second per save at 10k files)."""
     rels = sorted(outputs)

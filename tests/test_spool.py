@@ -1,0 +1,123 @@
+"""A build in a new process stages its outputs batch by batch (write.Spool): same files, no page held for long."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import pytest
+
+from kspages import build as building
+from kspages import write
+from kspages.build import build
+from kspages.cache import Cache
+from kspages.errors import BuildError
+from kspages.write import Spool, sync
+
+from .conftest import N2, N3, MakeSite, record, snapshot
+
+DAY = dt.date(2026, 11, 30)
+
+
+def _staging_folders(out: Path) -> list[str]:
+    return [name for name in os.listdir(out.parent) if name.startswith(f".{out.name}.staging-")]
+
+
+def test_a_spool_stages_each_batch_and_reads_it_back(tmp_path: Path) -> None:
+    outputs = {f"p/{i}/index.html": f"<p>{i}</p>".encode() * 20 for i in range(12)}
+    checked: list[list[str]] = []
+
+    def check(batch: dict[str, bytes]) -> tuple[dict[str, str], set[str]]:
+        checked.append(sorted(batch))
+        return {rel: write.hashlib.sha256(data).hexdigest() for rel, data in batch.items()}, set()
+
+    out = tmp_path / "out"
+    with Spool(out, limit=300) as spool:
+        spool.check = check
+        for rel, data in outputs.items():
+            spool[rel] = data
+            assert spool._pending_size < 300  # never more than one batch in memory
+        assert len(checked) > 3 and sum(map(len, checked)) <= len(outputs)
+        assert {rel: spool[rel] for rel in spool} == outputs  # read back from the staging folder
+        report = sync(spool, out)
+    assert report.written == len(outputs)
+    reference = tmp_path / "ref"
+    sync(outputs, reference)
+    assert snapshot(out) == snapshot(reference)
+    assert not _staging_folders(out)
+
+
+def test_an_output_that_failed_is_never_staged(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    with Spool(out, limit=1) as spool:
+        spool.check = lambda batch: ({rel: "x" for rel in batch}, {"leak.html"})
+        spool["leak.html"] = b"<p>13812345678</p>"
+        spool["fine.html"] = b"<p>fine</p>"
+        assert spool.staging is not None
+        staged = {p.relative_to(spool.staging.folder).as_posix() for p in spool.staging.folder.rglob("*")}
+        assert staged == {"fine.html"}
+        assert spool["leak.html"] == b"<p>13812345678</p>"
+    assert not _staging_folders(out)  # leaving the spool removes what it staged
+
+
+def test_unchanged_outputs_are_left_in_place(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    sync({"a.html": b"a", "b.html": b"b", "c.html": b"c"}, out)
+    before = {name: os.stat(out / name).st_ino for name in ("a.html", "b.html")}
+    with Spool(out, limit=1) as spool:
+        for rel, data in {"a.html": b"a", "b.html": b"B", "d.html": b"d"}.items():
+            spool[rel] = data
+        assert spool.staged() == ["b.html", "d.html"]
+        report = sync(spool, out)
+    assert (report.written, report.unchanged, report.removed) == (2, 1, 1)
+    assert os.stat(out / "a.html").st_ino == before["a.html"]  # not rewritten
+    assert (out / "b.html").read_bytes() == b"B" and not (out / "c.html").exists()
+
+
+@pytest.fixture
+def small_batches(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Pages rendered two at a time, and a spool that checks every few kilobytes; the largest batch checked."""
+    monkeypatch.setattr(building, "_BATCH", 2)
+    monkeypatch.setattr(write, "SPOOL_BYTES", 4096)
+    sizes: list[int] = []
+    flush = Spool.flush
+
+    def counted(self: Spool, final: bool = False) -> None:
+        sizes.append(self._pending_size)
+        flush(self, final)
+
+    monkeypatch.setattr(Spool, "flush", counted)
+    return sizes
+
+
+def test_a_build_in_small_batches_is_the_same_build(make_site: MakeSite, tmp_path: Path,
+                                                    small_batches: list[int]) -> None:
+    files = {f"content/records/2026/{n}.yaml": record(n) for n in (N2, N3)}
+    root = make_site(files)
+    build(root, tmp_path / "batched", DAY, Cache())
+    assert len(small_batches) > 5 and max(small_batches) < 4096 + 64 * 1024  # a batch is about the limit
+    # The same site as one batch (a session's build keeps its outputs in memory, as before).
+    session = building.Session(root, tmp_path / "whole", DAY)
+    session.build()
+    assert snapshot(tmp_path / "batched") == snapshot(tmp_path / "whole")
+
+
+def test_a_leak_found_in_a_batch_fails_the_build_and_stages_nothing_left(make_site: MakeSite, tmp_path: Path,
+                                                                        small_batches: list[int]) -> None:
+    other = record(N2, notice=False).replace("name: 张伟", "name: 司徒静怡")
+    root = make_site({f"content/records/2026/{N2}.yaml": other, f"content/records/2026/{N3}.yaml": record(N3)})
+    out = tmp_path / "out"
+    build(root, out, DAY, Cache())
+    before = snapshot(out)
+    # Another record's complainant named in a public note: only the known-value gate can tell.
+    leaking = record().replace("note: 已转交商家核实", "note: 已转交司徒静怡核实")
+    (root / "content/records/2026/KS-4QGJ-5S13-0.yaml").write_text(leaking, encoding="utf-8")
+    with pytest.raises(BuildError) as caught:
+        build(root, out, DAY, Cache())
+    [error] = caught.value.errors
+    assert (error.path, error.line) == (f"content/records/2026/{N2}.yaml", 13)
+    assert error.message.startswith("private field 'complainant.name' would be published in ")
+    assert len(small_batches) > 5
+    assert snapshot(out) == before
+    assert not _staging_folders(out)
