@@ -81,13 +81,14 @@ class Store:
             return None
         return None if row is None else bytes(row[0])
 
-    def write(self, rows: dict[str, tuple[str, bytes]], keep: set[str]) -> None:
-        """Store `rows` ({path: (key, pickled result)}) and drop the rows of paths not in `keep`."""
+    def write(self, rows: dict[str, tuple[str, bytes]], keep: set[str] | None = None) -> None:
+        """Store `rows` ({path: (key, pickled result)}) and, with `keep`, drop the rows of paths not in it."""
         try:
             db = self._connect()
             with db:
-                gone = [(path,) for (path,) in db.execute("SELECT path FROM results") if path not in keep]
-                db.executemany("DELETE FROM results WHERE path = ?", gone)
+                if keep is not None:
+                    gone = [(path,) for (path,) in db.execute("SELECT path FROM results") if path not in keep]
+                    db.executemany("DELETE FROM results WHERE path = ?", gone)
                 db.executemany("INSERT OR REPLACE INTO results (path, key, result) VALUES (?, ?, ?)",
                                [(path, key, blob) for path, (key, blob) in rows.items()])
         except sqlite3.Error as exc:
@@ -131,11 +132,10 @@ class Cache:
     # Size, inode, mtime and ctime of each source when it was last read: memory only. A session re-reads a file
     # only when they change; a new process reads and hashes everything.
     seen: dict[str, tuple[int, int, int, int, str]] = field(default_factory=dict, repr=False)
-    # Where `sources_of`'s results live between processes (None: memory only), those of its files, and the rows
-    # computed since the last save: memory only, the rows are in the store, not in the pickle.
+    # Where `sources_of`'s results live between processes (None: memory only) and those of its files: memory
+    # only, the rows are in the store, not in the pickle.
     store: Store | None = field(default=None, repr=False)
     stored: set[str] = field(default_factory=set, repr=False)
-    pending: dict[str, tuple[str, bytes]] = field(default_factory=dict, repr=False)
     # The last listing of each folder (see `files`): memory only, a new process lists the folders again.
     listings: dict[tuple[str, str], list[str]] = field(default_factory=dict, repr=False)
 
@@ -241,10 +241,16 @@ class Cache:
             parsed = parallel.run_all([functools.partial(parse, rel, raw) for _, rel, _, raw in todo])
         else:
             self.store.close()
-            blobs = parallel.run_each(functools.partial(_pickled, parse), [(rel, raw) for _, rel, _, raw in todo])
-            for (_, rel, key, _), blob in zip(todo, blobs, strict=True):
-                self.pending[rel] = (key, blob)
-            parsed = [pickle.loads(blob) for blob in blobs]
+            blobs: list[Any] = parallel.run_each(functools.partial(_pickled, parse),
+                                                 [(rel, raw) for _, rel, _, raw in todo])
+            # Into the store at once, not at save: the pickled results would otherwise stay in memory beside the
+            # results themselves for the whole build (45 MB at 10k records). A row is valid whether or not the
+            # build passes: it says what it was made from.
+            self.store.write({rel: (key, blob) for (_, rel, key, _), blob in zip(todo, blobs, strict=True)})
+            parsed = []
+            for i, blob in enumerate(blobs):
+                parsed.append(pickle.loads(blob))
+                blobs[i] = None
         for (index, rel, key, _), result in zip(todo, parsed, strict=True):
             self.sources[rel] = (key, result)
             if rel in trusted:
@@ -258,7 +264,7 @@ class Cache:
         state["memos"] = {k: v for k, v in self.memos.items() if not k.startswith("~")}
         state["kept"], state["kept_last"], state["_recording"], state["seen"] = {}, {}, [], {}
         state["sources"] = {k: v for k, v in self.sources.items() if k not in self.stored}
-        state["store"], state["stored"], state["pending"], state["listings"] = None, set(), {}, {}
+        state["store"], state["stored"], state["listings"] = None, set(), {}
         return state
 
     def keep(self, obj: object, what: str, compute: Callable[[], T]) -> T:
@@ -319,7 +325,6 @@ class Cache:
         sizes = len(self.sources), len(self.memos), len(self.clean)
         self.sources = {k: v for k, v in self.sources.items() if k in self.used_sources}
         self.stored &= self.used_sources
-        self.pending = {k: v for k, v in self.pending.items() if k in self.used_sources}
         self.memos = {k: v for k, v in self.memos.items() if k in self.used_memos}
         self.clean &= self.used_clean
         self.changed = self.changed or sizes != (len(self.sources), len(self.memos), len(self.clean))
@@ -362,13 +367,11 @@ def save(root: Path, cache: Cache) -> None:
     """Keep what this build used, atomically; a cache that cannot be written is only a slower next build."""
     cache.prune()
     store = cache.store or _store(root)
-    if cache.changed or cache.pending:
-        # Results made without a store (a cache built in memory) are pickled now; the others were, by the job.
-        rows = {rel: cache.pending.get(rel) or (key, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
-                for rel, (key, result) in cache.sources.items()
-                if rel in cache.stored and (rel in cache.pending or cache.store is None)}
+    if cache.changed:
+        # Results made without a store (a cache built in memory) are stored now; the others were as they were made.
+        rows = {rel: (key, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+                for rel, (key, result) in cache.sources.items() if rel in cache.stored and cache.store is None}
         store.write(rows, cache.stored)
-        cache.pending = {}
     target = _file(root)
     if not cache.changed and target.exists():
         return
