@@ -93,8 +93,8 @@ def load(root: Path, errors: list[ContentError], warnings: list[ContentError], a
     tally, assembly, by_path, numbers = reduced
     figures = tally.figures()
     guide = stats.fill_guide(guide, figures, errors)
-    public, masks = assembly.site(settings, guide, figures)
-    return Loaded(results=results, public=public, masks=masks, vocabulary=vocabulary, tally=tally,
+    public = assembly.site(settings, guide, figures)
+    return Loaded(results=results, public=public, vocabulary=vocabulary, tally=tally,
                   assembly=assembly, by_path=by_path, numbers=numbers, context=context.key, warned=warned)
 
 
@@ -279,7 +279,6 @@ def _prepare(root: Path, as_of: dt.date | None, cache: Cache, reuse: Reuse | Non
     loaded = load(root, errors, report.warnings, as_of or dt.date.today(), cache, changed,
                   last.loaded if last is not None else None)
     report.stages["load"] = time.perf_counter() - start
-    report.masks = loaded.masks
     rendered = render_all(root, loaded, errors, reuse, cache, progress, report.stages, last, spool) \
         if not errors else Rendered({}, {})
     if errors:
@@ -301,6 +300,7 @@ def check(root: Path, as_of: dt.date | None = None, search_fixture: Path | None 
     With `search_fixture`, also run its queries against the search index; a miss is an error at the query's line.
     """
     report, rendered = prepare(root, as_of, caching.load(root))
+    report.masks = rendered.loaded.masks
     if search_fixture is not None:
         errors = check_queries(root, search_fixture, rendered.outputs)
         if errors:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from collections.abc import Callable, Container, Iterator, Mapping, Sequence
+from collections.abc import Callable, Container, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
@@ -220,13 +220,13 @@ def _known_gate(loaded: Loaded, cache: Cache, last: _Checked, now: _Checked) -> 
     builds nothing. The records and their forms are read only when the gate needs them (to build its automata for
     values not seen before, or for the owners of something found): always the current records, their files and
     lines as they are now."""
-    forms: dict[int, Sequence[tuple[PrivateValue, Form]]] = {}
+    by_record = {id(r.record): r for r in loaded.results if r.record is not None}
 
-    def records() -> Iterator[Complaint]:
-        for r in loaded.results:
-            if r.record is not None:
-                forms[id(r.record)] = r.gate
-                yield r.record
+    def forms(record: Complaint) -> Sequence[tuple[PrivateValue, Form]]:
+        return by_record[id(record)].gate
+
+    def records() -> list[Complaint]:
+        return [r.record for r in loaded.results if r.record is not None]
 
     def automaton(key: str, make: Callable[[], Any]) -> Any:
         return cache.memo("~" + caching.digest("automaton", key), make)
@@ -240,8 +240,8 @@ def _known_gate(loaded: Loaded, cache: Cache, last: _Checked, now: _Checked) -> 
         now.gate_digest = last.gate_digest
     else:
         now.gate_digest = cache.memo("~" + caching.digest("gate-digest", now.values_digest),
-                                     lambda: KnownGate(records(), lambda record: forms[id(record)], automaton).digest)
-    return KnownGate(records(), lambda record: forms[id(record)], automaton, now.gate_digest, loaded.vocabulary)
+                                     lambda: KnownGate(records(), forms, automaton).digest)
+    return KnownGate(records(), forms, automaton, now.gate_digest, loaded.vocabulary)
 
 
 def _still_clean(cache: Cache, keys: list[str]) -> None:

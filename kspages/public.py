@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from .codes import CODES
 from .layout import notice_url, shop_url
 from .model import FINAL_STATUSES, Complaint, GuidePage, Settings
+from .packed import Packed
 from .privacy import Hit, Scrubbed, Scrubber, Vocabulary
 from .stats import DECIDED, Case, Stats, case, percent
 
@@ -264,8 +265,14 @@ class RecordPublic:
     status: StatusEntry
     notice: PublicNotice | None
     state: str | None  # as `publication` says: "published", "withdrawn" or None
-    masks: tuple[Mask, ...]
+    # Kept pickled: only `kspages check` reads them, and as objects they were a third of a record's memory.
+    packed_masks: Packed[tuple[Mask, ...]]
     case: Case  # as the quarterly figures count it
+
+    @property
+    def masks(self) -> tuple[Mask, ...]:
+        """What the scrubber replaced in this record's public fields."""
+        return self.packed_masks.get()
 
 
 def case_of(entry: StatusEntry, notice: PublicNotice | None, as_of: dt.date) -> Case:
@@ -295,7 +302,8 @@ def _status_key(pair: tuple[StatusEntry, Case]) -> str:
     return pair[0].number
 
 
-def _mask_key(mask: Mask) -> tuple[str, int, str]:
+def mask_order(mask: Mask) -> tuple[str, int, str]:
+    """Where a mask is: masks are listed by file, line and field."""
     return mask.path, mask.line or 0, mask.field
 
 
@@ -303,13 +311,12 @@ def _mask_key(mask: Mask) -> tuple[str, int, str]:
 class Assembly:
     """Every record's public parts in the site's orders: a record's can be added, or taken away again, in O(log n).
 
-    Numbers are unique (records with a used number are dropped before); so are masks' (path, line, field).
+    Numbers are unique (records with a used number are dropped before).
     """
 
     notices: list[PublicNotice] = field(default_factory=list)  # oldest first (by date, then number)
     statuses: list[tuple[StatusEntry, Case]] = field(default_factory=list)  # by number
     withdrawn: list[str] = field(default_factory=list)  # sorted
-    masks: list[Mask] = field(default_factory=list)  # by (path, line, field)
 
     @classmethod
     def of(cls, parts: Iterable[RecordPublic]) -> Assembly:
@@ -317,26 +324,22 @@ class Assembly:
         made = cls()
         for part in parts:
             made.statuses.append((part.status, part.case))
-            made.masks.extend(part.masks)
             if part.state == "withdrawn":
                 made.withdrawn.append(part.status.number)
             if part.notice is not None:
                 made.notices.append(part.notice)
         made.notices.sort(key=_notice_key)
         made.statuses.sort(key=_status_key)
-        made.masks.sort(key=_mask_key)
         made.withdrawn.sort()
         return made
 
     def copy(self) -> Assembly:
         """An independent copy (the lists are copied; their items are immutable)."""
-        return Assembly(list(self.notices), list(self.statuses), list(self.withdrawn), list(self.masks))
+        return Assembly(list(self.notices), list(self.statuses), list(self.withdrawn))
 
     def add(self, part: RecordPublic) -> None:
         """Put one record's parts in their places."""
         bisect.insort(self.statuses, (part.status, part.case), key=_status_key)
-        for mask in part.masks:
-            bisect.insort(self.masks, mask, key=_mask_key)
         if part.state == "withdrawn":
             bisect.insort(self.withdrawn, part.status.number)
         if part.notice is not None:
@@ -345,20 +348,16 @@ class Assembly:
     def remove(self, part: RecordPublic) -> None:
         """Take one record's parts out again (they must be in)."""
         del self.statuses[bisect.bisect_left(self.statuses, part.status.number, key=_status_key)]
-        for mask in part.masks:
-            del self.masks[bisect.bisect_left(self.masks, _mask_key(mask), key=_mask_key)]
         if part.state == "withdrawn":
             del self.withdrawn[bisect.bisect_left(self.withdrawn, part.status.number)]
         if part.notice is not None:
             del self.notices[bisect.bisect_left(self.notices, _notice_key(part.notice), key=_notice_key)]
 
-    def site(self, settings: Settings, guide: list[GuidePage], stats: Stats | None = None
-             ) -> tuple[PublicSite, list[Mask]]:
-        """The public site model and what the scrubber replaced where."""
-        site = PublicSite(settings=settings, guide=tuple(guide), notices=tuple(reversed(self.notices)),
+    def site(self, settings: Settings, guide: list[GuidePage], stats: Stats | None = None) -> PublicSite:
+        """The public site model."""
+        return PublicSite(settings=settings, guide=tuple(guide), notices=tuple(reversed(self.notices)),
                           statuses=tuple(entry for entry, _ in self.statuses), withdrawn=tuple(self.withdrawn),
                           stats=stats, cases=tuple(c for _, c in self.statuses))
-        return site, list(self.masks)
 
 
 def record_public(record: Complaint, settings: Settings, as_of: dt.date, vocabulary: Vocabulary) -> RecordPublic:
@@ -390,15 +389,15 @@ def record_public(record: Complaint, settings: Settings, as_of: dt.date, vocabul
             feedback = PublicFeedback(rating=fb.rating, comment=comment.text, date=fb.date)
             extra_hidden += comment.hidden
     if record.notice is None:
-        return RecordPublic(entry, None, state, tuple(masks), case_of(entry, None, as_of))
+        return RecordPublic(entry, None, state, Packed.of(tuple(masks)), case_of(entry, None, as_of))
     # Drafts are scrubbed too, so `kspages check` shows staff what would go before they approve a notice.
     lines = record.notice.lines
     title = scrub(record.notice.title, "notice.title", lines.get("title"))
     body = scrub(record.notice.body, "notice.body", lines.get("body"))
     if state != "published" or not record.notice.date:
-        return RecordPublic(entry, None, state, tuple(masks), case_of(entry, None, as_of))
+        return RecordPublic(entry, None, state, Packed.of(tuple(masks)), case_of(entry, None, as_of))
     hidden = title.hidden + body.hidden + merchant.hidden + sum(n.hidden for n in notes) + extra_hidden
     notice = PublicNotice(number=record.number, url=notice_url(record.number), date=record.notice.date,
                           title=title.text, body=body.text, hidden=hidden, status=entry, merchant_reply=reply,
                           feedback=feedback)
-    return RecordPublic(entry, notice, state, tuple(masks), case_of(entry, notice, as_of))
+    return RecordPublic(entry, notice, state, Packed.of(tuple(masks)), case_of(entry, notice, as_of))

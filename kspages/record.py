@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from . import __version__, read
 from .errors import ContentError
 from .model import FINAL_STATUSES, Complaint, PrivateValue, Settings, validate_record
+from .packed import Packed
 from .privacy import Form, Vocabulary, gate_forms
-from .public import Assembly, Mask, PublicSite, RecordPublic, record_public, turning_days
+from .public import Assembly, Mask, PublicSite, RecordPublic, mask_order, record_public, turning_days
 from .stats import Tally
 
 # What a process that maps many records should have imported and loaded before its first record: the map, and
@@ -48,10 +49,17 @@ class RecordResult:
     record: Complaint | None = None  # None when the file is unusable
     public: RecordPublic | None = None
     warnings: tuple[ContentError, ...] = ()
-    gate: tuple[tuple[PrivateValue, Form], ...] = ()  # every strong form of every private value (privacy.gate_forms)
+    # Every strong form of every private value (privacy.gate_forms), kept pickled: read to build the gate's
+    # automata and to name a leak's owner, held meanwhile for every record (a quarter of a record's memory).
+    packed_gate: Packed[tuple[tuple[PrivateValue, Form], ...]] = Packed.of(())
     values: str = ""  # a digest of the private values: names what `gate` was made from
     since: dt.date = dt.date.min  # the result is the same for every day from `since` to the day before `until`
     until: dt.date = dt.date.max
+
+    @property
+    def gate(self) -> tuple[tuple[PrivateValue, Form], ...]:
+        """Every strong form of every private value of the record, with its value."""
+        return self.packed_gate.get()
 
     def holds_on(self, day: dt.date) -> bool:
         """Whether mapping the same bytes in the same context on `day` would give this very result."""
@@ -74,7 +82,8 @@ def map_record(context: Context, rel: str, raw: bytes) -> RecordResult:
                      for mask in public.masks for hit in (*mask.hits, *mask.kept) if not hit.sure]
     days = turning_days(record, settings)
     after = bisect.bisect_right(days, as_of)
-    return RecordResult(rel, tuple(problems), record, public, _warnings(record, as_of), tuple(gate_forms(record)),
+    return RecordResult(rel, tuple(problems), record, public, _warnings(record, as_of),
+                        Packed.of(tuple(gate_forms(record))),
                         hashlib.sha256(repr(record.private).encode()).hexdigest(),
                         days[after - 1] if after else dt.date.min, days[after] if after < len(days) else dt.date.max)
 
@@ -108,7 +117,6 @@ class Loaded:
 
     results: list[RecordResult]  # one per usable record, by path, numbers unique
     public: PublicSite
-    masks: list[Mask]
     vocabulary: Vocabulary
     # What the next load of a session starts from (build.load): kept, never changed.
     tally: Tally
@@ -117,6 +125,11 @@ class Loaded:
     numbers: dict[str, str]  # number -> path
     context: str  # the map's context key (Context.key) the results were made with
     warned: dict[str, tuple[ContentError, ...]]  # the warnings of each record that has any, by path
+
+    @property
+    def masks(self) -> list[Mask]:
+        """What the scrubber replaced where, by file, line and field (for `kspages check`)."""
+        return sorted((m for r in self.results if r.public is not None for m in r.public.masks), key=mask_order)
 
     @property
     def records(self) -> list[Complaint]:

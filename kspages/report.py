@@ -28,7 +28,7 @@ class Report:
     seconds: float = 0.0
     stages: dict[str, float] = field(default_factory=dict)  # seconds per stage: load, render, search, check, write
     warnings: list[ContentError] = field(default_factory=list)
-    masks: list[Mask] = field(default_factory=list)
+    masks: list[Mask] = field(default_factory=list)  # what the scrubber replaced where: `kspages check` only
     up_to_date: bool = False  # nothing changed since the last build: nothing was read, rendered or written
 
     @classmethod

@@ -130,7 +130,7 @@ def test_an_output_that_failed_a_new_gate_is_not_passed_by_the_next_check(tmp_pa
 
     def check(allow: tuple[str, ...]) -> list[str]:
         site = PublicSite(settings=Settings(title="t", base_url="/", allow=allow), guide=(), notices=(), statuses=())
-        loaded = Loaded(results=[], public=site, masks=[], vocabulary=Vocabulary(), tally=Tally(None),
+        loaded = Loaded(results=[], public=site, vocabulary=Vocabulary(), tally=Tally(None),
                         assembly=Assembly(), by_path={}, numbers={}, context="", warned={})
         cache.start()
         return [e.message for e in gates.check_site(tmp_path, loaded, Rendered({"x/index.html": b"<p>13812345678</p>"},

@@ -290,28 +290,29 @@ class KnownGate:
                  automaton: Callable[[str, Callable[[], Any]], Any] | None = None,
                  digest: str | None = None, vocabulary: Vocabulary | None = None) -> None:
         self.vocabulary = vocabulary or Vocabulary()
-        # The records and their forms are read only when needed: for the digest when none is given, to build the
-        # automata when `automaton` has none for this digest, and for `owners` when something was found. A build
-        # that hands back both reads no record here.
-        self._records, self._forms = records, forms
-        self._pairs: list[tuple[Complaint, Sequence[tuple[PrivateValue, Form]]]] | None = None
+        # The records' forms are read only when needed: for the digest when none is given, to build the automata
+        # when `automaton` has none for this digest, and for `owners` when something was found; and not kept (a
+        # build holds every record meanwhile). A build that hands back both reads no form here.
+        self._records, self._forms = list(records), forms
         self._sorted_keys: list[str] | None = None
         # `digest` may come from the caller, who knows the forms are those of a gate before; otherwise, of the keys.
         self.digest = digest or keys_digest(self._keys())
         # Building the automata is the slow part; `automaton` may hand back the ones built for the same digest.
         self.automaton = automaton(self.digest, lambda: _build(self._keys())) if automaton else _build(self._keys())
+        self._sorted_keys = None  # the automata hold them now
         self._owners: dict[str, list[tuple[Complaint, PrivateValue]]] | None = None
 
     @property
-    def records(self) -> list[tuple[Complaint, Sequence[tuple[PrivateValue, Form]]]]:
+    def records(self) -> Iterator[tuple[Complaint, Sequence[tuple[PrivateValue, Form]]]]:
         """Every record with the forms the gate looks for."""
-        if self._pairs is None:
-            self._pairs = [(record, self._forms(record)) for record in self._records]
-        return self._pairs
+        return ((record, self._forms(record)) for record in self._records)
 
     def _keys(self) -> list[str]:
         if self._sorted_keys is None:
-            self._sorted_keys = sorted(set().union(*(gate_keys(pairs) for _, pairs in self.records)))
+            keys: set[str] = set()
+            for _, pairs in self.records:
+                keys |= gate_keys(pairs)
+            self._sorted_keys = sorted(keys)
         return self._sorted_keys
 
     @property
