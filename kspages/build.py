@@ -11,7 +11,7 @@ import importlib
 import os
 import tempfile
 import time
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -205,8 +205,10 @@ def render_all(root: Path, loaded: Loaded, errors: list[ContentError], reuse: Re
             checked += time.perf_counter() - started
             return sha, checks.failed
         spool.check = check
+    # What a session keeps for its next build ("~" memos: the search index builder) a new process lets go of.
+    memo = cache.memo if spool is None else _for_this_build(cache.memo)
     try:
-        rendered = render_site(loaded.public, renderer, assets, reuse, cache.memo, progress, cache.keep, last,
+        rendered = render_site(loaded.public, renderer, assets, reuse, memo, progress, cache.keep, last,
                                spool, _BATCH if spool is not None else 0)
     except ContentError as exc:
         errors.append(exc)
@@ -222,6 +224,13 @@ def render_all(root: Path, loaded: Loaded, errors: list[ContentError], reuse: Re
     errors.extend(checks.finish(rendered.outputs))
     stages["check"] = time.perf_counter() - start + checked
     return Rendered({}, {}) if errors else rendered
+
+
+def _for_this_build(memo: caching.Memo) -> caching.Memo:
+    """`memo`, but what it would keep in memory only for a session's next build is made afresh and not kept."""
+    def fresh(key: str, compute: Callable[[], Any]) -> Any:
+        return compute() if key.startswith("~") else memo(key, compute)
+    return fresh
 
 
 _BATCH = 2048  # pages rendered at a time when they are staged as they come (a few MB of them)
@@ -333,21 +342,23 @@ def check_queries(root: Path, fixture: Path, outputs: Mapping[str, bytes]) -> li
 
 
 def build(root: Path, out: Path | None = None, as_of: dt.date | None = None, cache: Cache | None = None,
-          progress: Progress | None = None, shortcut: bool = True, state: dict[str, Any] | None = None) -> Report:
+          progress: Progress | None = None, shortcut: bool = True, state: dict[str, Any] | None = None,
+          masks: bool = False) -> Report:
     """Build the site as of a date (default today) into `out` (default `<root>/output`).
 
     Only pages whose inputs changed are rendered, only files whose bytes changed are written. Without a `cache`
     the one saved in the site by the last build is used, and saved again; and with `shortcut`, when no file of the
-    site or its output changed since that build, its report is returned at once (it holds no `masks`). On any error
-    raise BuildError and write nothing. `state` may give the sources' stamp state, taken before (see stamp.inputs).
+    site or its output changed since that build, its report is returned at once. On any error raise BuildError and
+    write nothing. `state` may give the sources' stamp state, taken before (see stamp.inputs). With `masks` the
+    report lists what the scrubber replaced where (not when answered from the stamp).
     """
     with _no_cycle_collection():  # loading the cache makes millions of objects too
         return _build_once(root, out or root / OUTPUT, as_of or dt.date.today(), cache, progress, shortcut,
-                           state)
+                           state, masks)
 
 
 def _build_once(root: Path, out: Path, day: dt.date, cache: Cache | None, progress: Progress | None,
-                shortcut: bool, state: dict[str, Any] | None) -> Report:
+                shortcut: bool, state: dict[str, Any] | None, masks: bool) -> Report:
     start = time.perf_counter()
     persistent = cache is None
     state = state or (stamp.inputs(root) if persistent else {})
@@ -358,7 +369,9 @@ def _build_once(root: Path, out: Path, day: dt.date, cache: Cache | None, progre
     # A build in a new process keeps no output for a next one: each batch of pages is checked and staged beside
     # `out` as it is rendered, and its bytes let go.
     with Spool(out) as spool:
-        report, _ = _build(root, out, day, cache, _reuse_from(out), progress, start, spool=spool)
+        report, rendered = _build(root, out, day, cache, _reuse_from(out), progress, start, spool=spool)
+    if masks:
+        report.masks = rendered.loaded.masks
     if persistent:
         started = time.perf_counter()
         caching.save(root, cache)

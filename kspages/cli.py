@@ -106,7 +106,7 @@ def build_cmd(site: Path, out: Path | None, as_of: dt.datetime | None, verify: b
             report = Report.from_stamp(saved, time.perf_counter() - start)
         else:
             from .build import build
-            report = build(site, out, day, progress=bar, shortcut=False, state=state)
+            report = build(site, out, day, progress=bar, shortcut=False, state=state, masks=_verbosity() > 1)
     except BuildError as exc:
         bar.close()
         _fail(exc, out)

@@ -136,7 +136,8 @@ class Spool(MutableMapping[str, bytes]):
         self.out, self.limit = out, SPOOL_BYTES if limit is None else limit
         self.check: Check = lambda batch: ({rel: hashlib.sha256(data).hexdigest() for rel, data in batch.items()}, ())
         _clear_stale(out)
-        self.staging = _Staging.beside(out) if _same_device(out) else None
+        self.staging: _Staging | None = None  # made at the first output to stage (a build may fail before)
+        self._can_stage = _same_device(out)
         self._before = {rel: entry[0] for rel, entry in read_manifest(out).items()}
         self._order: dict[str, None] = {}  # every output, in the order given
         self._pending: dict[str, bytes] = {}
@@ -201,13 +202,26 @@ class Spool(MutableMapping[str, bytes]):
         for rel, data in batch.items():
             del self._pending[rel]
             self._pending_size -= len(data)
-            if rel in failed or self.staging is None:
+            if rel in failed:
                 self._held[rel] = data
             elif self._before.get(rel) == sha[rel] and _same(Path(out, rel), data):
                 self._placed[rel] = _IN_PLACE
+            elif (staging := self.stage()) is None:
+                self._held[rel] = data
             else:
-                self.staging.put(rel, data)
+                staging.put(rel, data)
                 self._placed[rel] = _STAGED
+
+    def stage(self) -> _Staging | None:
+        """The staging folder, made at the first call; None if none can be made."""
+        if self.staging is None and self._can_stage:
+            self.staging = _Staging.beside(self.out)
+            self._can_stage = self.staging is not None
+        return self.staging
+
+    def held(self) -> bool:
+        """Whether any output is held in memory (none could be staged, or it failed its check)."""
+        return bool(self._held)
 
     def staged(self) -> list[str]:
         """The outputs written into the staging folder, in order."""
@@ -217,18 +231,18 @@ class Spool(MutableMapping[str, bytes]):
 def _sync_spool(spool: Spool, out: Path, keys: dict[str, str]) -> WriteReport:
     """`sync` of a spool whose every output passed its check: rename what it staged into place."""
     spool.flush(final=True)
-    if spool.staging is None:
-        return sync(dict(spool.items()), out, keys, frozenset(), spool.sha)
     manifest = _json_manifest(spool, keys, spool.sha)
     staged = spool.staged()
-    if _empty(out):
-        spool.staging.put(MANIFEST, manifest)
-        spool.staging.publish(out, [*staged, MANIFEST])
-        return WriteReport(written=len(staged), unchanged=len(spool) - len(staged), removed=0)
     commit = [*staged, MANIFEST] if staged or not _same(out / MANIFEST, manifest) else []
-    if MANIFEST in commit:
-        spool.staging.put(MANIFEST, manifest)
-    spool.staging.commit(out, commit)  # the manifest last: it names only files that are in place
+    staging = spool.stage() if commit else spool.staging
+    if staging is None and commit or spool.held():  # no staging folder could be made: write in place
+        return sync(dict(spool.items()), out, keys, frozenset(), spool.sha)
+    if commit and staging is not None:
+        staging.put(MANIFEST, manifest)
+        if _empty(out):
+            staging.publish(out, [*staged, MANIFEST])
+            return WriteReport(written=len(staged), unchanged=len(spool) - len(staged), removed=0)
+        staging.commit(out, commit)  # the manifest last: it names only files that are in place
     removed = _prune(out, {*spool, MANIFEST})
     return WriteReport(written=len(staged), unchanged=len(spool) - len(staged), removed=removed)
 
