@@ -8,6 +8,7 @@ bytes, the `Context` and the day stay inside what the result says it `holds_on`.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import datetime as dt
 import functools
 import hashlib
@@ -46,7 +47,7 @@ class RecordResult:
 
     path: str
     errors: tuple[ContentError, ...]  # the file's problems; with any, the build fails
-    record: Complaint | None = None  # None when the file is unusable
+    record: Complaint | None = None  # None when the file is unusable; without its `private` values (see `gate`)
     public: RecordPublic | None = None
     warnings: tuple[ContentError, ...] = ()
     # Every strong form of every private value (privacy.gate_forms), kept pickled: read to build the gate's
@@ -82,8 +83,10 @@ def map_record(context: Context, rel: str, raw: bytes) -> RecordResult:
                      for mask in public.masks for hit in (*mask.hits, *mask.kept) if not hit.sure]
     days = turning_days(record, settings)
     after = bisect.bisect_right(days, as_of)
-    return RecordResult(rel, tuple(problems), record, public, _warnings(record, as_of),
-                        Packed.of(tuple(gate_forms(record))),
+    # The record goes on without its private values: nothing after the map reads them but the gate, which has
+    # their forms (packed, with the values' fields and lines); a build holds every record.
+    return RecordResult(rel, tuple(problems), dataclasses.replace(record, private=()), public,
+                        _warnings(record, as_of), Packed.of(tuple(gate_forms(record))),
                         hashlib.sha256(repr(record.private).encode()).hexdigest(),
                         days[after - 1] if after else dt.date.min, days[after] if after < len(days) else dt.date.max)
 
