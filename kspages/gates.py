@@ -162,7 +162,9 @@ class Checks:
                                                         f"{_files(sorted(set(where)))}",
                                        "another record's public text (merchant, notes, notice) or a template "
                                        "contains this value: remove it there; nothing was written"))
-        for (source, line, kind), where in sorted(self.found.items(), key=lambda item: (item[0][0], item[0][1] or 0)):
+        # By file, line and kind: the same order whatever the batches the outputs came in.
+        for (source, line, kind), where in sorted(self.found.items(),
+                                                  key=lambda item: (item[0][0], item[0][1] or 0, item[0][2])):
             where = sorted(set(where))
             errors.append(ContentError(source, line, f"a {kind.replace('_', ' ')} ({TOKENS[kind]}) would be "
                                                      f"published in {_files(where)}",
@@ -279,6 +281,9 @@ def _check_links(outputs: Mapping[str, bytes], fresh: set[str], last: _Checked, 
         entry = seen.get(path)
         if entry is None or entry.links is None:
             continue
+        targets, unsafe = entry.links
+        if not unsafe and all(target in outputs for target in targets):
+            continue  # as link_problems would find, without reading the page (from disk, in a new process)
         found = link_problems(path, outputs[path], entry.links, outputs)
         if found:
             now.problems[path] = found

@@ -52,7 +52,7 @@ class RecordResult:
     warnings: tuple[ContentError, ...] = ()
     # Every strong form of every private value (privacy.gate_forms), kept pickled: read to build the gate's
     # automata and to name a leak's owner, held meanwhile for every record (a quarter of a record's memory).
-    packed_gate: Packed[tuple[tuple[PrivateValue, Form], ...]] = Packed.of(())
+    packed_gate: Packed[tuple[tuple[PrivateValue, Form], ...]] | None = None
     values: str = ""  # a digest of the private values: names what `gate` was made from
     since: dt.date = dt.date.min  # the result is the same for every day from `since` to the day before `until`
     until: dt.date = dt.date.max
@@ -60,7 +60,14 @@ class RecordResult:
     @property
     def gate(self) -> tuple[tuple[PrivateValue, Form], ...]:
         """Every strong form of every private value of the record, with its value."""
-        return self.packed_gate.get()
+        # Read from the instance, not the class default: a result pickled in another shape (a cache whose FORMAT
+        # was not bumped) must fail here, never give the gate nothing to look for.
+        packed: Packed[tuple[tuple[PrivateValue, Form], ...]] | None = self.__dict__.get("packed_gate")
+        if packed is None:
+            if self.record is not None:
+                raise ValueError(f"{self.path}: a result without its gate forms (a cache of another shape)")
+            return ()
+        return packed.get()
 
     def holds_on(self, day: dt.date) -> bool:
         """Whether mapping the same bytes in the same context on `day` would give this very result."""

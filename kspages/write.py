@@ -8,6 +8,7 @@ output in memory.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import json
@@ -143,6 +144,7 @@ class Spool(MutableMapping[str, bytes]):
         self._pending: dict[str, bytes] = {}
         self._pending_size = 0
         self._held: dict[str, bytes] = {}  # outputs that failed a check, or all of them without a staging folder
+        self.failed: set[str] = set()  # outputs that failed a check: never written, here or by `sync`
         self._placed: dict[str, int] = {}  # outputs checked and put on disk: where (_STAGED, _IN_PLACE)
         self.sha: dict[str, str] = {}  # of every output checked
 
@@ -155,9 +157,7 @@ class Spool(MutableMapping[str, bytes]):
 
     def __setitem__(self, rel: str, data: bytes) -> None:
         self._order[rel] = None
-        self._held.pop(rel, None)
-        self._placed.pop(rel, None)
-        self.sha.pop(rel, None)
+        self._forget(rel)
         self._pending_size += len(data) - len(self._pending.get(rel, b""))
         self._pending[rel] = data
         if self._pending_size >= self.limit:
@@ -177,9 +177,16 @@ class Spool(MutableMapping[str, bytes]):
     def __delitem__(self, rel: str) -> None:
         del self._order[rel]
         self._pending_size -= len(self._pending.pop(rel, b""))
+        self._forget(rel)
+
+    def _forget(self, rel: str) -> None:
+        """Forget what was checked and placed of an output (given again, or taken out); a staged file goes too."""
         self._held.pop(rel, None)
-        self._placed.pop(rel, None)
+        self.failed.discard(rel)
         self.sha.pop(rel, None)
+        if self._placed.pop(rel, None) == _STAGED and self.staging is not None:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(os.path.join(self.staging.folder, rel))  # else a cold build would publish it
 
     def __contains__(self, rel: object) -> bool:
         return rel in self._order
@@ -204,6 +211,7 @@ class Spool(MutableMapping[str, bytes]):
             self._pending_size -= len(data)
             if rel in failed:
                 self._held[rel] = data
+                self.failed.add(rel)
             elif self._before.get(rel) == sha[rel] and _same(Path(out, rel), data):
                 self._placed[rel] = _IN_PLACE
             elif (staging := self.stage()) is None:
@@ -220,7 +228,7 @@ class Spool(MutableMapping[str, bytes]):
         return self.staging
 
     def held(self) -> bool:
-        """Whether any output is held in memory (none could be staged, or it failed its check)."""
+        """Whether any output is held in memory (no staging folder could be made)."""
         return bool(self._held)
 
     def staged(self) -> list[str]:
@@ -231,6 +239,8 @@ class Spool(MutableMapping[str, bytes]):
 def _sync_spool(spool: Spool, out: Path, keys: dict[str, str]) -> WriteReport:
     """`sync` of a spool whose every output passed its check: rename what it staged into place."""
     spool.flush(final=True)
+    if spool.failed:  # the caller should have stopped: fail closed all the same
+        raise ValueError(f"{len(spool.failed)} outputs failed their check and are never written")
     manifest = _json_manifest(spool, keys, spool.sha)
     staged = spool.staged()
     commit = [*staged, MANIFEST] if staged or not _same(out / MANIFEST, manifest) else []

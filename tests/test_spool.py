@@ -13,6 +13,7 @@ from kspages import write
 from kspages.build import build
 from kspages.cache import Cache
 from kspages.errors import BuildError
+from kspages.record import RecordResult
 from kspages.write import Spool, sync
 
 from .conftest import N2, N3, MakeSite, record, snapshot
@@ -121,3 +122,36 @@ def test_a_leak_found_in_a_batch_fails_the_build_and_stages_nothing_left(make_si
     assert len(small_batches) > 5
     assert snapshot(out) == before
     assert not _staging_folders(out)
+
+
+def test_sync_refuses_a_spool_holding_an_output_that_failed(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    with Spool(out, limit=1) as spool:
+        spool.check = lambda batch: ({rel: "x" for rel in batch}, {"leak.html"})
+        spool["leak.html"] = b"<p>13812345678</p>"
+        with pytest.raises(ValueError):
+            sync(spool, out)
+    assert not out.exists()
+
+
+def test_an_output_taken_out_after_it_was_staged_is_not_published(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    with Spool(out, limit=1) as spool:
+        spool["gone.html"] = b"gone"
+        spool["kept.html"] = b"kept"
+        del spool["gone.html"]
+        spool["kept.html"] = b"kept again"
+        sync(spool, out)
+    assert snapshot(out).keys() == {"kept.html", ".kspages-manifest.json"}
+    assert (out / "kept.html").read_bytes() == b"kept again"
+
+
+def test_a_result_pickled_without_its_gate_forms_fails_closed(make_site: MakeSite) -> None:
+    # A cache of another shape (a FORMAT not bumped) must stop the build, never leave the gate nothing to find.
+    loaded = building.load(make_site(), [], [], DAY)
+    [result] = loaded.results
+    assert result.gate  # the map's own result has them
+    stale = RecordResult(result.path, (), result.record, result.public)
+    with pytest.raises(ValueError):
+        _ = stale.gate
+    assert RecordResult("content/records/bad.yaml", ()).gate == ()  # an unusable file has none
