@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import shlex
 import shutil
+import signal
 import sys
 import threading
 import time
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -291,7 +293,8 @@ def watch_cmd(site: Path, out: Path | None, as_of: dt.datetime | None, poll: boo
         click.echo(f"watching {site / CONTENT} and {site / TEMPLATES} (Ctrl+C to stop)")
     stop = threading.Event()
     try:
-        watch(site, rebuild, stop, out=out, poll=poll)
+        with _terminate_as_interrupt():
+            watch(site, rebuild, stop, out=out, poll=poll)
     except KeyboardInterrupt:
         pass
     finally:
@@ -338,7 +341,8 @@ def run_serve(site: Path, port: int, livereload: bool, as_of: dt.date | None, po
     click.echo(f"serving http://127.0.0.1:{server.server_address[1]}/ (Ctrl+C to stop)")
     stop = threading.Event()
     try:
-        watch(site, previewer, stop, poll=poll)
+        with _terminate_as_interrupt():
+            watch(site, previewer, stop, poll=poll)
     except KeyboardInterrupt:
         pass
     finally:
@@ -347,6 +351,23 @@ def run_serve(site: Path, port: int, livereload: bool, as_of: dt.date | None, po
         server.shutdown()
         server.server_close()
         previewer.session.save()
+
+
+@contextlib.contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """SIGTERM (docker stop, systemd, a CI job's end) stops watch and serve as Ctrl+C does: the cache is saved."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread may set a handler (watch run from a test's thread)
+        return
+
+    def interrupt(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    before = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, before)
 
 
 def _interactive() -> bool:

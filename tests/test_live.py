@@ -320,3 +320,24 @@ def test_the_watcher_names_the_files_that_changed_and_says_when_it_cannot(tmp_pa
     for i in range(1001):  # more than a batch whose events are trusted (the kernel's queue may have overflowed)
         changes.dispatch(FileModifiedEvent(str(tmp_path / f"content/records/2026/KS-{i}.yaml")))
     assert changes.take() is None
+
+
+def test_sigterm_stops_watch_as_ctrl_c_does_and_the_cache_is_saved(site: Path) -> None:
+    # docker stop, systemd and the end of a CI job send SIGTERM: the session's cache must outlive it.
+    import signal
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-m", "kspages", "watch", "--site", str(site), "--as-of", "2026-11-30"]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=REPO) as proc:
+        try:
+            assert proc.stdout is not None
+            for line in proc.stdout:  # the first build is done when it says it watches
+                if line.startswith("watching "):
+                    break
+            assert not list((site / ".kspages-cache").glob("cache-*.pickle"))  # a session saves when it stops
+            proc.send_signal(signal.SIGTERM)
+            assert proc.wait(timeout=60) == 0
+        finally:
+            proc.kill()
+    assert list((site / ".kspages-cache").glob("cache-*.pickle"))
