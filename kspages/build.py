@@ -26,7 +26,7 @@ from .public import Assembly
 from .record import WARM, Context, Loaded, RecordResult, map_record, unreadable
 from .render import Progress, Rendered, Renderer, Reuse, render_site
 from .report import Report
-from .write import Spool, WriteReport, check_target, read_manifest, snapshot, sync
+from .write import Spool, WriteReport, check_target, read_manifest, reused, snapshot, sync
 
 
 def load(root: Path, errors: list[ContentError], warnings: list[ContentError], as_of: dt.date,
@@ -238,18 +238,7 @@ _BATCH = 2048  # pages rendered at a time when they are staged as they come (a f
 
 def _reuse_from(out: Path) -> Reuse:
     """Pages of the last build in `out` whose key matches and whose bytes are still what the manifest says."""
-    manifest = read_manifest(out)
-
-    def reuse(path: str, key: str) -> bytes | None:
-        entry = manifest.get(path)
-        if entry is None or entry[1] != key:
-            return None
-        try:
-            data = (out / path).read_bytes()
-        except OSError:
-            return None
-        return data if hashlib.sha256(data).hexdigest() == entry[0] else None
-    return reuse
+    return functools.partial(reused, out, read_manifest(out), None)
 
 
 def prepare(root: Path, as_of: dt.date | None = None, cache: Cache | None = None, reuse: Reuse | None = None,
@@ -369,7 +358,7 @@ def _build_once(root: Path, out: Path, day: dt.date, cache: Cache | None, progre
     # A build in a new process keeps no output for a next one: each batch of pages is checked and staged beside
     # `out` as it is rendered, and its bytes let go.
     with Spool(out) as spool:
-        report, rendered = _build(root, out, day, cache, _reuse_from(out), progress, start, spool=spool)
+        report, rendered = _build(root, out, day, cache, spool.reuse, progress, start, spool=spool)
     if masks:
         report.masks = rendered.loaded.masks
     if persistent:

@@ -139,8 +139,9 @@ class Checks:
         if self.keep:
             _pass_unread_pieces(need_patterns, unknown, outputs, splits, self.hits_of)
         hits = scan_patterns(unknown, loaded.public.settings.allow, self.hits_of, splits)
-        self.failed |= {hit.output for hit in hits}
-        _note_verdicts(cache, seen, "clean", clean, unknown, {hit.output for hit in hits})
+        hit_outputs = {hit.output for hit in hits}
+        self.failed |= hit_outputs
+        _note_verdicts(cache, seen, "clean", clean, unknown, hit_outputs)
         for hit in hits:
             source, line = _source_of(self.root, loaded, hit.output, hit.text)
             self.found.setdefault((source, line, hit.kind), []).append(hit.output)
@@ -281,10 +282,8 @@ def _check_links(outputs: Mapping[str, bytes], fresh: set[str], last: _Checked, 
         entry = seen.get(path)
         if entry is None or entry.links is None:
             continue
-        targets, unsafe = entry.links
-        if not unsafe and all(target in outputs for target in targets):
-            continue  # as link_problems would find, without reading the page (from disk, in a new process)
-        found = link_problems(path, outputs[path], entry.links, outputs)
+        # The page is read (from disk, in a new process) only if it has a broken link.
+        found = link_problems(path, functools.partial(outputs.__getitem__, path), entry.links, outputs)
         if found:
             now.problems[path] = found
     return [problem for path in outputs if path in now.problems for problem in now.problems[path]] if now.problems \

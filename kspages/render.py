@@ -696,13 +696,13 @@ def link_targets(path: str, data: bytes) -> tuple[tuple[str, ...], tuple[str, ..
             tuple(href for href, _, problem in links if problem))
 
 
-def link_problems(path: str, data: bytes, links: tuple[tuple[str, ...], tuple[str, ...]],
+def link_problems(path: str, read: Callable[[], bytes], links: tuple[tuple[str, ...], tuple[str, ...]],
                   outputs: Collection[str]) -> list[tuple[str, str, str]]:
     """One page's links that point at no output, or use a scheme that could run code, given its `link_targets`:
-    (page, href, problem) triples."""
+    (page, href, problem) triples. `read` gives the page's bytes, asked for only when a link is broken."""
     targets, unsafe = links
     found = [(path, href, "unsafe link") for href in unsafe]
     if any(target not in outputs for target in targets):  # rare: read the page again for the links' text
-        found += [(path, href, "broken link") for href, target, problem in page_links(path, data)
+        found += [(path, href, "broken link") for href, target, problem in page_links(path, read())
                   if not problem and target not in outputs]
     return found

@@ -139,7 +139,8 @@ class Spool(MutableMapping[str, bytes]):
         _clear_stale(out)
         self.staging: _Staging | None = None  # made at the first output to stage (a build may fail before)
         self._can_stage = _same_device(out)
-        self._before = {rel: entry[0] for rel, entry in read_manifest(out).items()}
+        self._before = read_manifest(out)
+        self._verified: set[str] = set()  # outputs taken from `out` by `reuse`: their bytes are those on disk
         self._order: dict[str, None] = {}  # every output, in the order given
         self._pending: dict[str, bytes] = {}
         self._pending_size = 0
@@ -212,13 +213,18 @@ class Spool(MutableMapping[str, bytes]):
             if rel in failed:
                 self._held[rel] = data
                 self.failed.add(rel)
-            elif self._before.get(rel) == sha[rel] and _same(Path(out, rel), data):
+            elif self._before.get(rel, ("",))[0] == sha[rel] and (rel in self._verified or _same(Path(out, rel), data)):
                 self._placed[rel] = _IN_PLACE
             elif (staging := self.stage()) is None:
                 self._held[rel] = data
             else:
                 staging.put(rel, data)
                 self._placed[rel] = _STAGED
+
+    def reuse(self, rel: str, key: str) -> bytes | None:
+        """`reused` from `out`, with the manifest this spool read: a page taken so is not read again when its
+        batch finds it in place."""
+        return reused(self.out, self._before, self._verified, rel, key)
 
     def stage(self) -> _Staging | None:
         """The staging folder, made at the first call; None if none can be made."""
@@ -234,6 +240,24 @@ class Spool(MutableMapping[str, bytes]):
     def staged(self) -> list[str]:
         """The outputs written into the staging folder, in order."""
         return sorted(rel for rel, where in self._placed.items() if where == _STAGED)
+
+
+def reused(out: Path, manifest: dict[str, tuple[str, str | None]], verified: set[str] | None, rel: str, key: str
+           ) -> bytes | None:
+    """The bytes of `rel` in `out` if the last build (its `manifest`) made it with `key` and it still holds them;
+    `rel` then goes into `verified`."""
+    entry = manifest.get(rel)
+    if entry is None or entry[1] != key:
+        return None
+    try:
+        data = (out / rel).read_bytes()
+    except OSError:
+        return None
+    if hashlib.sha256(data).hexdigest() != entry[0]:
+        return None
+    if verified is not None:
+        verified.add(rel)
+    return data
 
 
 def _sync_spool(spool: Spool, out: Path, keys: dict[str, str]) -> WriteReport:

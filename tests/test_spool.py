@@ -148,3 +148,23 @@ def test_a_result_pickled_without_its_gate_forms_fails_closed(make_site: MakeSit
     with pytest.raises(ValueError):
         _ = stale.gate
     assert RecordResult("content/records/bad.yaml", ()).gate == ()  # an unusable file has none
+
+
+def test_pages_taken_from_the_last_build_are_read_once(make_site: MakeSite, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_site({f"content/records/2026/{n}.yaml": record(n) for n in (N2, N3)})
+    out = tmp_path / "out"
+    build(root, out, DAY, Cache())
+    compared: list[str] = []
+    same = write._same
+
+    def counted(target: Path, data: bytes) -> bool:
+        compared.append(target.relative_to(out).as_posix())
+        return same(target, data)
+
+    monkeypatch.setattr(write, "_same", counted)
+    report = build(root, out, DAY, Cache())
+    assert report.written == 0 and report.rendered == 0  # every page taken from disk, as it was
+    # A page was read when taken and is not read again to find it in place; files made without a key (assets,
+    # data, 404.html, the sitemap) are compared with the disk as before.
+    assert [rel for rel in compared if rel.endswith(".html")] == ["404.html"]
