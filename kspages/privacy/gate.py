@@ -364,15 +364,16 @@ class KnownGate:
         found: list[tuple[str, bool]] = []
         if len(words):
             packed = compact_text(text)
-            for last, key in words.iter(packed):
-                form = key[2:]
-                start = last + 1 - len(form)
+            for last, length in words.iter(packed):
+                start = last + 1 - length
+                form = packed[start:last + 1]
                 covered = is_short_name(form) and self.vocabulary.covers(packed, start, last + 1)
-                found.append((key, covered))
+                found.append(("w:" + form, covered))
         if len(digits):
             # One pass in C over the text with the separators between digits taken out finds every candidate; only
             # a candidate is checked against the written groups (most pieces have none).
-            keys = {key for _, key in digits.iter(JOINED.sub("", text))}
+            joined = JOINED.sub("", text)
+            keys = {"d:" + joined[last + 1 - length:last + 1] for last, length in digits.iter(joined)}
             if keys:
                 runs = list(digit_runs(text))
                 for key in sorted(keys):
@@ -402,9 +403,11 @@ def keys_digest(keys: list[str]) -> str:
 
 
 def _build(keys: list[str]) -> tuple[Any, Any]:
-    words, digits = ahocorasick.Automaton(), ahocorasick.Automaton()
+    # Each form's length, not its key, is what an automaton keeps: a match is read back from the text it was found
+    # in, and the keys (a tenth of the automata's memory) need not be held for every record.
+    words, digits = ahocorasick.Automaton(ahocorasick.STORE_LENGTH), ahocorasick.Automaton(ahocorasick.STORE_LENGTH)
     for key in keys:
-        (digits if key.startswith("d:") else words).add_word(key[2:], key)
+        (digits if key.startswith("d:") else words).add_word(key[2:])
     for built in (words, digits):
         if len(built):
             built.make_automaton()
