@@ -20,11 +20,11 @@ from . import gates, parallel, read, search, stamp, stats
 from .cache import Cache
 from .errors import BuildError, ContentError
 from .layout import ASSETS, GUIDE, OUTPUT, RECORDS, SETTINGS, TEMPLATES, shop_url
-from .model import GuidePage, Settings, check_unique_numbers, validate_guide, validate_settings
+from .model import GuidePage, Settings, validate_guide, validate_settings
 from .privacy import Vocabulary
 from .public import Assembly
 from .record import WARM, Context, Loaded, RecordResult, map_record, unreadable
-from .render import Progress, Rendered, Renderer, Reuse, render_site
+from .render import NOTICE_DIGEST, Progress, Rendered, Renderer, Reuse, render_site
 from .report import Report
 from .write import Spool, WriteReport, check_target, read_manifest, reused, snapshot, sync
 
@@ -62,7 +62,7 @@ def load(root: Path, errors: list[ContentError], warnings: list[ContentError], a
         mapped = {r.path: r for r in cache.sources_of(root, there, map_it, unreadable, context.key, holds, changed)}
         cache.used_sources.update(files)  # in use still, though not looked at
         removed = [last.by_path[rel] for rel in named if rel in last.by_path]
-        added = [r for r in mapped.values() if r.record is not None]
+        added = [r for r in mapped.values() if r.summary is not None]
         looked_at = set(named)
         warned = {rel: found for rel, found in last.warned.items() if rel not in looked_at}
         for result in mapped.values():
@@ -77,19 +77,17 @@ def load(root: Path, errors: list[ContentError], warnings: list[ContentError], a
             errors.extend(result.errors)
             if result.warnings:
                 warned[result.path] = result.warnings
-            if result.record is not None:
+            if result.summary is not None:
                 results.append(result)
         removed, added = _changes(last, results) if last is not None else ([], results)
     for rel in sorted(warned, key=read.path_order):
         warnings.extend(warned[rel])
     reduced = _reduce_again(last, removed, added, len(results), as_of) if last is not None else None
     if reduced is None:
-        records = check_unique_numbers([r.record for r in results if r.record], errors)
-        unique = {id(r) for r in records}
-        results = [r for r in results if id(r.record) in unique]
-        reduced = (stats.Tally.of([(r.record, _published(r)) for r in results if r.record], as_of),
+        results = _unique_numbers(results, errors)
+        reduced = (stats.Tally.of([r.summary.counted for r in results if r.summary], as_of),
                    Assembly.of(r.public for r in results if r.public), {r.path: r for r in results},
-                   {r.record.number: r.path for r in results if r.record})
+                   {r.summary.number: r.path for r in results if r.summary})
     tally, assembly, by_path, numbers = reduced
     figures = tally.figures()
     guide = stats.fill_guide(guide, figures, errors)
@@ -117,11 +115,6 @@ def _changes(last: Loaded, results: list[RecordResult]) -> tuple[list[RecordResu
 Reduced = tuple[stats.Tally, Assembly, dict[str, RecordResult], dict[str, str]]
 
 
-def _published(result: RecordResult) -> bool:
-    # Ratings count only where the notice is published, on the statistics page and in guide quotes alike.
-    return result.public is not None and result.public.state == "published"
-
-
 def _reduce_again(last: Loaded, removed: list[RecordResult], added: list[RecordResult], size: int, as_of: dt.date
                   ) -> Reduced | None:
     """The last load's figures and orders with the `removed` results taken out and the `added` ones put in; None
@@ -131,24 +124,44 @@ def _reduce_again(last: Loaded, removed: list[RecordResult], added: list[RecordR
         return None
     numbers = dict(last.numbers)
     for old in removed:
-        if old.record is not None:
-            del numbers[old.record.number]
+        if old.summary is not None:
+            del numbers[old.summary.number]
     for new in added:
-        if new.record is None or new.record.number in numbers:
+        if new.summary is None or new.summary.number in numbers:
             return None  # a number used twice: the full check names both files
-        numbers[new.record.number] = new.path
+        numbers[new.summary.number] = new.path
     tally, assembly, by_path = last.tally.copy(), last.assembly.copy(), dict(last.by_path)
     for old in removed:
-        if old.record is not None and old.public is not None:
-            tally.add(old.record, _published(old), sign=-1)
+        if old.summary is not None and old.public is not None:
+            tally.add(old.summary.counted, sign=-1)
             assembly.remove(old.public)
         del by_path[old.path]
     for new in added:
-        if new.record is not None and new.public is not None:
-            tally.add(new.record, _published(new))
+        if new.summary is not None and new.public is not None:
+            tally.add(new.summary.counted)
             assembly.add(new.public)
         by_path[new.path] = new
     return tally, assembly, by_path, numbers
+
+
+def _unique_numbers(results: list[RecordResult], errors: list[ContentError]) -> list[RecordResult]:
+    """The results but those whose number the file before it (by path) already uses; each of those reported,
+    naming both files."""
+    first: dict[str, RecordResult] = {}
+    kept: set[str] = set()
+    for result in sorted(results, key=lambda r: r.path):
+        if result.summary is None:
+            continue
+        other = first.get(result.summary.number)
+        if other is not None and other.summary is not None:
+            errors.append(ContentError(result.path, result.summary.number_line,
+                                       f"number {result.summary.number} is also used by {other.path}:"
+                                       f"{other.summary.number_line}",
+                                       "each complaint needs its own number: run 'kspages number new'"))
+            continue
+        first[result.summary.number] = result
+        kept.add(result.path)
+    return [r for r in results if r.path in kept]
 
 
 def _own_words(root: Path, settings: Settings, guide: list[GuidePage]) -> list[str]:
@@ -205,10 +218,11 @@ def render_all(root: Path, loaded: Loaded, errors: list[ContentError], reuse: Re
             checked += time.perf_counter() - started
             return sha, checks.failed
         spool.check = check
-    # What a session keeps for its next build ("~" memos: the search index builder) a new process lets go of.
-    memo = cache.memo if spool is None else _for_this_build(cache.memo)
+    # What a session keeps for its next build ("~" memos: the search index builder; each record's JSON, open-data
+    # row and search document) a new process lets go of.
+    memo, keep = (cache.memo, cache.keep) if spool is None else (_for_this_build(cache.memo), _kept_for_this_build(cache.keep))
     try:
-        rendered = render_site(loaded.public, renderer, assets, reuse, memo, progress, cache.keep, last,
+        rendered = render_site(loaded.public, renderer, assets, reuse, memo, progress, keep, last,
                                spool, _BATCH if spool is not None else 0)
     except ContentError as exc:
         errors.append(exc)
@@ -231,6 +245,14 @@ def _for_this_build(memo: caching.Memo) -> caching.Memo:
     def fresh(key: str, compute: Callable[[], Any]) -> Any:
         return compute() if key.startswith("~") else memo(key, compute)
     return fresh
+
+
+def _kept_for_this_build(keep: caching.Keep) -> caching.Keep:
+    """`keep`, but only for a page key's digest of a notice (several pages show each notice in one build): what
+    is computed once per record and build is not held for a next build that this process will not make."""
+    def once(obj: object, what: str, compute: Callable[[], Any]) -> Any:
+        return keep(obj, what, compute) if what == NOTICE_DIGEST else compute()
+    return once
 
 
 _BATCH = 2048  # pages rendered at a time when they are staged as they come (a few MB of them)
@@ -282,7 +304,7 @@ def _prepare(root: Path, as_of: dt.date | None, cache: Cache, reuse: Reuse | Non
     if errors:
         raise BuildError(errors)
     rendered.loaded = loaded
-    report.records = len(loaded.records)
+    report.records = len(loaded.results)
     report.notices = len(loaded.public.notices)
     report.guide_pages = len(loaded.public.guide)
     report.withdrawn = len(loaded.public.withdrawn)

@@ -14,7 +14,7 @@ from . import read, search
 from .cache import Cache
 from .errors import ContentError
 from .layout import SETTINGS, TEMPLATES, guide_url, notice_url, page_file
-from .model import Complaint, PrivateValue
+from .model import PrivateValue
 from .privacy import TOKENS, Form, KnownGate, Piece, Splits, gate_keys, scan_patterns
 from .record import Loaded, RecordResult
 from .render import Rendered, link_problems, link_targets
@@ -223,13 +223,11 @@ def _known_gate(loaded: Loaded, cache: Cache, last: _Checked, now: _Checked) -> 
     builds nothing. The records and their forms are read only when the gate needs them (to build its automata for
     values not seen before, or for the owners of something found): always the current records, their files and
     lines as they are now."""
-    by_record = {id(r.record): r for r in loaded.results if r.record is not None}
+    def forms(result: RecordResult) -> Sequence[tuple[PrivateValue, Form]]:
+        return result.gate
 
-    def forms(record: Complaint) -> Sequence[tuple[PrivateValue, Form]]:
-        return by_record[id(record)].gate
-
-    def records() -> list[Complaint]:
-        return [r.record for r in loaded.results if r.record is not None]
+    def records() -> list[RecordResult]:
+        return [r for r in loaded.results if r.summary is not None]
 
     def automaton(key: str, make: Callable[[], Any]) -> Any:
         return cache.memo("~" + caching.digest("automaton", key), make)
@@ -295,9 +293,9 @@ def _link_sources(loaded: Loaded) -> dict[str, tuple[str, int | None]]:
     (else the link is the templates')."""
     sources: dict[str, tuple[str, int | None]] = {
         page_file(guide_url(g.slug)): (g.path, None) for g in loaded.public.guide}
-    for r in loaded.records:
-        if r.notice:
-            sources[page_file(notice_url(r.number))] = (r.path, r.notice.lines.get("body"))
+    for r in loaded.results:
+        if r.summary is not None and r.summary.has_notice:
+            sources[page_file(notice_url(r.summary.number))] = (r.path, r.summary.body_line)
     return sources
 
 

@@ -405,20 +405,3 @@ def _private_values(path: str, data: Mapping) -> list[PrivateValue]:
         if section in data:
             walk(data[section], section, data.line_of(section))
     return found
-
-
-def check_unique_numbers(records: list[Complaint], errors: list[ContentError]) -> list[Complaint]:
-    """Drop and report records whose number another record already uses, naming both files."""
-    first: dict[str, Complaint] = {}
-    unique: list[Complaint] = []
-    for record in sorted(records, key=lambda r: r.path):
-        other = first.get(record.number)
-        if other is not None:
-            errors.append(ContentError(record.path, record.lines.get("number"),
-                                       f"number {record.number} is also used by {other.path}:"
-                                       f"{other.lines.get('number')}",
-                                       "each complaint needs its own number: run 'kspages number new'"))
-            continue
-        first[record.number] = record
-        unique.append(record)
-    return unique

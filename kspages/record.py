@@ -8,7 +8,6 @@ bytes, the `Context` and the day stay inside what the result says it `holds_on`.
 from __future__ import annotations
 
 import bisect
-import dataclasses
 import datetime as dt
 import functools
 import hashlib
@@ -20,7 +19,7 @@ from .model import FINAL_STATUSES, Complaint, PrivateValue, Settings, validate_r
 from .packed import Packed
 from .privacy import Form, Vocabulary, gate_forms
 from .public import Assembly, Mask, PublicSite, RecordPublic, mask_order, record_public, turning_days
-from .stats import Tally
+from .stats import Counted, Tally
 
 # What a process that maps many records should have imported and loaded before its first record: the map, and
 # jieba's dictionary (about a second of CPU and 140 MB, once, instead of once per worker).
@@ -42,12 +41,24 @@ class Context:
 
 
 @dataclass(frozen=True)
+class Summary:
+    """What the build needs of a usable record after the map, besides its public parts: nothing private, little
+    else (a build holds one for every record)."""
+
+    number: str
+    number_line: int | None  # where the number is written: a number used twice is reported there
+    body_line: int | None  # where its notice's body is written (None without a notice): a bad link is reported there
+    counted: Counted  # what it adds to the figures
+    has_notice: bool = False
+
+
+@dataclass(frozen=True)
 class RecordResult:
     """One record file, read, validated and anonymised: what it shows, what it hides, what the gate looks for."""
 
     path: str
     errors: tuple[ContentError, ...]  # the file's problems; with any, the build fails
-    record: Complaint | None = None  # None when the file is unusable; without its `private` values (see `gate`)
+    summary: Summary | None = None  # None when the file is unusable
     public: RecordPublic | None = None
     warnings: tuple[ContentError, ...] = ()
     # Every strong form of every private value (privacy.gate_forms), kept pickled: read to build the gate's
@@ -64,7 +75,7 @@ class RecordResult:
         # was not bumped) must fail here, never give the gate nothing to look for.
         packed: Packed[tuple[tuple[PrivateValue, Form], ...]] | None = self.__dict__.get("packed_gate")
         if packed is None:
-            if self.record is not None:
+            if self.summary is not None:
                 raise ValueError(f"{self.path}: a result without its gate forms (a cache of another shape)")
             return ()
         return packed.get()
@@ -90,9 +101,12 @@ def map_record(context: Context, rel: str, raw: bytes) -> RecordResult:
                      for mask in public.masks for hit in (*mask.hits, *mask.kept) if not hit.sure]
     days = turning_days(record, settings)
     after = bisect.bisect_right(days, as_of)
-    # The record goes on without its private values: nothing after the map reads them but the gate, which has
-    # their forms (packed, with the values' fields and lines); a build holds every record.
-    return RecordResult(rel, tuple(problems), dataclasses.replace(record, private=()), public,
+    # The record itself goes no further: what comes after the map reads its public parts, this summary, and (the
+    # gate only) the forms of its private values, packed with their fields and lines. A build holds every result.
+    notice = record.notice
+    summary = Summary(record.number, record.lines.get("number"), notice.lines.get("body") if notice else None,
+                      Counted.of(record, public.state == "published", as_of), notice is not None)
+    return RecordResult(rel, tuple(problems), summary, public,
                         _warnings(record, as_of), Packed.of(tuple(gate_forms(record))),
                         hashlib.sha256(repr(record.private).encode()).hexdigest(),
                         days[after - 1] if after else dt.date.min, days[after] if after < len(days) else dt.date.max)
@@ -141,7 +155,3 @@ class Loaded:
         """What the scrubber replaced where, by file, line and field (for `kspages check`)."""
         return sorted((m for r in self.results if r.public is not None for m in r.public.masks), key=mask_order)
 
-    @property
-    def records(self) -> list[Complaint]:
-        """The validated records."""
-        return [r.record for r in self.results if r.record is not None]

@@ -272,6 +272,9 @@ def _same(now: tuple[Any, ...], before: tuple[Any, ...] | None) -> bool:
 Progress = Callable[[int, int], None]  # (pages done, pages in all)
 
 
+NOTICE_DIGEST = "repr"  # what `keep` computes of a notice several pages of one build show: its digest
+
+
 def render_site(site: PublicSite, renderer: Renderer, assets: dict[str, bytes],
                 reuse: Reuse | None = None, memo: Memo = no_memo,
                 progress: Progress | None = None, keep: Keep = no_keep, last: Rendered | None = None,
@@ -319,7 +322,7 @@ def render_site(site: PublicSite, renderer: Renderer, assets: dict[str, bytes],
 
     def fingerprint(value: Any) -> str:
         if isinstance(value, PublicNotice):
-            return str(keep(value, "repr", functools.partial(_digest_repr, value)))
+            return str(keep(value, NOTICE_DIGEST, functools.partial(_digest_repr, value)))
         if isinstance(value, (list, tuple)):
             known = printed.get(id(value))
             if known is None or known[0] is not value:

@@ -34,6 +34,33 @@ class Stats:
     p90_days: dict[str, float]  # category (and "all") -> 90th percentile (nearest rank)
 
 
+@dataclass(frozen=True)
+class Counted:
+    """What one record adds to the figures (`Tally`): made by the map, so the figures need no record afterwards."""
+
+    category: str
+    channel: str
+    status: str
+    reason: str | None  # the reason of the last step of a rejected complaint
+    rated: bool  # decided with its notice published: counts in the ratings' total
+    rating: str | None  # the feedback's rating, where it counts (rated, and not dated after the day)
+    last: dt.date | None  # the day of the last step
+    taken: int | None  # days from receipt to that step, for a decided complaint
+
+    @classmethod
+    def of(cls, r: Complaint, published: bool, as_of: dt.date | None) -> Counted:
+        """What `r` adds to the figures as of a day, its notice published or not."""
+        rated = published and r.status in DECIDED
+        # The complainant's view of the result (feedback), unless dated after the day the figures are as of.
+        fb = r.feedback
+        counts = rated and fb is not None and not (as_of and fb.date and fb.date > as_of)
+        last = r.history[-1] if r.history else None
+        return cls(r.category, r.channel, r.status,
+                   last.reason if r.status == "rejected" and last and last.reason else None,
+                   rated, fb.rating if counts and fb is not None else None, last.date if last else None,
+                   (last.date - r.received).days if last and r.status in DECIDED else None)
+
+
 @dataclass
 class Tally:
     """The sums behind `Stats` for one day: a record can be added, or taken away again, in O(log n).
@@ -52,11 +79,11 @@ class Tally:
     last: dict[dt.date, int] = field(default_factory=dict)  # day of a record's last step -> records
 
     @classmethod
-    def of(cls, records: list[tuple[Complaint, bool]], as_of: dt.date | None) -> Tally:
-        """The sums over (record, whether its notice is published) pairs."""
+    def of(cls, counted: list[Counted], as_of: dt.date | None) -> Tally:
+        """The sums over what each record adds (`Counted`, made as of the same day)."""
         tally = cls(as_of)
-        for record, published in records:
-            tally.add(record, published, sort=False)
+        for c in counted:
+            tally.add(c, sort=False)
         for values in tally.days.values():
             values.sort()
         return tally
@@ -66,33 +93,30 @@ class Tally:
         return Tally(self.as_of, {k: dict(v) for k, v in self.count.items()},
                      {k: list(v) for k, v in self.days.items()}, self.rated_over, self.total, dict(self.last))
 
-    def add(self, r: Complaint, published: bool, sign: int = 1, sort: bool = True) -> None:
+    def add(self, c: Counted, sign: int = 1, sort: bool = True) -> None:
         """Count a record in (`sign` 1) or out (-1); `sort=False` appends, for `of` to sort once."""
         self.total += sign
-        self.count["category"][r.category] += sign
-        self.count["channel"][r.channel] += sign
-        self.count["status"][r.status] += sign
-        if r.status == "rejected" and r.history and r.history[-1].reason:
-            self.count["reason"][r.history[-1].reason] += sign
-        if published and r.status in DECIDED:
+        self.count["category"][c.category] += sign
+        self.count["channel"][c.channel] += sign
+        self.count["status"][c.status] += sign
+        if c.reason:
+            self.count["reason"][c.reason] += sign
+        if c.rated:
             self.rated_over += sign
-            # The complainant's view of the result (feedback), unless dated after the day the figures are as of.
-            if r.feedback and not (self.as_of and r.feedback.date and r.feedback.date > self.as_of):
-                self.count["rating"][r.feedback.rating] += sign
-        if r.history:
-            last = r.history[-1].date
-            self.last[last] = self.last.get(last, 0) + sign
-            if not self.last[last]:
-                del self.last[last]
-            if r.status in DECIDED:
-                taken = (last - r.received).days
-                for values in (self.days[r.category], self.days["all"]):
-                    if sign < 0:
-                        del values[bisect.bisect_left(values, taken)]
-                    elif sort:
-                        bisect.insort(values, taken)
-                    else:
-                        values.append(taken)
+            if c.rating:
+                self.count["rating"][c.rating] += sign
+        if c.last is not None:
+            self.last[c.last] = self.last.get(c.last, 0) + sign
+            if not self.last[c.last]:
+                del self.last[c.last]
+        if c.taken is not None:
+            for values in (self.days[c.category], self.days["all"]):
+                if sign < 0:
+                    del values[bisect.bisect_left(values, c.taken)]
+                elif sort:
+                    bisect.insort(values, c.taken)
+                else:
+                    values.append(c.taken)
 
     def figures(self) -> Stats:
         """The figures: counts, and the median and 90th percentile (nearest rank) of each sorted list of days."""

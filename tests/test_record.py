@@ -26,14 +26,14 @@ def context(day: dt.date = DAY, delay: int = 0) -> Context:
 
 def test_a_result_is_the_same_after_a_round_trip_through_pickle() -> None:
     result = map_record(context(), f"content/records/2026/{N1}.yaml", record(extra=REPLY).encode())
-    assert result.errors == () and result.record is not None and result.public is not None
+    assert result.errors == () and result.summary is not None and result.public is not None
     assert result.public.notice is not None and "张伟" not in repr(result.public)
     assert pickle.loads(pickle.dumps(result)) == result
 
 
 def test_a_broken_file_gives_its_errors_and_no_record() -> None:
     result = map_record(context(), "content/records/x.yaml", b"number: [\n")
-    assert result.record is None and result.public is None
+    assert result.summary is None and result.public is None
     assert [(e.path, e.line) for e in result.errors] == [("content/records/x.yaml", 2)]
 
 

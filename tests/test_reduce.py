@@ -25,24 +25,23 @@ def test_taking_records_out_and_in_again_equals_a_fresh_reduce(tmp_path: Path) -
     rng = random.Random(7)
     for _ in range(40):
         inside = set(rng.sample(range(len(results)), rng.randrange(len(results) + 1)))
-        tally = Tally.of([(r.record, r.public.state == "published") for r in results if r.record and r.public],
-                         DAY)
+        tally = Tally.of([r.summary.counted for r in results if r.summary and r.public], DAY)
         assembly = Assembly.of(r.public for r in results if r.public)
         for i in rng.sample(range(len(results)), len(results)):  # in any order
             r = results[i]
-            assert r.record is not None and r.public is not None
+            assert r.summary is not None and r.public is not None
             if i not in inside:
-                tally.add(r.record, r.public.state == "published", sign=-1)
+                tally.add(r.summary.counted, sign=-1)
                 assembly.remove(r.public)
         for i in rng.sample(sorted(inside), len(inside) // 2):  # out and in again
             r = results[i]
-            assert r.record is not None and r.public is not None
-            tally.add(r.record, r.public.state == "published", sign=-1)
+            assert r.summary is not None and r.public is not None
+            tally.add(r.summary.counted, sign=-1)
             assembly.remove(r.public)
-            tally.add(r.record, r.public.state == "published")
+            tally.add(r.summary.counted)
             assembly.add(r.public)
         kept = [results[i] for i in sorted(inside)]
-        fresh = Tally.of([(r.record, r.public.state == "published") for r in kept if r.record and r.public], DAY)
+        fresh = Tally.of([r.summary.counted for r in kept if r.summary and r.public], DAY)
         assert tally.figures() == fresh.figures()
         site = loaded.public.settings
         assert assembly.site(site, [], None) == Assembly.of(r.public for r in kept if r.public).site(site, [], None)

@@ -144,7 +144,7 @@ def test_a_result_pickled_without_its_gate_forms_fails_closed(make_site: MakeSit
     loaded = building.load(make_site(), [], [], DAY)
     [result] = loaded.results
     assert result.gate  # the map's own result has them
-    stale = RecordResult(result.path, (), result.record, result.public)
+    stale = RecordResult(result.path, (), result.summary, result.public)
     with pytest.raises(ValueError):
         _ = stale.gate
     assert RecordResult("content/records/bad.yaml", ()).gate == ()  # an unusable file has none

@@ -12,7 +12,7 @@ import urllib.parse
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import ahocorasick
 
@@ -277,6 +277,13 @@ def readable(raw: bytes) -> str:
     return unicodedata.normalize("NFKC", text).lower()
 
 
+class Owner(Protocol):
+    """Whose values a gate looks for: a record, or what the build keeps of one (its result); a leak names its file."""
+
+    @property
+    def path(self) -> str: ...
+
+
 class KnownGate:
     """Automata over every strong form of every private value of every record: words in the compact text, digits
     in the digit runs (then aligned to whole numbers as `identity` defines).
@@ -285,8 +292,8 @@ class KnownGate:
     gate with the same digest passes again, which lets incremental builds skip unchanged outputs.
     """
 
-    def __init__(self, records: Iterable[Complaint],
-                 forms: Callable[[Complaint], Sequence[tuple[PrivateValue, Form]]] = gate_forms,
+    def __init__(self, records: Iterable[Owner],
+                 forms: Callable[[Any], Sequence[tuple[PrivateValue, Form]]] = gate_forms,
                  automaton: Callable[[str, Callable[[], Any]], Any] | None = None,
                  digest: str | None = None, vocabulary: Vocabulary | None = None) -> None:
         self.vocabulary = vocabulary or Vocabulary()
@@ -300,10 +307,10 @@ class KnownGate:
         # Building the automata is the slow part; `automaton` may hand back the ones built for the same digest.
         self.automaton = automaton(self.digest, lambda: _build(self._keys())) if automaton else _build(self._keys())
         self._sorted_keys = None  # the automata hold them now
-        self._owners: dict[str, list[tuple[Complaint, PrivateValue]]] | None = None
+        self._owners: dict[str, list[tuple[Owner, PrivateValue]]] | None = None
 
     @property
-    def records(self) -> Iterator[tuple[Complaint, Sequence[tuple[PrivateValue, Form]]]]:
+    def records(self) -> Iterator[tuple[Owner, Sequence[tuple[PrivateValue, Form]]]]:
         """Every record with the forms the gate looks for."""
         return ((record, self._forms(record)) for record in self._records)
 
@@ -316,7 +323,7 @@ class KnownGate:
         return self._sorted_keys
 
     @property
-    def owners(self) -> dict[str, list[tuple[Complaint, PrivateValue]]]:
+    def owners(self) -> dict[str, list[tuple[Owner, PrivateValue]]]:
         """Which records' values each form stands for (built only when something was found)."""
         if self._owners is None:
             self._owners = {}
