@@ -479,8 +479,8 @@ def render_site(site: PublicSite, renderer: Renderer, assets: dict[str, bytes],
     p404 = Page(path="404.html", title="页面未找到", root=root404)
     out["404.html"] = renderer.render("404.html", p404, nav=nav(None), **common)
     paths = sorted(out)
-    out["sitemap.xml"] = made("sitemap", (*paths, *site.notices, *site.withdrawn),
-                              functools.partial(sitemap, s.base_url, paths, site))
+    out.update(made("sitemap", (*paths, *site.notices, *site.withdrawn),
+                    functools.partial(sitemap, s.base_url, paths, site)))
     out["robots.txt"] = robots(s.base_url)
     return result
 
@@ -590,20 +590,36 @@ def robots(base_url: str) -> bytes:
     return text.encode()
 
 
-def sitemap(base_url: str, paths: list[str], site: PublicSite) -> bytes:
-    """sitemap.xml: every public HTML page (not the 404, not withdrawn notices), with notice dates as lastmod."""
+SITEMAP_URLS = 50_000  # the most URLs one sitemap file may list (sitemaps.org; search engines ignore more)
+_XML = '<?xml version="1.0" encoding="UTF-8"?>'
+_SITEMAPS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+
+
+def sitemap(base_url: str, paths: list[str], site: PublicSite) -> dict[str, bytes]:
+    """sitemap.xml: every public HTML page (not the 404, not withdrawn notices), with notice dates as lastmod.
+
+    A site of more pages than one sitemap may list gets sitemap-1.xml, sitemap-2.xml... beside it, and sitemap.xml
+    lists those (a sitemap index). They stay at the root: a sitemap may list only URLs under its own folder.
+    """
     withdrawn = {page_file(notice_url(n)) for n in site.withdrawn}
     dates = {page_file(n.url): n.date.isoformat() for n in site.notices}
-    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
-             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    urls = []
     for path in paths:
         if not path.endswith(".html") or path == "404.html" or path in withdrawn:
             continue
         url = base_url + path.removesuffix("index.html")
         lastmod = f"<lastmod>{dates[path]}</lastmod>" if path in dates else ""
-        lines.append(f"  <url><loc>{html.escape(url)}</loc>{lastmod}</url>")
-    lines.append("</urlset>")
-    return ("\n".join(lines) + "\n").encode("utf-8")
+        urls.append(f"  <url><loc>{html.escape(url)}</loc>{lastmod}</url>")
+    if len(urls) <= SITEMAP_URLS:
+        return {"sitemap.xml": _xml_list("urlset", urls)}
+    parts = {f"sitemap-{k}.xml": _xml_list("urlset", urls[at:at + SITEMAP_URLS])
+             for k, at in enumerate(range(0, len(urls), SITEMAP_URLS), start=1)}
+    index = [f"  <sitemap><loc>{html.escape(base_url + name)}</loc></sitemap>" for name in parts]
+    return {"sitemap.xml": _xml_list("sitemapindex", index), **parts}
+
+
+def _xml_list(tag: str, items: list[str]) -> bytes:
+    return ("\n".join([_XML, f'<{tag} xmlns="{_SITEMAPS}">', *items, f"</{tag}>"]) + "\n").encode("utf-8")
 
 
 # The open-data export: (field, meaning in Chinese). Built from PublicNotice and StatusEntry only.

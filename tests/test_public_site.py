@@ -15,6 +15,7 @@ from pathlib import Path
 import feedparser
 import pytest
 
+from kspages import render
 from kspages.build import build
 from kspages.public import shop_url
 
@@ -59,6 +60,33 @@ def test_the_sitemap_lists_public_pages_only(output: dict[str, bytes]) -> None:
     assert not any("shards" in u or "404" in u or "KS-852M-YZVQ-1" in u for u in urls)
     assert output["robots.txt"].decode() == ("User-agent: *\nAllow: /\nDisallow: /status/shards/\n"
                                              "Sitemap: https://example.org/sitemap.xml\n")
+
+
+def test_a_site_of_more_pages_than_one_sitemap_may_list_gets_a_sitemap_index(
+        tmp_path: Path, output: dict[str, bytes], monkeypatch: pytest.MonkeyPatch) -> None:
+    # sitemaps.org: at most 50,000 URLs a file (a 100k-record site has more pages); here 7 a file.
+    monkeypatch.setattr(render, "SITEMAP_URLS", 7)
+    root = tmp_path / "site"
+    shutil.copytree(REPO / "content", root / "content")
+    shutil.copytree(REPO / "templates", root / "templates")
+    build(root, as_of=DAY)
+    split = snapshot(root / "output")
+    ns = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+    index = ET.fromstring(split["sitemap.xml"])
+    assert index.tag == f"{ns}sitemapindex"
+    parts = [u.findtext(f"{ns}loc") for u in index]
+    names = sorted((p for p in split if p.startswith("sitemap-")), key=lambda p: int(p[8:-4]))
+    assert parts == [f"https://example.org/{name}" for name in names] and len(names) > 2
+    listed = []
+    for name in names:
+        urlset = ET.fromstring(split[name])
+        assert urlset.tag == f"{ns}urlset" and 1 <= len(urlset) <= 7
+        listed += [(u.findtext(f"{ns}loc"), u.findtext(f"{ns}lastmod")) for u in urlset]
+    whole = ET.fromstring(output["sitemap.xml"])  # the same site, one sitemap
+    assert listed == [(u.findtext(f"{ns}loc"), u.findtext(f"{ns}lastmod")) for u in whole]
+    assert split["robots.txt"] == output["robots.txt"]  # robots.txt names the index as it named the sitemap
+    assert {p: d for p, d in split.items() if not p.startswith(("sitemap", "."))} == \
+        {p: d for p, d in output.items() if not p.startswith(("sitemap", "."))}
 
 
 @pytest.mark.parametrize(("base_url", "expected"), [
