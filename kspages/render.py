@@ -479,7 +479,8 @@ def render_site(site: PublicSite, renderer: Renderer, assets: dict[str, bytes],
     p404 = Page(path="404.html", title="页面未找到", root=root404)
     out["404.html"] = renderer.render("404.html", p404, nav=nav(None), **common)
     paths = sorted(out)
-    out.update(made("sitemap", (*paths, *site.notices, *site.withdrawn),
+    # What the sitemap shows of a notice is its address and date: an edit of its text leaves the sitemap as it was.
+    out.update(made("sitemap", (*paths, *((n.number, n.date) for n in site.notices), *site.withdrawn),
                     functools.partial(sitemap, s.base_url, paths, site)))
     out["robots.txt"] = robots(s.base_url)
     return result
