@@ -220,7 +220,8 @@ def render_all(root: Path, loaded: Loaded, errors: list[ContentError], reuse: Re
         spool.check = check
     # What a session keeps for its next build ("~" memos: the search index builder; each record's JSON, open-data
     # row and search document) a new process lets go of.
-    memo, keep = (cache.memo, cache.keep) if spool is None else (_for_this_build(cache.memo), _kept_for_this_build(cache.keep))
+    memo, keep = ((cache.memo, cache.keep) if spool is None
+                  else (_for_this_build(cache.memo), _kept_for_this_build(cache.keep)))
     try:
         rendered = render_site(loaded.public, renderer, assets, reuse, memo, progress, keep, last,
                                spool, _BATCH if spool is not None else 0)

@@ -224,7 +224,7 @@ class Cache:
             self.stored.add(rel)
             if (cached is None or cached[0] != key) and self.store is not None:
                 blob = self.store.get(rel, key)
-                result = None if blob is None else pickle.loads(blob)  # written by this program, see load()
+                result = None if blob is None else _result(blob)
                 cached = None if result is None or not holds(result) else (key, result)
                 if cached is not None:
                     self.sources[rel] = cached
@@ -348,6 +348,14 @@ def _file(root: Path) -> Path:
 
 def _store(root: Path) -> Store:
     return Store(root / FOLDER / f"results-{__version__}-{FORMAT}.sqlite")
+
+
+def _result(blob: bytes) -> Any:
+    """A stored row's result; None (map the file again) for one this program cannot read as it is now."""
+    try:
+        return pickle.loads(blob)  # written by this program into the site's own folder, see load()
+    except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+        return None
 
 
 def load(root: Path) -> Cache:

@@ -1,4 +1,5 @@
-"""A value kept pickled in memory, for parts of a result that a build holds for every record but seldom reads."""
+"""A value kept pickled and compressed in memory, for parts of a result that a build holds for every record but
+seldom reads."""
 
 from __future__ import annotations
 

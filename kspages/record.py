@@ -8,6 +8,7 @@ bytes, the `Context` and the day stay inside what the result says it `holds_on`.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import datetime as dt
 import functools
 import hashlib
@@ -49,7 +50,7 @@ class Summary:
     number_line: int | None  # where the number is written: a number used twice is reported there
     body_line: int | None  # where its notice's body is written (None without a notice): a bad link is reported there
     counted: Counted  # what it adds to the figures
-    has_notice: bool = False
+    has_notice: bool
 
 
 @dataclass(frozen=True)
@@ -80,9 +81,20 @@ class RecordResult:
             return ()
         return packed.get()
 
+    def __setstate__(self, state: dict[str, object]) -> None:
+        # A result pickled in another shape (a cache whose FORMAT was not bumped) would unpickle with the class
+        # defaults for what it lacks: no summary, so the record would silently be dropped, and the gate would not
+        # look for its values in the other records' pages. Refused instead; the store then maps the file again.
+        if state.keys() != _RESULT_FIELDS:
+            raise ValueError(f"a result of another shape: {sorted(state)}")
+        self.__dict__.update(state)
+
     def holds_on(self, day: dt.date) -> bool:
         """Whether mapping the same bytes in the same context on `day` would give this very result."""
         return self.since <= day < self.until
+
+
+_RESULT_FIELDS = frozenset(f.name for f in dataclasses.fields(RecordResult))
 
 
 def map_record(context: Context, rel: str, raw: bytes) -> RecordResult:

@@ -272,7 +272,7 @@ def _same(now: tuple[Any, ...], before: tuple[Any, ...] | None) -> bool:
 Progress = Callable[[int, int], None]  # (pages done, pages in all)
 
 
-NOTICE_DIGEST = "repr"  # what `keep` computes of a notice several pages of one build show: its digest
+NOTICE_DIGEST = "notice-digest"  # what `keep` computes of a notice several pages of one build show: its digest
 
 
 def render_site(site: PublicSite, renderer: Renderer, assets: dict[str, bytes],

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import pickle
+import sqlite3
 from pathlib import Path
 
 import pytest
 
 from kspages import build as building
+from kspages import cache as caching
 from kspages import write
 from kspages.build import build
 from kspages.cache import Cache
@@ -148,6 +151,34 @@ def test_a_result_pickled_without_its_gate_forms_fails_closed(make_site: MakeSit
     with pytest.raises(ValueError):
         _ = stale.gate
     assert RecordResult("content/records/bad.yaml", ()).gate == ()  # an unusable file has none
+
+
+class _OlderShape:
+    """Pickles as a RecordResult of another shape: its state without `summary` (a FORMAT not bumped)."""
+
+    def __init__(self, state: dict[str, object]) -> None:
+        self.state = state
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return object.__new__, (RecordResult,), self.state
+
+
+def test_a_stored_result_of_another_shape_is_mapped_again(make_site: MakeSite) -> None:
+    # Unpickled with the class's defaults, it had no summary: the record was dropped without a word, and the gate
+    # did not look for its values in other records' pages.
+    root = make_site()
+    building.build(root, as_of=DAY)
+    [result] = building.load(root, [], [], DAY, caching.load(root)).results
+    state = {k: v for k, v in vars(result).items() if k != "summary"}
+    with pytest.raises(ValueError):
+        pickle.loads(pickle.dumps(_OlderShape(state)))
+    store = caching.load(root).store
+    assert store is not None
+    with sqlite3.connect(store.path) as db, db:
+        db.execute("UPDATE results SET result = ?", (pickle.dumps(_OlderShape(state)),))
+    os.utime(root / "content/site.yaml")  # past the "nothing changed" shortcut
+    report = building.build(root, as_of=DAY)
+    assert report.parsed == 1 and report.records == 1 and report.notices == 1  # mapped again, not dropped
 
 
 def test_pages_taken_from_the_last_build_are_read_once(make_site: MakeSite, tmp_path: Path,
