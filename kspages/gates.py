@@ -217,7 +217,7 @@ def _note_verdicts(cache: Cache, seen: dict[str, _Seen], gate: Literal["known", 
             seen[path] = marked(seen[path], "")
 
 
-def _known_gate(loaded: Loaded, cache: Cache, last: _Checked, now: _Checked) -> KnownGate:
+def _known_gate(loaded: Loaded, cache: Cache, last: _Checked, now: _Checked) -> KnownGate[RecordResult]:
     """The known-value gate over every record's forms, its automata kept in memory by the digest of what they look
     for: an edit that moves a private value to another line, or that changes a record but none of its values,
     builds nothing. The records and their forms are read only when the gate needs them (to build its automata for

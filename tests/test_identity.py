@@ -11,7 +11,7 @@ import pytest
 from kspages.build import build, check
 from kspages.errors import BuildError
 from kspages.model import PrivateValue
-from kspages.privacy import KnownGate, Scrubber, forms_of, scrub
+from kspages.privacy import KnownGate, Scrubber, forms_of, gate_forms, scrub
 from kspages.privacy.view import view
 
 from .conftest import N1, SITE_YAML, MakeSite, record
@@ -56,7 +56,7 @@ def test_the_scrubber_removes_every_form_of_an_own_value(value: PrivateValue, te
 @pytest.mark.parametrize(("value", "text"), [(v, t) for v, t in OWN_FORMS if v.field != "complainant.name"
                                              or len(t.replace(" ", "").replace("·", "")) > 3])
 def test_the_gate_finds_the_strong_forms_the_scrubber_would_remove(value: PrivateValue, text: str) -> None:
-    gate = KnownGate([_Record(value)])  # type: ignore[list-item]
+    gate = KnownGate([_Record(value)], gate_forms)  # type: ignore[arg-type]
     strong = [f for f in forms_of(value) if f.strong]
     found = gate.scan({"page.html": f"<p>据核实，{text}。</p>".encode()})
     weak_only = text in ("8913 6476", "７８８１８６０７", "和平路三条155号", "欧阳女士")
@@ -66,7 +66,7 @@ def test_the_gate_finds_the_strong_forms_the_scrubber_would_remove(value: Privat
 @pytest.mark.parametrize("text", ["9906788186071", "订单号 90678818607123", "价格 906 元", "2026-08-31",
                                   "21891364760"])
 def test_a_number_that_merely_contains_the_digits_is_another_number(text: str) -> None:
-    gate = KnownGate([_Record(PHONE, LANDLINE)])  # type: ignore[list-item]
+    gate = KnownGate([_Record(PHONE, LANDLINE)], gate_forms)  # type: ignore[arg-type]
     assert gate.scan({"page.html": f"<p>{text}</p>".encode()}) == []
     assert Scrubber([PHONE, LANDLINE]).known.find(view(text)) == []
 

@@ -12,7 +12,7 @@ import urllib.parse
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Generic, Protocol, TypeVar
 
 import ahocorasick
 
@@ -284,7 +284,10 @@ class Owner(Protocol):
     def path(self) -> str: ...
 
 
-class KnownGate:
+OwnerT = TypeVar("OwnerT", bound=Owner)
+
+
+class KnownGate(Generic[OwnerT]):
     """Automata over every strong form of every private value of every record: words in the compact text, digits
     in the digit runs (then aligned to whole numbers as `identity` defines).
 
@@ -292,8 +295,7 @@ class KnownGate:
     gate with the same digest passes again, which lets incremental builds skip unchanged outputs.
     """
 
-    def __init__(self, records: Iterable[Owner],
-                 forms: Callable[[Any], Sequence[tuple[PrivateValue, Form]]] = gate_forms,
+    def __init__(self, records: Iterable[OwnerT], forms: Callable[[OwnerT], Sequence[tuple[PrivateValue, Form]]],
                  automaton: Callable[[str, Callable[[], Any]], Any] | None = None,
                  digest: str | None = None, vocabulary: Vocabulary | None = None) -> None:
         self.vocabulary = vocabulary or Vocabulary()
@@ -307,10 +309,10 @@ class KnownGate:
         # Building the automata is the slow part; `automaton` may hand back the ones built for the same digest.
         self.automaton = automaton(self.digest, lambda: _build(self._keys())) if automaton else _build(self._keys())
         self._sorted_keys = None  # the automata hold them now
-        self._owners: dict[str, list[tuple[Owner, PrivateValue]]] | None = None
+        self._owners: dict[str, list[tuple[OwnerT, PrivateValue]]] | None = None
 
     @property
-    def records(self) -> Iterator[tuple[Owner, Sequence[tuple[PrivateValue, Form]]]]:
+    def records(self) -> Iterator[tuple[OwnerT, Sequence[tuple[PrivateValue, Form]]]]:
         """Every record with the forms the gate looks for."""
         return ((record, self._forms(record)) for record in self._records)
 
@@ -323,7 +325,7 @@ class KnownGate:
         return self._sorted_keys
 
     @property
-    def owners(self) -> dict[str, list[tuple[Owner, PrivateValue]]]:
+    def owners(self) -> dict[str, list[tuple[OwnerT, PrivateValue]]]:
         """Which records' values each form stands for (built only when something was found)."""
         if self._owners is None:
             self._owners = {}
@@ -423,7 +425,7 @@ def _build(keys: list[str]) -> tuple[Any, Any]:
 
 def scan_output(outputs: dict[str, bytes], records: Iterable[Complaint]) -> list[Leak]:
     """Every place a record's private value appears, in normalised form, in any output file."""
-    return KnownGate(records).scan(outputs)
+    return KnownGate(records, gate_forms).scan(outputs)
 
 
 def scan_patterns(outputs: dict[str, bytes], allow: Iterable[str] = (),
