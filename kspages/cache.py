@@ -350,11 +350,15 @@ def _store(root: Path) -> Store:
     return Store(root / FOLDER / f"results-{__version__}-{FORMAT}.sqlite")
 
 
+# What unpickling what another version or shape of this program wrote may raise: such a cache is as good as none.
+_UNREADABLE = (pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError)
+
+
 def _result(blob: bytes) -> Any:
     """A stored row's result; None (map the file again) for one this program cannot read as it is now."""
     try:
         return pickle.loads(blob)  # written by this program into the site's own folder, see load()
-    except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+    except _UNREADABLE:
         return None
 
 
@@ -364,7 +368,7 @@ def load(root: Path) -> Cache:
         with _file(root).open("rb") as fh:
             # Written by this program into the site's own folder; anyone who can change it can change the site.
             cache = pickle.load(fh)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+    except (OSError, *_UNREADABLE):
         cache = Cache()
     # A cache of another shape (an older kspages of the same version number) is as good as none.
     if not isinstance(cache, Cache) or vars(cache).keys() != vars(Cache()).keys():

@@ -72,9 +72,9 @@ class RecordResult:
     @property
     def gate(self) -> tuple[tuple[PrivateValue, Form], ...]:
         """Every strong form of every private value of the record, with its value."""
-        # Read from the instance, not the class default: a result pickled in another shape (a cache whose FORMAT
-        # was not bumped) must fail here, never give the gate nothing to look for.
-        packed: Packed[tuple[tuple[PrivateValue, Form], ...]] | None = self.__dict__.get("packed_gate")
+        # A usable record's result without them must fail here, never give the gate nothing to look for (one
+        # unpickled in another shape is refused before, by __setstate__).
+        packed = self.packed_gate
         if packed is None:
             if self.summary is not None:
                 raise ValueError(f"{self.path}: a result without its gate forms (a cache of another shape)")
