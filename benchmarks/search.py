@@ -29,8 +29,8 @@ import yaml
 from kspages import search
 from kspages.build import load, prepare
 from kspages.layout import shop_url
+from kspages.pages import search_documents
 from kspages.public import shops
-from kspages.render import search_documents
 
 from .sites import REPO, bundled_copy, synthetic_records
 

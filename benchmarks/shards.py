@@ -2,7 +2,7 @@
 
     python -m benchmarks.shards [--records N]
 
-Entries are built by the same code as a real build (render.status_shards) from synthetic public status entries.
+Entries are built by the same code as a real build (pages.status_shards) from synthetic public status entries.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ import sys
 import time
 
 from kspages import numbers
+from kspages.pages import status_shards
 from kspages.public import StatusEntry, TimelineEntry
-from kspages.render import status_shards
 
 NOTES = ["已转交商家核实", "已联系消费者补充材料", "商家已退款", "已调取直播回放", "检测结果与宣传不符", ""]
 

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from collections.abc import Callable, Container, Mapping, Sequence
+import html
+import posixpath
+import re
+import sys
+import urllib.parse
+from collections.abc import Callable, Collection, Container, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
@@ -17,7 +22,7 @@ from .layout import SETTINGS, TEMPLATES, guide_url, notice_url, page_file
 from .model import PrivateValue
 from .privacy import TOKENS, Form, KnownGate, Piece, Splits, gate_keys, scan_patterns
 from .record import Loaded, RecordResult
-from .render import Rendered, link_problems, link_targets
+from .render import Rendered
 
 
 @dataclass(frozen=True)
@@ -255,7 +260,7 @@ def _still_clean(cache: Cache, keys: list[str]) -> None:
 
 
 def _note_links(cache: Cache, outputs: Mapping[str, bytes], seen: dict[str, _Seen]) -> list[str]:
-    """Note the link targets (`render.link_targets`) of each page of `outputs` not yet read for them; return those
+    """Note the link targets (`link_targets`) of each page of `outputs` not yet read for them; return those
     pages."""
     fresh = [path for path in outputs if seen[path].page and seen[path].links is None]
     link_keys = {path: caching.digest("link-targets", path, seen[path].sha) for path in fresh}
@@ -325,3 +330,47 @@ def _line_of(file: Path, needle: str) -> int | None:
         if needle in text:
             return number
     return None
+
+
+_HREF = re.compile(rb'(?:href|src)="([^"]*)"')
+_SAFE_SCHEMES = ("http:", "https:", "mailto:", "tel:")
+
+
+def page_links(path: str, data: bytes) -> list[tuple[str, str | None, str | None]]:
+    """The links of one page: (href, the output it points at or None, "unsafe link" or None)."""
+    links: list[tuple[str, str | None, str | None]] = []
+    for raw in _HREF.findall(data):
+        href = html.unescape(raw.decode("utf-8", "replace"))
+        scheme = re.match(r"^\s*([a-zA-Z][a-zA-Z0-9+.-]*:)", href)
+        if scheme:
+            if scheme.group(1).lower() not in _SAFE_SCHEMES:
+                links.append((href, None, "unsafe link"))
+            continue
+        target = urllib.parse.unquote(href.split("#", 1)[0].split("?", 1)[0])
+        if not target or href.startswith("//"):
+            continue
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(path), target))
+        if target == "." or href.split("#", 1)[0].split("?", 1)[0].endswith("/"):
+            target = "index.html" if target == "." else f"{target}/index.html"
+        links.append((href, target, None))
+    return links
+
+
+def link_targets(path: str, data: bytes) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """What a page's link check needs kept: the outputs it links to (interned: pages share most of them) and its
+    unsafe links."""
+    links = page_links(path, data)
+    return (tuple(sorted({sys.intern(target) for _, target, problem in links if target and not problem})),
+            tuple(href for href, _, problem in links if problem))
+
+
+def link_problems(path: str, read: Callable[[], bytes], links: tuple[tuple[str, ...], tuple[str, ...]],
+                  outputs: Collection[str]) -> list[tuple[str, str, str]]:
+    """One page's links that point at no output, or use a scheme that could run code, given its `link_targets`:
+    (page, href, problem) triples. `read` gives the page's bytes, asked for only when a link is broken."""
+    targets, unsafe = links
+    found = [(path, href, "unsafe link") for href in unsafe]
+    if any(target not in outputs for target in targets):  # rare: read the page again for the links' text
+        found += [(path, href, "broken link") for href, target, problem in page_links(path, read())
+                  if not problem and target not in outputs]
+    return found

@@ -15,7 +15,7 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from kspages import render
+from kspages import pages
 from kspages.build import build
 from kspages.public import shop_url
 
@@ -65,7 +65,7 @@ def test_the_sitemap_lists_public_pages_only(output: dict[str, bytes]) -> None:
 def test_a_site_of_more_pages_than_one_sitemap_may_list_gets_a_sitemap_index(
         tmp_path: Path, output: dict[str, bytes], monkeypatch: pytest.MonkeyPatch) -> None:
     # sitemaps.org: at most 50,000 URLs a file (a 100k-record site has more pages); here 7 a file.
-    monkeypatch.setattr(render, "SITEMAP_URLS", 7)
+    monkeypatch.setattr(pages, "SITEMAP_URLS", 7)
     root = tmp_path / "site"
     shutil.copytree(REPO / "content", root / "content")
     shutil.copytree(REPO / "templates", root / "templates")

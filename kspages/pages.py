@@ -1,0 +1,489 @@
+"""Planners: every page and data file of the site, declared from the public site alone.
+
+A planner says what a kind of output is (path, template, title, context; or data files and what they are made
+of), as Pelican's generators and Lektor's build programs do. It renders nothing and knows no keys: the engine
+(`render.render_site`) keys, reuses, renders and collects what `plan` declares.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import functools
+import hashlib
+import html
+import io
+import json
+import math
+import urllib.parse
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, Generic, Protocol, TypeVar
+
+from . import numbers
+from .cache import Keep, no_keep
+from .layout import FEED, SHARDS, archive_url, guide_url, notice_url, page_file, shard_file, shop_url
+from .model import GuidePage
+from .public import PublicNotice, PublicSite, Shop, StatusEntry, case_of
+from .search import Document, plain
+from .stats import Case, Panel, QuarterRow, bars, quarterly, quotable, trend
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class NavLink:
+    """A link in the guide navigation or previous/next bar."""
+
+    title: str
+    url: str
+    part: str = ""
+    current: bool = False
+
+
+class Markup(Protocol):
+    """What a page's `lazy` context asks of the renderer: Markdown made into HTML."""
+
+    def guide_html(self, page: GuidePage) -> tuple[str, tuple[Any, ...]]: ...
+
+    def notice_html(self, text: str) -> str: ...
+
+
+@dataclass(slots=True)
+class Planned:
+    """One page: where it goes, its template, title and context."""
+
+    path: str
+    title: str
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+    description: str = ""  # the site's description when empty
+    current: str | None = None  # the guide page the navigation marks as the one shown
+    lazy: Callable[[Markup], dict[str, Any]] | None = None  # context the renderer's Markdown makes; not keyed
+
+
+@dataclass(slots=True)
+class Each(Generic[T]):
+    """A page per item (a notice, a shop, an archive page), made of the item's `inputs` alone and what every page
+    shares (see render._PER_RECORD): the engine asks for an item's `page` only when its inputs are not those of the
+    last build, so an edit costs what it changed."""
+
+    items: Iterable[T]
+    path: Callable[[T], str]
+    inputs: Callable[[T], tuple[Any, ...]]
+    page: Callable[[T], Planned]
+
+
+@dataclass(slots=True)
+class Files:
+    """Data files one reduce over the site makes (open data, one lookup shard): the same inputs, the same files."""
+
+    name: str
+    inputs: tuple[Any, ...]
+    make: Callable[[], dict[str, bytes]]
+
+
+class Made(Protocol):
+    """(name, inputs, compute) -> what `compute` gives; the last build's value when its inputs were the same."""
+
+    def __call__(self, name: str, inputs: tuple[Any, ...], compute: Callable[[], T]) -> T: ...
+
+
+def _compute(name: str, inputs: tuple[Any, ...], compute: Callable[[], T]) -> T:
+    return compute()
+
+
+FEED_SIZE = 50
+
+
+def plan(site: PublicSite, all_shops: tuple[Shop, ...], keep: Keep = no_keep, made: Made = _compute
+         ) -> Iterator[Planned | Each[Any] | Files]:
+    """Every page and data file of the site but those made of the others (search index, sitemap, robots.txt, 404).
+
+    `keep` and `made` let the engine hand back what a session's last build computed from the same objects; by
+    default everything is computed.
+    """
+    s = site.settings
+    # The build's day bounds the quarterly figures (the statistics are dated by it; no wall clock).
+    as_of = site.stats.updated if site.stats else None
+    yield Planned("index.html", s.title, "home.html",
+                  {"notices": site.notices[: s.home_notices], "total_notices": len(site.notices)})
+    yield from guide_pages(site.guide)
+    yield from notice_pages(site)
+    yield from shop_pages(all_shops, as_of)
+    yield from feed_pages(site)
+    yield Files("open-data", site.notices, functools.partial(open_data, site, keep))
+    yield Planned("data/index.html", "开放数据", "data.html", {"fields": OPEN_DATA_FIELDS, "feed_size": FEED_SIZE})
+    yield Planned("search/index.html", "搜索", "search.html")
+    # A withdrawn notice's URL may be bookmarked or shared: say the notice was withdrawn, and nothing else.
+    yield Each(site.withdrawn, _notice_path, _alone, _tombstone)
+    if site.stats is not None:
+        yield stats_page(site, made, as_of)
+    yield from status_files(site, keep)
+    yield Planned("about/index.html", "关于本站", "about.html",
+                  description=f"{s.title}由谁运营、做什么、不做什么、怎样联系")
+
+
+def planned_pages(site: PublicSite, all_shops: tuple[Shop, ...]) -> int:
+    """How many pages `plan` declares, for a progress bar before they are all declared."""
+    singles = 10 + (site.stats is not None)  # home, guide index, notice list, shops, feed, subscribe, data, search,
+    # status, about (and statistics)
+    archive = math.ceil(len(site.notices) / site.settings.notices_per_page)
+    return singles + len(site.guide) + archive + len(site.notices) + len(site.withdrawn) + len(all_shops)
+
+
+def guide_pages(guide: tuple[GuidePage, ...]) -> Iterator[Planned]:
+    """The guide's table of contents and its pages, each with a link to the page before and after it."""
+    yield Planned("guide/index.html", "指南目录", "guide_index.html")
+    for i, g in enumerate(guide):
+        prev = NavLink(guide[i - 1].title, guide_url(guide[i - 1].slug)) if i > 0 else None
+        nxt = NavLink(guide[i + 1].title, guide_url(guide[i + 1].slug)) if i + 1 < len(guide) else None
+        yield Planned(page_file(guide_url(g.slug)), g.title, "guide.html",
+                      {"guide_page": g, "prev": prev, "next": nxt}, description=g.summary, current=g.slug,
+                      lazy=functools.partial(_guide_parts, g))
+
+
+def _guide_parts(g: GuidePage, markup: Markup) -> dict[str, Any]:
+    content, toc = markup.guide_html(g)
+    return {"content": content, "toc": toc}
+
+
+def notice_pages(site: PublicSite) -> Iterator[Planned | Each[Any]]:
+    """The notice list, its archive pages (numbered from the oldest) and a page per published notice."""
+    s = site.settings
+    pages = archive_pages(site.notices, s.notices_per_page)
+    archive = [(k, len(items), items[0].date, items[-1].date) for k, items in enumerate(pages, start=1)]
+    yield Planned("notices/index.html", "处理结果公示", "notice_list.html",
+                  {"notices": site.notices[: s.notices_per_page], "archive": archive, "archive_page": None})
+    archive_print = repr(archive)
+    yield Each(list(enumerate(pages, start=1)), _archive_path, functools.partial(_archive_inputs, archive_print),
+               functools.partial(_archive_page, archive))
+    yield Each(site.notices, _notice_path, _alone, _notice_page)
+
+
+def _alone(item: object) -> tuple[Any, ...]:
+    return (item,)
+
+
+def _archive_path(page: tuple[int, list[PublicNotice]]) -> str:
+    return page_file(archive_url(page[0]))
+
+
+def _archive_inputs(archive_print: str, page: tuple[int, list[PublicNotice]]) -> tuple[Any, ...]:
+    return (archive_print, *page[1])
+
+
+def _archive_page(archive: list[tuple[int, int, dt.date, dt.date]], page: tuple[int, list[PublicNotice]]
+                  ) -> Planned:
+    k, items = page
+    return Planned(_archive_path(page), f"处理结果公示 · 第 {k} 页", "notice_list.html",
+                   {"archive": archive, "archive_page": k, "notices": list(reversed(items))})
+
+
+def _notice_path(number_or_notice: str | PublicNotice) -> str:
+    number = number_or_notice if isinstance(number_or_notice, str) else number_or_notice.number
+    return page_file(notice_url(number))
+
+
+def _notice_page(n: PublicNotice) -> Planned:
+    return Planned(_notice_path(n), n.title, "notice.html", {"notice": n, "shop_url": shop_url(n.status.merchant)},
+                   lazy=functools.partial(_notice_parts, n))
+
+
+def _notice_parts(n: PublicNotice, markup: Markup) -> dict[str, Any]:
+    return {"content": markup.notice_html(n.body)}
+
+
+def _tombstone(number: str) -> Planned:
+    return Planned(_notice_path(number), "该公示已撤回", "tombstone.html", {"number": number})
+
+
+def shop_pages(all_shops: tuple[Shop, ...], as_of: dt.date | None) -> Iterator[Planned | Each[Shop]]:
+    """The list of shops and a page per shop with published notices."""
+    # Counts over decided complaints only, with withdrawn ones apart: no raw total that counts rejected ones.
+    yield Planned("shops/index.html", "店铺查询", "shops.html",
+                  {"shops": [(x.name, x.url, x.decided, len(x.upheld), len(x.withdrawn)) for x in all_shops]})
+    yield Each(all_shops, _shop_path, _shop_inputs, functools.partial(_shop_page, as_of))
+
+
+def _shop_path(shop: Shop) -> str:
+    return page_file(shop.url)
+
+
+def _shop_inputs(shop: Shop) -> tuple[Any, ...]:
+    return shop.notices
+
+
+def _shop_page(as_of: dt.date | None, shop: Shop) -> Planned:
+    return Planned(_shop_path(shop), shop.name, "shop.html", {"shop": shop, "shop_quarters": shop_quarters(shop, as_of)},
+                   description=f"{shop.name}的投诉处理结果公示")
+
+
+def feed_pages(site: PublicSite) -> Iterator[Planned]:
+    """The Atom feed of the latest notices, and the page that says what it is and how to subscribe."""
+    s = site.settings
+    feed = site.notices[:FEED_SIZE]
+    yield Planned(FEED, "feed", "feed.xml", {
+        "updated": _atom_time(feed[0].date) if feed else "1970-01-01T00:00:00Z", "notices": feed},
+        lazy=functools.partial(_feed_parts, feed))
+    # What a feed is and how to subscribe: the footer links here, since the feed itself is raw XML on a phone.
+    yield Planned("notices/subscribe/index.html", "订阅处理结果公示", "subscribe.html", {
+        "feed_size": FEED_SIZE,
+        "feed_url": s.base_url + FEED if urllib.parse.urlsplit(s.base_url).scheme else ""},
+        description="用 RSS 阅读器订阅本站的处理结果公示：订阅源是什么、地址和订阅方法")
+
+
+def _feed_parts(feed: tuple[PublicNotice, ...], markup: Markup) -> dict[str, Any]:
+    return {"entries": [{"notice": n, "updated": _atom_time(n.date), "content": markup.notice_html(n.body)}
+                        for n in feed]}
+
+
+def stats_page(site: PublicSite, made: Made, as_of: dt.date | None) -> Planned:
+    """The statistics page: counts, review times and the quarter-by-quarter figures."""
+    figures = site.stats
+    assert figures is not None
+    labels = site.settings.labels
+    charts = {kind: bars({code: float(n) for code, n in figures.count[kind].items()}, labels[kind])
+              for kind in figures.count}
+    days = bars({code: figures.median_days[code] for code in labels["category"] if code in figures.median_days},
+                {code: label for code, label in labels["category"].items() if code in figures.median_days})
+    return Planned("stats/index.html", "数据统计", "stats.html", {
+        "stats": figures, "quoted": quotable(figures), "charts": charts, "days": days,
+        "quarters": made("quarters", site.cases, functools.partial(category_quarters, site, as_of))})
+
+
+def status_files(site: PublicSite, keep: Keep) -> Iterator[Planned | Files]:
+    """The lookup: its page and its shards of status entries."""
+    yield from shard_files(site.statuses, keep)
+    labels = site.settings.labels
+    # What the lookup needs to say a pending complaint is late: per category, the days within which nine in ten
+    # decided complaints got a decision (aggregates already on the statistics page), and the build's day.
+    figures_json: dict[str, Any] = {"as_of": site.stats.updated.isoformat() if site.stats and site.stats.updated
+                                    else None,
+                                    "p90_days": dict(site.stats.p90_days) if site.stats else {}}
+    yield Planned("status/index.html", "查询投诉进度", "status.html", {
+        "shard_bits": numbers.shard_bits(len(site.statuses)),
+        "labels_json": {k: labels[k] for k in ("category", "channel", "status", "outcome", "reason")},
+        "figures_json": figures_json})
+
+
+def _status_json(entry: StatusEntry) -> dict[str, Any]:
+    return {
+        "category": entry.category, "channel": entry.channel, "received": entry.received.isoformat(),
+        "status": entry.status, "outcome": entry.outcome, "merchant": entry.merchant,
+        "timeline": [{"date": t.date.isoformat(), "status": t.status, "reason": t.reason, "note": t.note}
+                     for t in entry.timeline],
+        "notice": entry.notice_url,
+    }
+
+
+def _json_bytes(data: Any) -> bytes:
+    return (json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n").encode("utf-8")
+
+
+def shard_files(statuses: tuple[StatusEntry, ...], keep: Keep = no_keep) -> Iterator[Files]:
+    """Lookup shards keyed by hash: every shard file exists, so a 404 never says whether a number exists.
+
+    Each file is {"entries":{number: entry, ...},"v":1} as json.dumps writes it with sorted keys, put together from
+    each entry's member (`keep` may hand back an unchanged entry's).
+    """
+    bits = numbers.shard_bits(len(statuses))
+    shards: dict[str, list[StatusEntry]] = {format(i, f"0{(bits + 3) // 4}x"): [] for i in range(1 << bits)}
+    for entry in statuses:
+        shards[numbers.shard_name(entry.number, bits)].append(entry)
+    for name, entries in shards.items():
+        yield Files(shard_file(name), tuple(entries), functools.partial(_shard, shard_file(name), entries, keep))
+
+
+def status_shards(statuses: tuple[StatusEntry, ...], keep: Keep = no_keep) -> tuple[int, dict[str, bytes]]:
+    """The shards' bits and files (see `shard_files`), all at once."""
+    files: dict[str, bytes] = {}
+    for shard in shard_files(statuses, keep):
+        files.update(shard.make())
+    return numbers.shard_bits(len(statuses)), files
+
+
+def _shard(path: str, entries: list[StatusEntry], keep: Keep) -> dict[str, bytes]:
+    members = sorted((e.number, keep(e, "status-json", functools.partial(_status_member, e))) for e in entries)
+    return {path: ('{"entries":{' + ",".join(m for _, m in members) + '},"v":1}\n').encode("utf-8")}
+
+
+def _status_member(entry: StatusEntry) -> str:
+    return json.dumps(entry.number) + ":" + _json_bytes(_status_json(entry)).decode("utf-8").rstrip("\n")
+
+
+def archive_pages(notices: tuple[PublicNotice, ...], per_page: int) -> list[list[PublicNotice]]:
+    """Notices in archive pages numbered from the oldest, so a full page never changes as notices are added."""
+    oldest_first = list(reversed(notices))
+    return [oldest_first[i:i + per_page] for i in range(0, len(oldest_first), per_page)]
+
+
+Quarters = tuple[tuple[QuarterRow, ...], tuple[Panel, ...]]  # a table's rows and the chart's panels
+
+
+def category_quarters(site: PublicSite, as_of: dt.date | None) -> tuple[tuple[str, str, Quarters], ...]:
+    """(code, label, quarters) for all complaints ("all") and each category with complaints in the quarters shown.
+
+    Over every status entry, as the rest of the statistics page; ratings only from published notices.
+    """
+    if as_of is None:
+        return ()
+    by_category: dict[str, list[Case]] = {}
+    for c in site.cases:
+        by_category.setdefault(c.category, []).append(c)
+    found = []
+    for code, label in [("all", "全部问题类型"), *site.settings.labels["category"].items()]:
+        rows = quarterly(list(site.cases) if code == "all" else by_category.get(code, []), as_of)
+        if any(r.received for r in rows):
+            found.append((code, label, (rows, trend(rows))))
+    return tuple(found)
+
+
+def shop_quarters(shop: Shop, as_of: dt.date | None) -> Quarters:
+    """A shop's quarters with published complaints (a shop page counts only what is published), and their chart."""
+    if as_of is None:
+        return (), ()
+    rows = quarterly([case_of(n.status, n, as_of) for n in shop.notices], as_of, only_with_data=True)
+    return rows, trend(rows)
+
+
+GUIDE_BOOST = 2.0
+
+
+def search_documents(site: PublicSite, all_shops: tuple[Shop, ...], keep: Keep = no_keep) -> list[Document]:
+    """What search finds: guide pages, published notices, shop pages and the about page, from the public types only."""
+    labels = site.settings.labels
+    context = hashlib.sha256(repr(labels["category"]).encode()).hexdigest()
+    docs = [Document(guide_url(g.slug), g.title, "指南", plain(g.body), plain(" ".join(
+        [g.summary, *(line for line in g.body.splitlines() if line.startswith("#"))])), GUIDE_BOOST, g.summary)
+        for g in site.guide]
+    a, platform = site.settings.about, site.settings.platform
+    # The about page: who runs the site and where KS numbers come from (and the platform's name, so it is found).
+    docs.append(Document("about/", "关于本站", "关于", plain(" ".join(
+        [platform, a.organisation, a.summary, *a.does, *a.does_not, a.submit, a.numbers, "投诉编号 KS 编号 订单号"])),
+        plain(f"{platform} {a.organisation} 联系我们 投诉编号从哪里来"),
+        excerpt=f"{site.settings.title}由谁运营、做什么、不做什么、怎样联系；投诉编号从哪里来。"))
+    docs += [keep(n, "search:" + context, functools.partial(_notice_document, n, labels)) for n in site.notices]
+    docs += [keep(x, "search:" + context, functools.partial(_shop_document, x, labels)) for x in all_shops]
+    return docs
+
+
+def _shop_document(x: Shop, labels: dict[str, dict[str, str]]) -> Document:
+    return Document(x.url, x.name, "店铺", plain(f"已有结论的投诉 {x.decided} 件 诉求获支持 {len(x.upheld)} 件 " +
+                                               " ".join(labels["category"][c] for c, _ in x.by_category)))
+
+
+def _notice_document(n: PublicNotice, labels: dict[str, dict[str, str]]) -> Document:
+    return Document(n.url, n.title, "公示", plain(f"{n.status.merchant} {labels['category'][n.status.category]} "
+                                                 f"{n.body}"))
+
+
+CHINA = dt.timezone(dt.timedelta(hours=8))
+
+
+def _atom_time(day: dt.date) -> str:
+    # Notices carry a date; the feed needs an instant: midnight in China, where the site publishes.
+    return dt.datetime.combine(day, dt.time(0, 0), CHINA).isoformat()
+
+
+def robots(base_url: str) -> bytes:
+    """robots.txt: everything but the lookup shards, under the path of base_url (a site may live in a sub-folder)."""
+    parts = urllib.parse.urlsplit(base_url)
+    root = parts.path or "/"
+    text = f"User-agent: *\nAllow: {root}\nDisallow: {root}{SHARDS}\n"
+    if parts.scheme:  # the Sitemap line takes a full URL only
+        text += f"Sitemap: {base_url}sitemap.xml\n"
+    return text.encode()
+
+
+SITEMAP_URLS = 50_000  # the most URLs one sitemap file may list (sitemaps.org; search engines ignore more)
+_XML = '<?xml version="1.0" encoding="UTF-8"?>'
+_SITEMAPS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+
+
+def sitemap(base_url: str, paths: list[str], site: PublicSite) -> dict[str, bytes]:
+    """sitemap.xml: every public HTML page (not the 404, not withdrawn notices), with notice dates as lastmod.
+
+    A site of more pages than one sitemap may list gets sitemap-1.xml, sitemap-2.xml... beside it, and sitemap.xml
+    lists those (a sitemap index). They stay at the root: a sitemap may list only URLs under its own folder.
+    """
+    withdrawn = {page_file(notice_url(n)) for n in site.withdrawn}
+    dates = {page_file(n.url): n.date.isoformat() for n in site.notices}
+    urls = []
+    for path in paths:
+        if not path.endswith(".html") or path == "404.html" or path in withdrawn:
+            continue
+        url = base_url + path.removesuffix("index.html")
+        lastmod = f"<lastmod>{dates[path]}</lastmod>" if path in dates else ""
+        urls.append(f"  <url><loc>{html.escape(url)}</loc>{lastmod}</url>")
+    if len(urls) <= SITEMAP_URLS:
+        return {"sitemap.xml": _xml_list("urlset", urls)}
+    parts = {f"sitemap-{k}.xml": _xml_list("urlset", urls[at:at + SITEMAP_URLS])
+             for k, at in enumerate(range(0, len(urls), SITEMAP_URLS), start=1)}
+    index = [f"  <sitemap><loc>{html.escape(base_url + name)}</loc></sitemap>" for name in parts]
+    return {"sitemap.xml": _xml_list("sitemapindex", index), **parts}
+
+
+def _xml_list(tag: str, items: list[str]) -> bytes:
+    return ("\n".join([_XML, f'<{tag} xmlns="{_SITEMAPS}">', *items, f"</{tag}>"]) + "\n").encode("utf-8")
+
+
+# The open-data export: (field, meaning in Chinese). Built from PublicNotice and StatusEntry only.
+OPEN_DATA_FIELDS = [
+    ("number", "投诉编号"), ("url", "公示页面地址"), ("date", "公示日期"), ("title", "公示标题"),
+    ("merchant", "被投诉店铺"), ("category", "问题类型代码"), ("category_label", "问题类型"),
+    ("channel", "反映渠道代码"), ("channel_label", "反映渠道"), ("received", "受理日期"),
+    ("decided", "作出处理结论的日期"), ("status", "处理状态代码"), ("status_label", "处理状态"),
+    ("outcome", "处理结果代码（仅已处理）"), ("outcome_label", "处理结果"),
+    ("reason", "未通过原因代码（仅未通过）"), ("reason_label", "未通过原因"),
+    ("merchant_reply_date", "商家回应日期"), ("merchant_reply", "商家回应内容"),
+    ("feedback_rating", "投诉人评价代码"), ("feedback_rating_label", "投诉人评价"),
+    ("feedback_comment", "投诉人评价内容"), ("feedback_date", "投诉人评价日期"),
+    ("hidden", "公示中隐去的个人信息处数"), ("body", "公示正文，Markdown（仅 JSON）"),
+]
+
+
+def open_data(site: PublicSite, keep: Keep = no_keep) -> dict[str, bytes]:
+    """data/notices.json and data/notices.csv: every published notice, newest first.
+
+    The JSON file is what json.dumps writes for {"version", "fields", "labels", "notices"} with sorted keys, put
+    together from each notice's row (`keep` may hand back an unchanged notice's).
+    """
+    settings = site.settings
+    context = hashlib.sha256(repr((settings.base_url, settings.labels)).encode()).hexdigest()
+    rows = [keep(n, "open-data:" + context, functools.partial(_open_row, n, settings)) for n in site.notices]
+    fields = [name for name, _ in OPEN_DATA_FIELDS]
+    head = _json_bytes({"fields": dict(OPEN_DATA_FIELDS), "labels": settings.labels}).decode("utf-8")
+    data = head[:-2] + ',"notices":[' + ",".join(json_row for json_row, _ in rows) + '],"version":1}\n'
+    header = io.StringIO()
+    csv.writer(header, lineterminator="\r\n").writerow([f for f in fields if f != "body"])
+    # A byte-order mark: Excel opens UTF-8 CSV as Chinese only with one.
+    text = "\ufeff" + header.getvalue() + "".join(csv_row for _, csv_row in rows)
+    return {"data/notices.json": data.encode("utf-8"), "data/notices.csv": text.encode("utf-8")}
+
+
+def _open_row(n: PublicNotice, settings: Any) -> tuple[str, str]:
+    """One notice as a JSON object and a CSV line."""
+    labels = settings.labels
+    st = n.status
+    last = st.timeline[-1] if st.timeline else None
+    reason = last.reason if last and st.status == "rejected" else None
+    reply, fb = n.merchant_reply, n.feedback
+    row = {
+        "number": n.number, "url": settings.base_url + n.url, "date": n.date.isoformat(),
+        "title": n.title, "merchant": st.merchant, "category": st.category,
+        "category_label": labels["category"][st.category], "channel": st.channel,
+        "channel_label": labels["channel"][st.channel], "received": st.received.isoformat(),
+        "decided": last.date.isoformat() if last else None, "status": st.status,
+        "status_label": labels["status"][st.status], "outcome": st.outcome,
+        "outcome_label": labels["outcome"][st.outcome] if st.outcome else None,
+        "reason": reason, "reason_label": labels["reason"][reason] if reason else None,
+        "merchant_reply_date": reply.date.isoformat() if reply else None, "merchant_reply": reply.text if reply else None,
+        "feedback_rating": fb.rating if fb else None, "feedback_rating_label": labels["rating"][fb.rating] if fb else None,
+        "feedback_comment": fb.comment or None if fb else None,
+        "feedback_date": fb.date.isoformat() if fb and fb.date else None,
+        "hidden": n.hidden, "body": n.body}
+    line = io.StringIO()
+    csv.writer(line, lineterminator="\r\n").writerow(
+        ["" if row[f] is None else row[f] for f, _ in OPEN_DATA_FIELDS if f != "body"])
+    return _json_bytes(row).decode("utf-8").rstrip("\n"), line.getvalue()
