@@ -211,8 +211,8 @@ def render_site(site: PublicSite, renderer: Renderer, assets: dict[str, bytes],
                 outputs: MutableMapping[str, bytes] | None = None, batch: int = 0) -> Rendered:
     """Every output file of the site, put into `outputs` (default: a new dict): what `pages.plan` declares, the
     search index, the 404 page, the sitemap and robots.txt. A page whose key is unchanged is taken from the last
-    build. With `batch`, pages are rendered that many at a time, each batch put into `outputs` before the next is
-    rendered (a `write.Spool` then checks and stages them and lets their bytes go).
+    build. With `batch`, pages are rendered that many at a time as they are planned, each batch put into `outputs`
+    before the next is planned (a `write.Spool` then checks and stages them and lets their bytes go).
 
     A page's key is a digest of all that goes into it: the kspages version, its template closure and its whole
     context (which holds the settings). Expensive parts (Markdown) are computed only for pages that are rendered.
@@ -284,8 +284,17 @@ def render_site(site: PublicSite, renderer: Renderer, assets: dict[str, bytes],
         out[path] = last.outputs[path]
         result.reused.add(path)
         if progress is not None:
-            progress(len(result.reused), planned)
+            progress(len(result.reused) + result.rendered, planned)
         return True
+
+    def render_waiting() -> None:
+        """Render the pages waiting, on every core, and put them into `out`."""
+        before = len(result.reused) + result.rendered
+        done = None if progress is None else (lambda n: progress(before + n, planned))
+        for (path, _), data in zip(todo, parallel.run_all([job for _, job in todo], done), strict=True):
+            out[path] = data
+        result.rendered += len(todo)
+        todo.clear()
 
     def page(p: Planned) -> None:
         context = dict(p.context)
@@ -303,10 +312,12 @@ def render_site(site: PublicSite, renderer: Renderer, assets: dict[str, bytes],
             result.reused.add(p.path)
             out[p.path] = data
             if progress is not None:
-                progress(len(result.reused), planned)
+                progress(len(result.reused) + result.rendered, planned)
         else:
-            out[p.path] = b""  # rendered below, with the others, on every core
+            out[p.path] = b""  # rendered with the others waiting, on every core
             todo.append((p.path, functools.partial(_render, renderer, p.template, shown, common, context, p.lazy)))
+            if len(todo) == batch:  # a build that stages as it goes holds one batch of contexts, not the site's
+                render_waiting()
 
     produced: set[str] = set(out)
 
@@ -338,15 +349,7 @@ def render_site(site: PublicSite, renderer: Renderer, assets: dict[str, bytes],
         claim(path)
     out.update(index)
     result.search_seconds = time.perf_counter() - started
-    reused = len(result.reused)
-    report = None if progress is None else (lambda n: progress(reused + n, planned))
-    step = batch or len(todo) or 1
-    for at in range(0, len(todo), step):
-        chunk = todo[at:at + step]
-        done = None if report is None else (lambda n, at=at: report(at + n))
-        for (path, _), data in zip(chunk, parallel.run_all([job for _, job in chunk], done), strict=True):
-            out[path] = data
-    result.rendered = len(todo)
+    render_waiting()
     root404 = re.sub(r"^https?://[^/]+", "", s.base_url)
     p404 = Page(path="404.html", title="页面未找到", root=root404)
     out["404.html"] = renderer.render("404.html", p404, nav=nav(None), **common)
