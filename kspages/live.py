@@ -30,6 +30,10 @@ _IGNORED_SUFFIXES = (".swp", ".swx", ".swo", ".tmp", "~", ".part", ".crdownload"
                      "___jb_old___", ".bak", ".orig")
 _IGNORED_PREFIXES = (".", "#", "~")
 _IGNORED_NAMES = frozenset({"4913"})
+# A file closed after writing, moved into place or deleted is finished: a batch that ends on one of these needs to
+# wait only for the rest of a burst (an editor's save is a few events within milliseconds). A bare modification may
+# be a write still under way, and a polling observer sees nothing else: those wait `quiet`.
+_FINISHED = frozenset({EVENT_TYPE_CLOSED, EVENT_TYPE_MOVED, EVENT_TYPE_DELETED})
 _CHANGES = frozenset({EVENT_TYPE_CREATED, EVENT_TYPE_MODIFIED, EVENT_TYPE_DELETED, EVENT_TYPE_MOVED,
                       EVENT_TYPE_CLOSED})
 assert GUIDE.startswith(f"{CONTENT}/") and RECORDS.startswith(f"{CONTENT}/")  # both live under the watched content/
@@ -61,6 +65,7 @@ class Changes(FileSystemEventHandler):
         self.root, self.out = root.resolve(), out.resolve() if out else None
         self.pending = threading.Event()
         self.last = 0.0
+        self.finished = False  # whether the last relevant event finished a change (see _FINISHED)
         self.count = 0
         self.reschedule = False  # content/ or templates/ itself was created, moved or deleted
         self._lock = threading.Lock()
@@ -81,13 +86,18 @@ class Changes(FileSystemEventHandler):
                 self.reschedule = True
             source = relevant(self.root, self.out, path)
             if source or self.reschedule:
+                # A folder's own times changed: the files in it that changed have events of their own (and say
+                # whether they are finished).
+                own_times = event.is_directory and event.event_type == EVENT_TYPE_MODIFIED and not self.reschedule
                 with self._lock:
-                    if event.is_directory and event.event_type == EVENT_TYPE_MODIFIED and not self.reschedule:
-                        pass  # a folder's own times changed: the files in it that changed have events of their own
+                    if own_times:
+                        pass
                     elif event.is_directory or self.reschedule or not source:
                         self._unknown = True  # a folder created, moved or deleted: which files changed is not known
                     else:
                         self._paths.add(Path(path).relative_to(self.root).as_posix())
+                    if not own_times:
+                        self.finished = event.event_type in _FINISHED
                 self.count += 1
                 self.last = time.monotonic()
                 self.pending.set()
@@ -111,13 +121,15 @@ def _schedule(observer: BaseObserver, changes: Changes) -> None:
 
 
 def watch(root: Path, rebuild: Callable[[frozenset[str] | None], None], stop: threading.Event,
-          out: Path | None = None, poll: bool = False, quiet: float = 0.15, longest: float = 2.0) -> None:
+          out: Path | None = None, poll: bool = False, quiet: float = 0.15, longest: float = 2.0,
+          settle: float = 0.02) -> None:
     """Call `rebuild(changed)` after every batch of changes under content/ and templates/, until `stop` is set.
 
     `changed` holds the batch's site-relative paths, or is None when a folder moved or vanished (look at all).
 
-    A batch ends when no change came for `quiet` seconds (a burst of saves builds once), or after `longest`
-    seconds of continuous changes. A change during a build starts another build, so the last build always sees the
+    A batch ends when no change came for `settle` seconds after a finished change (a file closed after writing,
+    moved or deleted) or for `quiet` seconds after any other (a write may be under way), so that a burst of saves
+    builds once; or after `longest` seconds of continuous changes. A change during a build starts another build, so the last build always sees the
     files as they ended up. `rebuild` must not raise; the caller reports its own errors.
     """
     changes = Changes(root, out)
@@ -129,9 +141,12 @@ def watch(root: Path, rebuild: Callable[[frozenset[str] | None], None], stop: th
             if not changes.pending.wait(0.1):
                 continue
             first = time.monotonic()
-            while (time.monotonic() - changes.last < quiet and time.monotonic() - first < longest
-                   and not stop.is_set()):
-                time.sleep(quiet / 3)
+            while not stop.is_set():
+                now = time.monotonic()
+                wait = (settle if changes.finished else quiet) - (now - changes.last)
+                if wait <= 0 or now - first >= longest:
+                    break
+                time.sleep(min(wait, longest - (now - first)))
             changes.pending.clear()
             if changes.reschedule:
                 changes.reschedule = False

@@ -322,6 +322,37 @@ def test_the_watcher_names_the_files_that_changed_and_says_when_it_cannot(tmp_pa
     assert changes.take() is None
 
 
+def test_a_batch_waits_briefly_only_after_a_finished_change(tmp_path: Path) -> None:
+    from watchdog.events import (
+        DirModifiedEvent,
+        FileClosedEvent,
+        FileCreatedEvent,
+        FileDeletedEvent,
+        FileModifiedEvent,
+        FileMovedEvent,
+    )
+
+    from kspages.live import Changes
+    (tmp_path / "content/records/2026").mkdir(parents=True)
+    changes = Changes(tmp_path, tmp_path / "output")
+    record = str(tmp_path / "content/records/2026/KS-1.yaml")
+    changes.dispatch(FileCreatedEvent(record))
+    assert not changes.finished  # created: its bytes may not all be written yet
+    changes.dispatch(FileModifiedEvent(record))
+    assert not changes.finished
+    changes.dispatch(FileClosedEvent(record))
+    assert changes.finished  # closed after writing
+    changes.dispatch(DirModifiedEvent(str(tmp_path / "content/records/2026")))
+    assert changes.finished  # the folder's own times say nothing of a write under way
+    changes.dispatch(FileModifiedEvent(record))
+    assert not changes.finished
+    changes.dispatch(FileMovedEvent(str(tmp_path / "content/records/2026/.KS-1.yaml.swp"), record))
+    assert changes.finished  # an editor's save through a temporary file
+    changes.dispatch(FileModifiedEvent(record))
+    changes.dispatch(FileDeletedEvent(record))
+    assert changes.finished
+
+
 def test_sigterm_stops_watch_as_ctrl_c_does_and_the_cache_is_saved(site: Path) -> None:
     # docker stop, systemd and the end of a CI job send SIGTERM: the session's cache must outlive it.
     import signal
