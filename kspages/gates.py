@@ -25,7 +25,7 @@ from .record import Loaded, RecordResult
 from .render import Rendered
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Seen:
     """What the checks made of one output: its bytes and their SHA-256, the key under which it passed each gate
     ("" until it did), and for a page its link targets and unsafe links (with the key of their memo)."""

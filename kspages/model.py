@@ -94,7 +94,7 @@ class Notice:
     lines: dict[str, int]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MerchantReply:
     """The merchant's public side of the story (商家回应); `text` is public only after scrubbing."""
 
@@ -103,7 +103,7 @@ class MerchantReply:
     lines: dict[str, int]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Feedback:
     """The complainant's view of the result (投诉人评价); `comment` is public only after scrubbing."""
 

@@ -21,7 +21,7 @@ from .privacy import Hit, Scrubbed, Scrubber, Vocabulary
 from .stats import DECIDED, Case, Stats, case, percent
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TimelineEntry:
     """One public step of a complaint's timeline."""
 
@@ -31,7 +31,7 @@ class TimelineEntry:
     note: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StatusEntry:
     """What the status lookup tells anyone who has the number: status-level facts, nothing personal."""
 
@@ -63,7 +63,7 @@ class PublicFeedback:
     date: dt.date | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PublicNotice:
     """A published result notice (公示的处理通知)."""
 
@@ -91,7 +91,7 @@ class PublicSite:
     cases: tuple[Case, ...] = ()  # each status entry as the quarterly figures count it, in the order of `statuses`
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Mask:
     """What the scrubber replaced in one public field of a record, for `kspages check`."""
 
@@ -258,7 +258,7 @@ class _FieldScrubber:
         return result
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RecordPublic:
     """What one record shows the public on a day: its status entry, its notice if published, and what was hidden."""
 

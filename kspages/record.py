@@ -41,7 +41,7 @@ class Context:
         return hashlib.sha256(repr((__version__, self.settings, self.vocabulary.digest)).encode()).hexdigest()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Summary:
     """What the build needs of a usable record after the map, besides its public parts: nothing private, little
     else (a build holds one for every record)."""
@@ -53,7 +53,7 @@ class Summary:
     has_notice: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RecordResult:
     """One record file, read, validated and anonymised: what it shows, what it hides, what the gate looks for."""
 
@@ -81,20 +81,24 @@ class RecordResult:
             return ()
         return packed.get()
 
+    def __getstate__(self) -> dict[str, object]:
+        return {name: getattr(self, name) for name in _RESULT_FIELDS}
+
     def __setstate__(self, state: dict[str, object]) -> None:
-        # A result pickled in another shape (a cache whose FORMAT was not bumped) would unpickle with the class
+        # A result pickled in another shape (a cache whose FORMAT was not bumped) could unpickle with the class
         # defaults for what it lacks: no summary, so the record would silently be dropped, and the gate would not
         # look for its values in the other records' pages. Refused instead; the store then maps the file again.
-        if state.keys() != _RESULT_FIELDS:
-            raise ValueError(f"a result of another shape: {sorted(state)}")
-        self.__dict__.update(state)
+        if not isinstance(state, dict) or state.keys() != set(_RESULT_FIELDS):
+            raise ValueError(f"a result of another shape: {sorted(state) if isinstance(state, dict) else state!r}")
+        for name, value in state.items():
+            object.__setattr__(self, name, value)  # frozen: the dataclass's own __setattr__ refuses
 
     def holds_on(self, day: dt.date) -> bool:
         """Whether mapping the same bytes in the same context on `day` would give this very result."""
         return self.since <= day < self.until
 
 
-_RESULT_FIELDS = frozenset(f.name for f in dataclasses.fields(RecordResult))
+_RESULT_FIELDS = tuple(f.name for f in dataclasses.fields(RecordResult))  # in order: the same pickle each time
 
 
 def map_record(context: Context, rel: str, raw: bytes) -> RecordResult:

@@ -34,7 +34,7 @@ class Stats:
     p90_days: dict[str, float]  # category (and "all") -> 90th percentile (nearest rank)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Counted:
     """What one record adds to the figures (`Tally`): made by the map, so the figures need no record afterwards."""
 
@@ -221,7 +221,7 @@ def percent(part: int, whole: int) -> str:
     return f"{(200 * part + whole) // (2 * whole)}%" if whole else MISSING
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Case:
     """One complaint as the quarterly figures need it, as it stood on the build's day (from public types only)."""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import pickle
@@ -169,7 +170,7 @@ def test_a_stored_result_of_another_shape_is_mapped_again(make_site: MakeSite) -
     root = make_site()
     building.build(root, as_of=DAY)
     [result] = building.load(root, [], [], DAY, caching.load(root)).results
-    state = {k: v for k, v in vars(result).items() if k != "summary"}
+    state = {f.name: getattr(result, f.name) for f in dataclasses.fields(result) if f.name != "summary"}
     with pytest.raises(ValueError):
         pickle.loads(pickle.dumps(_OlderShape(state)))
     store = caching.load(root).store

@@ -36,7 +36,7 @@ _ROLE_BEFORE = re.compile("(?:{})$".format("|".join(sorted(
 _OPEN, _CLOSE = "([（【〔「『<《", ")]）】〕」』>》"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Hit:
     """One replacement: what kind of data, the token put in, and the original text (shown only on request)."""
 
