@@ -3,10 +3,13 @@ seldom reads."""
 
 from __future__ import annotations
 
+import datetime as dt
 import pickle
+import sys
 import zlib
-from dataclasses import dataclass
-from typing import Generic, TypeVar
+from collections.abc import Callable
+from dataclasses import dataclass, fields
+from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 
@@ -28,3 +31,25 @@ class Packed(Generic[T]):
         """The value, unpacked (a new copy each time)."""
         value: T = pickle.loads(zlib.decompress(self.blob))  # noqa: S301 - made by `of` in this program, never read from outside
         return value
+
+
+_DAYS: dict[dt.date, dt.date] = {}
+
+
+def sharing(*names: str) -> Callable[[Any, list[Any]], None]:
+    """A `__setstate__` for a frozen slotted dataclass that a build holds for every record: once unpickled, its
+    fields `names` (codes, merchants, days) are the objects other records hold for the same values, not one new
+    object a record, as unpickling (from a worker or the store) makes them."""
+    def setstate(self: Any, state: list[Any]) -> None:
+        # The state a slotted dataclass pickles: its values in field order. Anything else was pickled in another
+        # shape (a cache whose FORMAT was not bumped): refused, so the store maps the file again.
+        if not isinstance(state, list) or len(state) != len(fields(self)):
+            raise ValueError(f"{type(self).__name__} of another shape")
+        for f, value in zip(fields(self), state, strict=True):
+            if f.name in names:
+                if isinstance(value, str):
+                    value = sys.intern(value)
+                elif isinstance(value, dt.date):
+                    value = _DAYS.setdefault(value, value)
+            object.__setattr__(self, f.name, value)  # frozen: the dataclass's own __setattr__ refuses
+    return setstate

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from .codes import CODES
 from .layout import notice_url, shop_url
 from .model import FINAL_STATUSES, Complaint, GuidePage, Settings
-from .packed import Packed
+from .packed import Packed, sharing
 from .privacy import Hit, Scrubbed, Scrubber, Vocabulary
 from .stats import DECIDED, Case, Stats, case, percent
 
@@ -29,6 +29,8 @@ class TimelineEntry:
     status: str
     reason: str | None
     note: str
+
+    __setstate__ = sharing("date", "status", "reason")
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,22 +47,28 @@ class StatusEntry:
     timeline: tuple[TimelineEntry, ...]
     notice_url: str | None
 
+    __setstate__ = sharing("category", "channel", "received", "status", "outcome", "merchant")
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, slots=True)
 class PublicReply:
     """The merchant's reply (商家回应) as published."""
 
     date: dt.date
     text: str  # plain text, scrubbed
 
+    __setstate__ = sharing("date")
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, slots=True)
 class PublicFeedback:
     """The complainant's view of the result (投诉人评价) as published."""
 
     rating: str  # a `rating` code: satisfied | partly | unsatisfied (labels.rating has the Chinese)
     comment: str  # plain text, scrubbed; "" when none was given
     date: dt.date | None
+
+    __setstate__ = sharing("rating", "date")
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +84,8 @@ class PublicNotice:
     status: StatusEntry
     merchant_reply: PublicReply | None = None  # None: no reply on record (the page then shows no section)
     feedback: PublicFeedback | None = None  # None: the complainant gave no feedback
+
+    __setstate__ = sharing("date")
 
 
 @dataclass(frozen=True)
@@ -268,6 +278,8 @@ class RecordPublic:
     # Kept pickled: only `kspages check` reads them, and as objects they were a third of a record's memory.
     packed_masks: Packed[tuple[Mask, ...]]
     case: Case  # as the quarterly figures count it
+
+    __setstate__ = sharing("state")
 
     @property
     def masks(self) -> tuple[Mask, ...]:

@@ -16,6 +16,7 @@ from typing import Any
 from .codes import CODES
 from .errors import ContentError, did_you_mean
 from .model import Complaint, GuidePage
+from .packed import sharing
 
 DECIDED = ("resolved", "rejected")  # review time runs from receipt to a decision; a withdrawal is no decision
 MISSING = "—"  # what a guide shows for a figure there is no data for yet
@@ -46,6 +47,8 @@ class Counted:
     rating: str | None  # the feedback's rating, where it counts (rated, and not dated after the day)
     last: dt.date | None  # the day of the last step
     taken: int | None  # days from receipt to that step, for a decided complaint
+
+    __setstate__ = sharing("category", "channel", "status", "reason", "rating", "last")
 
     @classmethod
     def of(cls, r: Complaint, published: bool, as_of: dt.date | None) -> Counted:
@@ -230,6 +233,8 @@ class Case:
     decided: dt.date | None  # the day of the decision in force on the build's day, None while undecided
     upheld: bool  # meaningful only when decided
     rating: str | None  # the complainant's published rating of the result, if any
+
+    __setstate__ = sharing("category", "received", "decided", "rating")
 
 
 def case(category: str, received: dt.date, steps: list[tuple[dt.date, str]], upheld: bool,

@@ -79,3 +79,28 @@ def test_a_kept_result_is_mapped_again_when_the_settings_change(make_site: MakeS
                                             + "publication:\n  delay_days: 1000\n", "utf-8")
     build.build(root, root / "output", DAY, cache)
     assert not (root / "output" / "notices" / N1 / "index.html").exists()
+
+
+def test_results_unpickled_share_their_codes_merchants_and_days() -> None:
+    # A build holds a result for every record, unpickled from a worker or the store: each code, merchant and day a
+    # new object per record would be a sixth of a result's memory.
+    extra = REPLY + "feedback: {rating: satisfied, comment: 满意, date: 2026-04-03}\n"
+    context = Context(Settings(title="t", base_url="https://example.org/"), Vocabulary(), DAY)
+    one, two = (pickle.loads(pickle.dumps(map_record(context, f"content/records/2026/{n}.yaml",
+                                                     record(n, extra=extra).encode())))
+                for n in (N1, N2))
+    assert one.public is not None and two.public is not None
+    a, b = one.public, two.public
+    assert a.status.number != b.status.number
+    assert a.status.category is b.status.category and a.status.merchant is b.status.merchant
+    assert a.status.received is b.status.received and a.status.timeline[-1].date is b.status.timeline[-1].date
+    assert a.case.received is b.case.received and a.state is b.state
+    assert a.notice is not None and b.notice is not None and a.notice.feedback is not None
+    assert b.notice.feedback is not None and a.notice.feedback.rating is b.notice.feedback.rating
+    assert one.summary is not None and two.summary is not None
+    assert one.summary.counted.channel is two.summary.counted.channel
+    # A part pickled in another shape (its fields by name, as before it had slots; a FORMAT not bumped) is refused,
+    # and the store maps the file again; read as values in field order, its date would be the word "date".
+    stale = object.__new__(type(a.notice.feedback))
+    with pytest.raises(ValueError):
+        stale.__setstate__({"rating": "satisfied", "comment": "", "date": DAY})
