@@ -1,4 +1,4 @@
-"""The pipeline: read -> validate -> anonymise -> render -> check output -> write. Never prints or exits."""
+"""The pipeline: read -> validate -> anonymise -> plan -> render -> check output -> write. Never prints or exits."""
 
 from __future__ import annotations
 

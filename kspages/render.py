@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import hashlib
+import operator
 import re
 import time
 import traceback
@@ -195,7 +196,12 @@ def _same(now: tuple[Any, ...], before: tuple[Any, ...] | None) -> bool:
 
     Inputs are values (frozen dataclasses, strings, dates): equal inputs make equal outputs.
     """
-    return now is before or before is not None and len(now) == len(before) and all(
+    if now is before:
+        return True
+    if before is None or len(now) != len(before):
+        return False
+    # Most are the very same objects (an unchanged record's): compared in C first, then value by value.
+    return all(map(operator.is_, now, before)) or all(
         a is b or (type(a) is type(b) and a == b) for a, b in zip(now, before, strict=True))
 
 
