@@ -273,7 +273,7 @@ def _note_links(cache: Cache, outputs: Mapping[str, bytes], seen: dict[str, _See
 
 def _check_links(outputs: Mapping[str, bytes], fresh: set[str], last: _Checked, now: _Checked
                  ) -> list[tuple[str, str, str]]:
-    """Every page's bad links (`render.link_problems`), reading again only the pages whose bytes changed, those that
+    """Every page's bad links (`link_problems`), reading again only the pages whose bytes changed, those that
     had a bad link, and those that link to an output that is gone: any other page passed before and passes again.
     `fresh`: the pages whose link targets were read anew."""
     seen = now.seen

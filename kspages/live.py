@@ -30,9 +30,10 @@ _IGNORED_SUFFIXES = (".swp", ".swx", ".swo", ".tmp", "~", ".part", ".crdownload"
                      "___jb_old___", ".bak", ".orig")
 _IGNORED_PREFIXES = (".", "#", "~")
 _IGNORED_NAMES = frozenset({"4913"})
-# A file closed after writing, moved into place or deleted is finished: a batch that ends on one of these needs to
-# wait only for the rest of a burst (an editor's save is a few events within milliseconds). A bare modification may
-# be a write still under way, and a polling observer sees nothing else: those wait `quiet`.
+# A file closed after writing, moved into place or deleted is finished: a batch in which every file changed is
+# finished needs to wait only for the rest of a burst (an editor's save is a few events within milliseconds). A file
+# created or modified and not yet closed may be a write under way (a polling observer never sees a close): while
+# one is, the batch waits `quiet`.
 _FINISHED = frozenset({EVENT_TYPE_CLOSED, EVENT_TYPE_MOVED, EVENT_TYPE_DELETED})
 _CHANGES = frozenset({EVENT_TYPE_CREATED, EVENT_TYPE_MODIFIED, EVENT_TYPE_DELETED, EVENT_TYPE_MOVED,
                       EVENT_TYPE_CLOSED})
@@ -65,7 +66,6 @@ class Changes(FileSystemEventHandler):
         self.root, self.out = root.resolve(), out.resolve() if out else None
         self.pending = threading.Event()
         self.last = 0.0
-        self.finished = False  # whether the last relevant event finished a change (see _FINISHED)
         self.count = 0
         self.reschedule = False  # content/ or templates/ itself was created, moved or deleted
         self._lock = threading.Lock()
@@ -74,6 +74,13 @@ class Changes(FileSystemEventHandler):
         # events when its queue fills, and says so to no handler): which files changed is not known. So at first:
         # files saved before the observer started have no events.
         self._unknown = True
+        self._writing: set[str] = set()  # files created or modified and not yet finished (see _FINISHED)
+
+    @property
+    def finished(self) -> bool:
+        """Whether every file changed so far is finished: closed after writing, moved into place or deleted."""
+        with self._lock:
+            return not self._writing
 
     def dispatch(self, event: FileSystemEvent) -> None:
         """Note a relevant change (watchdog calls this from its own thread)."""
@@ -95,9 +102,12 @@ class Changes(FileSystemEventHandler):
                     elif event.is_directory or self.reschedule or not source:
                         self._unknown = True  # a folder created, moved or deleted: which files changed is not known
                     else:
-                        self._paths.add(Path(path).relative_to(self.root).as_posix())
-                    if not own_times:
-                        self.finished = event.event_type in _FINISHED
+                        rel = Path(path).relative_to(self.root).as_posix()
+                        self._paths.add(rel)
+                        if event.event_type in _FINISHED:
+                            self._writing.discard(rel)
+                        else:
+                            self._writing.add(rel)
                 self.count += 1
                 self.last = time.monotonic()
                 self.pending.set()
@@ -127,8 +137,8 @@ def watch(root: Path, rebuild: Callable[[frozenset[str] | None], None], stop: th
 
     `changed` holds the batch's site-relative paths, or is None when a folder moved or vanished (look at all).
 
-    A batch ends when no change came for `settle` seconds after a finished change (a file closed after writing,
-    moved or deleted) or for `quiet` seconds after any other (a write may be under way), so that a burst of saves
+    A batch ends when no change came for `settle` seconds and every file changed is finished (closed after
+    writing, moved or deleted), or for `quiet` seconds while one may still be written, so that a burst of saves
     builds once; or after `longest` seconds of continuous changes. A change during a build starts another build, so the last build always sees the
     files as they ended up. `rebuild` must not raise; the caller reports its own errors.
     """
@@ -146,7 +156,8 @@ def watch(root: Path, rebuild: Callable[[frozenset[str] | None], None], stop: th
                 wait = (settle if changes.finished else quiet) - (now - changes.last)
                 if wait <= 0 or now - first >= longest:
                     break
-                time.sleep(min(wait, longest - (now - first)))
+                # In steps of `settle` at most: a file closed meanwhile shortens the wait.
+                time.sleep(min(wait, settle, longest - (now - first)))
             changes.pending.clear()
             if changes.reschedule:
                 changes.reschedule = False

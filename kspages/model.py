@@ -12,6 +12,7 @@ from .errors import ContentError
 from .fields import FINAL_STATUSES as FINAL_STATUSES
 from .fields import PRIVATE_SECTIONS, Checked, Reader, Text, kind_of, read_record
 from .fields import YAML_1_1_BOOLEANS as YAML_1_1_BOOLEANS
+from .packed import sharing
 from .read import Mapping, Sequence, Source
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -102,6 +103,8 @@ class MerchantReply:
     text: str
     lines: dict[str, int]
 
+    __setstate__ = sharing()
+
 
 @dataclass(frozen=True, slots=True)
 class Feedback:
@@ -111,6 +114,8 @@ class Feedback:
     comment: str  # "" when none was given
     date: dt.date | None
     lines: dict[str, int]
+
+    __setstate__ = sharing()
 
 
 @dataclass(frozen=True)

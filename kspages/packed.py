@@ -14,6 +14,28 @@ from typing import Any, Generic, TypeVar
 T = TypeVar("T")
 
 
+_DAYS: dict[dt.date, dt.date] = {}
+
+
+def sharing(*names: str) -> Callable[[Any, list[Any]], None]:
+    """A `__setstate__` for a frozen slotted dataclass that is pickled (into the store, or from a worker): a state of
+    another shape is refused, and once unpickled its fields `names` (codes, merchants, days) are the objects other
+    records hold for the same values, not one new object a record, as unpickling makes them."""
+    def setstate(self: Any, state: list[Any]) -> None:
+        # The state a slotted dataclass pickles: its values in field order. Anything else was pickled in another
+        # shape (a cache whose FORMAT was not bumped): refused, so the store maps the file again.
+        if not isinstance(state, list) or len(state) != len(fields(self)):
+            raise ValueError(f"{type(self).__name__} of another shape")
+        for f, value in zip(fields(self), state, strict=True):
+            if f.name in names:
+                if isinstance(value, str):
+                    value = sys.intern(value)
+                elif isinstance(value, dt.date):
+                    value = _DAYS.setdefault(value, value)
+            object.__setattr__(self, f.name, value)  # frozen: the dataclass's own __setattr__ refuses
+    return setstate
+
+
 @dataclass(frozen=True, slots=True)
 class Packed(Generic[T]):
     """A value as its compressed pickle: a tenth of the memory of the objects it stands for; `get` makes them
@@ -32,24 +54,5 @@ class Packed(Generic[T]):
         value: T = pickle.loads(zlib.decompress(self.blob))  # noqa: S301 - made by `of` in this program, never read from outside
         return value
 
+    __setstate__ = sharing()
 
-_DAYS: dict[dt.date, dt.date] = {}
-
-
-def sharing(*names: str) -> Callable[[Any, list[Any]], None]:
-    """A `__setstate__` for a frozen slotted dataclass that a build holds for every record: once unpickled, its
-    fields `names` (codes, merchants, days) are the objects other records hold for the same values, not one new
-    object a record, as unpickling (from a worker or the store) makes them."""
-    def setstate(self: Any, state: list[Any]) -> None:
-        # The state a slotted dataclass pickles: its values in field order. Anything else was pickled in another
-        # shape (a cache whose FORMAT was not bumped): refused, so the store maps the file again.
-        if not isinstance(state, list) or len(state) != len(fields(self)):
-            raise ValueError(f"{type(self).__name__} of another shape")
-        for f, value in zip(fields(self), state, strict=True):
-            if f.name in names:
-                if isinstance(value, str):
-                    value = sys.intern(value)
-                elif isinstance(value, dt.date):
-                    value = _DAYS.setdefault(value, value)
-            object.__setattr__(self, f.name, value)  # frozen: the dataclass's own __setattr__ refuses
-    return setstate

@@ -111,6 +111,8 @@ class Mask:
     hits: tuple[Hit, ...]
     kept: tuple[Hit, ...] = ()  # looked like personal data but left in (privacy.unsure: keep), for staff to confirm
 
+    __setstate__ = sharing()
+
 
 # Outcomes that resolve a complaint in the consumer's favour: they got a remedy (money back, a replacement,
 # compensation) or the platform acted against the shop or the listing. An explanation from the merchant, `other` or

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from . import __version__, read
 from .errors import ContentError
 from .model import FINAL_STATUSES, Complaint, PrivateValue, Settings, validate_record
-from .packed import Packed
+from .packed import Packed, sharing
 from .privacy import Form, Vocabulary, gate_forms
 from .public import Assembly, Mask, PublicSite, RecordPublic, mask_order, record_public, turning_days
 from .stats import Counted, Tally
@@ -51,6 +51,8 @@ class Summary:
     body_line: int | None  # where its notice's body is written (None without a notice): a bad link is reported there
     counted: Counted  # what it adds to the figures
     has_notice: bool
+
+    __setstate__ = sharing()
 
 
 @dataclass(frozen=True, slots=True)

@@ -330,7 +330,8 @@ def render_site(site: PublicSite, renderer: Renderer, assets: dict[str, bytes],
     def claim(path: str) -> None:
         if path in produced:  # two planners, or one twice: the second would silently replace the first
             raise ContentError(path, None, f"two outputs would be written to {path}",
-                               "a guide page or shop may take another's address: rename one")
+                               "guide slugs are unique, so two shops' names gave one address (its 10 hex digits "
+                               "of a digest): a limit of kspages, please report it with both names")
         produced.add(path)
 
     for item in plan(site, all_shops, keep, made):

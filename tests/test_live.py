@@ -351,6 +351,14 @@ def test_a_batch_waits_briefly_only_after_a_finished_change(tmp_path: Path) -> N
     changes.dispatch(FileModifiedEvent(record))
     changes.dispatch(FileDeletedEvent(record))
     assert changes.finished
+    # Two files: one closed while the other is still being written is not the end of the batch.
+    other = str(tmp_path / "content/records/2026/KS-2.yaml")
+    changes.dispatch(FileModifiedEvent(other))
+    changes.dispatch(FileModifiedEvent(record))
+    changes.dispatch(FileClosedEvent(record))
+    assert not changes.finished
+    changes.dispatch(FileClosedEvent(other))
+    assert changes.finished
 
 
 def test_sigterm_stops_watch_as_ctrl_c_does_and_the_cache_is_saved(site: Path) -> None:

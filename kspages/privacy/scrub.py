@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..model import PrivateValue
+from ..packed import sharing
 from . import names
 from .detect import NAME_ROLES, Span, detect
 from .known import KnownValues, fold, kind_for, name_parts
@@ -45,6 +46,8 @@ class Hit:
     original: str
     start: int  # offset in the source text, to point staff at the line
     sure: bool = True  # False: it looked like personal data but could be a word (privacy.unsure decides)
+
+    __setstate__ = sharing("kind")
 
 
 @dataclass(frozen=True)
