@@ -93,12 +93,9 @@ class Changes(FileSystemEventHandler):
                 self.reschedule = True
             source = relevant(self.root, self.out, path)
             if source or self.reschedule:
-                # A folder's own times changed: the files in it that changed have events of their own (and say
-                # whether they are finished).
-                own_times = event.is_directory and event.event_type == EVENT_TYPE_MODIFIED and not self.reschedule
                 with self._lock:
-                    if own_times:
-                        pass
+                    if event.is_directory and event.event_type == EVENT_TYPE_MODIFIED and not self.reschedule:
+                        pass  # a folder's own times changed: the files in it that changed have events of their own
                     elif event.is_directory or self.reschedule or not source:
                         self._unknown = True  # a folder created, moved or deleted: which files changed is not known
                     else:
@@ -139,8 +136,9 @@ def watch(root: Path, rebuild: Callable[[frozenset[str] | None], None], stop: th
 
     A batch ends when no change came for `settle` seconds and every file changed is finished (closed after
     writing, moved or deleted), or for `quiet` seconds while one may still be written, so that a burst of saves
-    builds once; or after `longest` seconds of continuous changes. A change during a build starts another build, so the last build always sees the
-    files as they ended up. `rebuild` must not raise; the caller reports its own errors.
+    builds once; or after `longest` seconds of continuous changes. A change during a build starts another build,
+    so the last build always sees the files as they ended up. `rebuild` must not raise; the caller reports its own
+    errors.
     """
     changes = Changes(root, out)
     observer: BaseObserver = PollingObserver(timeout=0.5) if poll else Observer()

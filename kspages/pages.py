@@ -116,7 +116,7 @@ def plan(site: PublicSite, all_shops: tuple[Shop, ...], keep: Keep = no_keep, ma
     yield Planned("data/index.html", "开放数据", "data.html", {"fields": OPEN_DATA_FIELDS, "feed_size": FEED_SIZE})
     yield Planned("search/index.html", "搜索", "search.html")
     # A withdrawn notice's URL may be bookmarked or shared: say the notice was withdrawn, and nothing else.
-    yield Each(site.withdrawn, _notice_path, _alone, _tombstone)
+    yield Each(site.withdrawn, _number_path, _alone, _tombstone)
     if site.stats is not None:
         yield stats_page(site, made, as_of)
     yield from status_files(site, keep)
@@ -180,9 +180,12 @@ def _archive_page(archive: list[tuple[int, int, dt.date, dt.date]], page: tuple[
                    {"archive": archive, "archive_page": k, "notices": list(reversed(items))})
 
 
-def _notice_path(number_or_notice: str | PublicNotice) -> str:
-    number = number_or_notice if isinstance(number_or_notice, str) else number_or_notice.number
+def _number_path(number: str) -> str:
     return page_file(notice_url(number))
+
+
+def _notice_path(n: PublicNotice) -> str:
+    return _number_path(n.number)
 
 
 def _notice_page(n: PublicNotice) -> Planned:
@@ -195,7 +198,7 @@ def _notice_parts(n: PublicNotice, markup: Markup) -> dict[str, Any]:
 
 
 def _tombstone(number: str) -> Planned:
-    return Planned(_notice_path(number), "该公示已撤回", "tombstone.html", {"number": number})
+    return Planned(_number_path(number), "该公示已撤回", "tombstone.html", {"number": number})
 
 
 def shop_pages(all_shops: tuple[Shop, ...], as_of: dt.date | None) -> Iterator[Planned | Each[Shop]]:
@@ -292,7 +295,8 @@ def shard_files(statuses: tuple[StatusEntry, ...], keep: Keep = no_keep) -> Iter
     for entry in statuses:
         shards[numbers.shard_name(entry.number, bits)].append(entry)
     for name, entries in shards.items():
-        yield Files(shard_file(name), tuple(entries), functools.partial(_shard, shard_file(name), entries, keep))
+        path = shard_file(name)
+        yield Files(path, tuple(entries), functools.partial(_shard, path, entries, keep))
 
 
 def status_shards(statuses: tuple[StatusEntry, ...], keep: Keep = no_keep) -> tuple[int, dict[str, bytes]]:
