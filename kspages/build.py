@@ -26,7 +26,7 @@ from .public import Assembly
 from .record import WARM, Context, Loaded, RecordResult, map_record, unreadable
 from .render import NOTICE_DIGEST, Progress, Rendered, Renderer, Reuse, render_site
 from .report import Report
-from .write import Spool, WriteReport, check_target, read_manifest, reused, snapshot, sync
+from .write import Spool, Written, check_target, read_manifest, reused, snapshot, sync, sync_changes
 
 
 def load(root: Path, errors: list[ContentError], warnings: list[ContentError], as_of: dt.date,
@@ -381,7 +381,7 @@ def _build_once(root: Path, out: Path, day: dt.date, cache: Cache | None, progre
     # A build in a new process keeps no output for a next one: each batch of pages is checked and staged beside
     # `out` as it is rendered, and its bytes let go.
     with Spool(out) as spool:
-        report, rendered = _build(root, out, day, cache, spool.reuse, progress, start, spool=spool)
+        report, rendered, _ = _build(root, out, day, cache, spool.reuse, progress, start, spool=spool)
     if masks:
         report.masks = rendered.loaded.masks
     if persistent:
@@ -397,19 +397,22 @@ def _build_once(root: Path, out: Path, day: dt.date, cache: Cache | None, progre
 
 def _build(root: Path, out: Path, day: dt.date, cache: Cache, reuse: Reuse, progress: Progress | None,
            start: float, last: Rendered | None = None, changed: Collection[str] | None = None,
-           spool: Spool | None = None) -> tuple[Report, Rendered]:
+           spool: Spool | None = None, session: bool = False, written: Written | None = None
+           ) -> tuple[Report, Rendered, Written | None]:
+    """Prepare and write; in a `session` (`written`: what its last build wrote) only what changed is written."""
     report, rendered = prepare(root, day, cache, reuse, check_target(out), progress, last, changed, spool)
     started = time.perf_counter()
-    # Pages taken from the last build were checked against the disk (or, in a session, written by it), and so were
-    # files with the same bytes as the session's last build: only their presence and size need checking.
-    known = rendered.reused if last is None else {path for path, data in rendered.outputs.items()
-                                                  if last.outputs.get(path) == data}
-    written: WriteReport = sync(rendered.outputs, out, rendered.keys, known, rendered.sha,
-                                None if last is None else set(last.outputs))
+    # Pages taken from the last build were checked against the disk: only their presence and size need checking.
+    if not session or isinstance(rendered.outputs, Spool):
+        done, written = sync(rendered.outputs, out, rendered.keys, rendered.reused, rendered.sha), None
+    else:
+        assert isinstance(rendered.outputs, dict)
+        done, written = sync_changes(rendered.outputs, out, rendered.keys, rendered.sha,
+                                     None if last is None else last.outputs, written, rendered.reused)
     report.stages["write"] = time.perf_counter() - started
-    report.written, report.unchanged, report.removed = written.written, written.unchanged, written.removed
+    report.written, report.unchanged, report.removed = done.written, done.unchanged, done.removed
     report.seconds = time.perf_counter() - start
-    return report, rendered
+    return report, rendered, written
 
 
 class Session:
@@ -420,6 +423,7 @@ class Session:
         self.root, self.out, self.as_of, self.write = root, out or root / OUTPUT, as_of, write
         self.cache = caching.load(root)
         self.last: Rendered | None = None
+        self._written: Written | None = None  # what the last build wrote (see write.sync_changes)
         self._memos = len(self.cache.memos)
         # The paths changed since the last build that passed, which the next build must look at besides its own;
         # None when they are not known (no build passed yet, or one stopped half-way): then it looks at every file.
@@ -470,11 +474,13 @@ class Session:
         else:
             # The first build of a session checks what is on disk; later ones trust what they wrote themselves.
             reuse = _reuse_from(self.out) if last is None else _reuse_in(last)
-            self.last = None  # a build that fails writing may have written part of its files: start from disk
+            self.last, written, self._written = None, self._written, None  # a build that fails writing may have
+            # written part of its files: start from disk
             try:
-                report, rendered = _build(self.root, self.out, day, self.cache, reuse, progress, start, last, changed)
+                report, rendered, self._written = _build(self.root, self.out, day, self.cache, reuse, progress, start,
+                                                         last, changed, session=True, written=written)
             except BuildError:
-                self.last = last  # nothing was written
+                self.last, self._written = last, written  # nothing was written
                 raise
         self.last = rendered
         # What a session keeps lives until the next build or longer: out of the cyclic collector's sight, a full

@@ -8,10 +8,13 @@ output in memory.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import errno
 import hashlib
+import itertools
 import json
+import operator
 import os
 import secrets
 import shutil
@@ -88,17 +91,23 @@ def sync(outputs: Mapping[str, bytes], out: Path, keys: dict[str, str] | None = 
     `previous`, the files this process wrote last time, only those of them that are no longer outputs are removed
     (a session's later builds); otherwise every file of `out` that is not an output is.
     """
+    return _sync(outputs, out, keys, known, sha, previous)[0]
+
+
+def _sync(outputs: Mapping[str, bytes], out: Path, keys: dict[str, str] | None, known: set[str] | frozenset[str],
+          sha: dict[str, str] | None, previous: set[str] | None) -> tuple[WriteReport, _Members | None]:
     if isinstance(outputs, Spool):
-        return _sync_spool(outputs, out, keys or {})
+        return _sync_spool(outputs, out, keys or {}), None
     _clear_stale(out)
-    manifest = _json_manifest(outputs, keys or {}, sha or {})
+    members = _Members.of(outputs, keys or {}, sha or {})
+    manifest = members.manifest()
     if _empty(out) and _same_device(out) and (staging := _Staging.beside(out)) is not None:
         with staging:
             for rel in sorted(outputs):
                 staging.put(rel, outputs[rel])
             staging.put(MANIFEST, manifest)
             staging.publish(out, [*sorted(outputs), MANIFEST])
-        return WriteReport(written=len(outputs), unchanged=0, removed=0)
+        return WriteReport(written=len(outputs), unchanged=0, removed=0), members
     base = os.fspath(out)
     changed = [rel for rel in sorted(outputs) if not (rel in known and _size_at(os.path.join(base, rel)) ==
                                                       len(outputs[rel]) or _same(out / rel, outputs[rel]))]
@@ -114,7 +123,62 @@ def sync(outputs: Mapping[str, bytes], out: Path, keys: dict[str, str] | None = 
                 staging.put(rel, manifest if rel == MANIFEST else outputs[rel])
             staging.commit(out, commit)  # the manifest last: it names only files that are in place
     removed = _prune(out, {*outputs, MANIFEST}) if previous is None else _remove(out, previous - outputs.keys())
-    return WriteReport(written=len(changed), unchanged=len(outputs) - len(changed), removed=removed)
+    return WriteReport(written=len(changed), unchanged=len(outputs) - len(changed), removed=removed), members
+
+
+@dataclass
+class Written:
+    """What a session's last sync left in an output folder: the manifest's members, and the identity of the
+    manifest file it wrote. While that file is in place the folder is taken to hold what the sync wrote."""
+
+    members: _Members
+    manifest: tuple[int, int, int]  # the manifest file's (inode, size, modification time in ns)
+
+
+def sync_changes(outputs: dict[str, bytes], out: Path, keys: dict[str, str], sha: dict[str, str],
+                 last: Mapping[str, bytes] | None, written: Written | None, known: Collection[str] = ()
+                 ) -> tuple[WriteReport, Written | None]:
+    """`sync` for a session: `last` is what the session's last sync made `out` hold (None before its first),
+    `written` what that sync returned. Only the outputs that are not the very bytes objects of `last` are
+    compared and written, the manifest's members of those only are made again, and the outputs no longer there
+    are removed: the cost of what changed, not a look at every file.
+
+    When the manifest in `out` is not the one that sync wrote (the folder was emptied or built by another
+    process meanwhile), or there is no `written`, every file is checked as `sync` does (`known` as there). A
+    single output deleted by hand is not noticed: it comes back when its page changes, or at the next build in a
+    new process.
+    """
+    if last is None or written is None or _identity(out / MANIFEST) != written.manifest:
+        same = set(known) if last is None else {rel for rel, data in outputs.items() if last.get(rel) == data}
+        report, members = _sync(outputs, out, keys, same, sha, None if last is None else set(last))
+        return report, None if members is None else Written(members, _identity(out / MANIFEST))
+    rels = list(itertools.compress(outputs, map(operator.is_not, outputs.values(), map(last.get, outputs))))
+    gone = last.keys() - outputs.keys()
+    changed = [rel for rel in rels if last.get(rel) != outputs[rel]]
+    if rels or gone:
+        written.members.update(outputs, keys, sha, rels, gone)
+        commit = [*sorted(changed), MANIFEST]
+        manifest = written.members.manifest()
+        staging = _Staging.beside(out) if _same_device(out) else None
+        if staging is None:
+            for rel in commit:
+                _write_atomic(out / rel, manifest if rel == MANIFEST else outputs[rel])
+        else:
+            with staging:
+                for rel in commit:
+                    staging.put(rel, manifest if rel == MANIFEST else outputs[rel])
+                staging.commit(out, commit)  # the manifest last: it names only files that are in place
+        written = Written(written.members, _identity(out / MANIFEST))
+    removed = _remove(out, set(gone))
+    return WriteReport(written=len(changed), unchanged=len(outputs) - len(changed), removed=removed), written
+
+
+def _identity(file: Path) -> tuple[int, int, int]:
+    try:
+        st = os.stat(file)
+    except OSError:
+        return (-1, -1, -1)
+    return st.st_ino, st.st_size, st.st_mtime_ns
 
 
 # Checks a batch of outputs: the SHA-256 of each, and those that failed (never staged: they stay in memory).
@@ -413,11 +477,46 @@ def _alive(pid: int) -> bool:
 def _json_manifest(outputs: Mapping[str, bytes], keys: dict[str, str], sha: dict[str, str]) -> bytes:
     """What `json.dumps({"files": {path: sha256}, "keys": {path: key}}, indent=0, sort_keys=True)` writes, made
     line by line (json.dumps took a tenth of a second per save at 10k files)."""
-    rels = sorted(outputs)
-    quoted = {rel: _quote(rel) for rel in rels}
-    files = [f"{quoted[rel]}: {_quote(sha.get(rel) or hashlib.sha256(outputs[rel]).hexdigest())}" for rel in rels]
-    pages = [f"{quoted[rel]}: {_quote(keys[rel])}" for rel in rels if rel in keys]
-    return ("{\n" + _json_object("files", files) + ",\n" + _json_object("keys", pages) + "\n}\n").encode("utf-8")
+    return _Members.of(outputs, keys, sha).manifest()
+
+
+@dataclass
+class _Members:
+    """The manifest's members by path, as written ('"path": "value"'), and the paths in order."""
+
+    files: dict[str, str]
+    keys: dict[str, str]
+    order: list[str]
+
+    @classmethod
+    def of(cls, outputs: Mapping[str, bytes], keys: dict[str, str], sha: dict[str, str]) -> _Members:
+        rels = sorted(outputs)
+        quoted = {rel: _quote(rel) for rel in rels}
+        return cls({rel: f"{quoted[rel]}: {_quote(sha.get(rel) or hashlib.sha256(outputs[rel]).hexdigest())}"
+                    for rel in rels},
+                   {rel: f"{quoted[rel]}: {_quote(keys[rel])}" for rel in rels if rel in keys}, rels)
+
+    def update(self, outputs: Mapping[str, bytes], keys: dict[str, str], sha: dict[str, str],
+               changed: Collection[str], gone: Collection[str]) -> None:
+        """Take the `gone` paths out and put each `changed` one in (anew, or in place of its members)."""
+        for rel in gone:
+            del self.files[rel], self.order[bisect.bisect_left(self.order, rel)]
+            self.keys.pop(rel, None)
+        for rel in changed:
+            if rel not in self.files:
+                bisect.insort(self.order, rel)
+            quoted = _quote(rel)
+            self.files[rel] = f"{quoted}: {_quote(sha.get(rel) or hashlib.sha256(outputs[rel]).hexdigest())}"
+            if rel in keys:
+                self.keys[rel] = f"{quoted}: {_quote(keys[rel])}"
+            else:
+                self.keys.pop(rel, None)
+
+    def manifest(self) -> bytes:
+        """The manifest file's bytes (see `_json_manifest`)."""
+        files = list(map(self.files.__getitem__, self.order))
+        pages = list(filter(None, map(self.keys.get, self.order)))
+        return ("{\n" + _json_object("files", files) + ",\n" + _json_object("keys", pages) + "\n}\n").encode("utf-8")
 
 
 def _json_object(name: str, members: list[str]) -> str:

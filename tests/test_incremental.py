@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import random
+import shutil
 from pathlib import Path
 
 import pytest
@@ -201,13 +202,19 @@ def test_a_session_reuses_pages_from_memory_and_puts_back_deleted_output(tmp_pat
     first = session.build()
     compared: list[Path] = []
     monkeypatch.setattr("kspages.write._same", lambda target, data: compared.append(target))
+    monkeypatch.setattr("kspages.write._size_at", lambda target: compared.append(Path(target)))
     again = session.build()
-    assert [p.name for p in compared] == [".kspages-manifest.json"]  # no output file was read
+    assert compared == []  # no output file was read or looked at: the manifest is the one it wrote
     assert (again.rendered, again.written) == (0, 0) and again.unchanged == first.outputs
     monkeypatch.undo()
+    # Changed behind the session's back, as another build in that folder would: its manifest is another file.
     (root / "output/guide/index.html").unlink()
     (root / "output/notices/index.html").write_text("x", "utf-8")  # another size
+    manifest = root / "output/.kspages-manifest.json"
+    manifest.write_bytes(manifest.read_bytes())
     assert session.build().written == 2 and verify(root, as_of=DAY) == []
+    shutil.rmtree(root / "output")  # emptied by hand
+    assert session.build().written == first.outputs and verify(root, as_of=DAY) == []
 
 
 def test_verify_reports_a_difference(make_site: MakeSite) -> None:
