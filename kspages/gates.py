@@ -5,6 +5,8 @@ from __future__ import annotations
 import functools
 import hashlib
 import html
+import itertools
+import operator
 import posixpath
 import re
 import sys
@@ -52,7 +54,13 @@ class _Checked:
     results: dict[str, RecordResult] = field(default_factory=dict)  # every record's result, by path
     gate_digest: str = ""  # the digest of what the known gate looked for (`KnownGate.digest`)
     problems: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict)  # pages with a bad link
+    settled: set[str] = field(default_factory=set)  # outputs that passed both gates (`known_with`, `allow`)
     before: dict[str, tuple[bytes, list[Piece]]] = field(default_factory=dict)  # long outputs as last cut (Splits)
+
+
+_UNSEEN = _Seen(None, "", False)
+_DATA, _SHA, _KNOWN, _CLEAN = (operator.attrgetter(name) for name in ("data", "sha", "known", "clean"))
+_LINK_KEY, _VALUES = operator.attrgetter("link_key"), operator.attrgetter("values")
 
 
 def check_site(root: Path, loaded: Loaded, rendered: Rendered, cache: Cache) -> list[ContentError]:
@@ -80,7 +88,7 @@ class Checks:
         self.root, self.loaded, self.cache, self.keep = root, loaded, cache, keep
         self.holder: list[_Checked] = cache.memo("~checks", lambda: [_Checked()]) if keep else [_Checked()]
         last, now = self.last, self.now = self.holder[0], _Checked()
-        now.values = [r.values for r in loaded.results]
+        now.values = list(map(_VALUES, loaded.results))
         now.values_digest = (last.values_digest if last.values_digest and now.values == last.values
                              else caching.digest(*sorted(now.values)))
         self.gate = gate = _known_gate(loaded, cache, last, now)
@@ -104,6 +112,19 @@ class Checks:
         """Check these outputs with both gates, and note their links; return each one's SHA-256."""
         cache, last, now, gate, loaded = self.cache, self.last, self.now, self.gate, self.loaded
         seen = now.seen
+        sha: dict[str, str] = {}
+        if self.keep and self.same_known and self.same_allow and last.settled:
+            # In a session most outputs are the very bytes objects that passed both gates last time, with the
+            # same gates: taken over in bulk (loops in C), so an edit costs what it changed, not a look at each.
+            was = map(last.seen.get, outputs, itertools.repeat(_UNSEEN))
+            same = last.settled.intersection(itertools.compress(outputs, map(operator.is_, outputs.values(),
+                                                                                map(_DATA, was))))
+            entries = list(map(last.seen.__getitem__, same))
+            seen.update(zip(same, entries, strict=True))
+            now.settled |= same
+            _still_clean(cache, [*map(_KNOWN, entries), *filter(None, map(_CLEAN, entries))])
+            sha.update(zip(same, map(_SHA, entries), strict=True))
+            outputs = {path: outputs[path] for path in sorted(outputs.keys() - same)}
         need_known: list[str] = []  # outputs whose known-gate verdict is not known yet, then those for the pattern gate
         need_patterns: list[str] = []
         passed: list[str] = []  # the keys of the verdicts still known
@@ -123,7 +144,7 @@ class Checks:
                 # The search index's term shards hold bigrams and words cut from the pages, which this gate reads whole.
                 need_patterns.append(path)
         _still_clean(cache, passed)
-        sha = {path: seen[path].sha for path in outputs}
+        sha.update((path, seen[path].sha) for path in outputs)
         known_key = {path: caching.digest("known", sha[path], gate.digest, loaded.vocabulary.digest)
                      for path in need_known}
         # The search index's term shards are read as their terms, without the postings kspages computes beside them.
@@ -151,6 +172,9 @@ class Checks:
             source, line = _source_of(self.root, loaded, hit.output, hit.text)
             self.found.setdefault((source, line, hit.kind), []).append(hit.output)
         self.fresh.update(_note_links(cache, outputs, seen))
+        if self.keep:
+            now.settled.update(path for path in outputs if path not in self.failed and seen[path].known and (
+                seen[path].clean or search.is_postings_file(path)))
         if not self.keep:
             # Most pieces are one page's own; what pages share (navigation, header) is soon seen again. Dropping
             # the memo now and then keeps memory flat at the cost of reading those shared pieces once more.
@@ -176,7 +200,7 @@ class Checks:
                                                      f"published in {_files(where)}",
                                        "write it as the token, or if it is the team's own public contact add it to "
                                        "'privacy: allow:' in content/site.yaml; nothing was written"))
-        self.cache.used_memos.update(entry.link_key for entry in self.now.seen.values() if entry.link_key)
+        self.cache.used_memos.update(filter(None, map(_LINK_KEY, self.now.seen.values())))
         links = _check_links(outputs, self.fresh, self.last, self.now)
         sources = _link_sources(self.loaded) if links else {}
         for page, href, problem in links:
@@ -237,7 +261,7 @@ def _known_gate(loaded: Loaded, cache: Cache, last: _Checked, now: _Checked) -> 
     def automaton(key: str, make: Callable[[], Any]) -> Any:
         return cache.memo("~" + caching.digest("automaton", key), make)
 
-    now.results = {r.path: r for r in loaded.results}
+    now.results = loaded.by_path
     same = now.values_digest == last.values_digest or now.results.keys() == last.results.keys() and all(
         gate_keys(last.results[path].gate) == gate_keys(r.gate)
         for path, r in now.results.items() if last.results[path] is not r)
