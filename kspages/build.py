@@ -11,7 +11,7 @@ import importlib
 import os
 import tempfile
 import time
-from collections.abc import Callable, Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -224,7 +224,7 @@ def render_all(root: Path, loaded: Loaded, errors: list[ContentError], reuse: Re
                   else (_for_this_build(cache.memo), _kept_for_this_build(cache.keep)))
     try:
         rendered = render_site(loaded.public, renderer, assets, reuse, memo, progress, keep, last,
-                               spool, _BATCH if spool is not None else 0)
+                               spool, _BATCH if spool is not None else 0, for_next=spool is None)
     except ContentError as exc:
         errors.append(exc)
         return Rendered({}, {})
@@ -251,8 +251,8 @@ def _for_this_build(memo: caching.Memo) -> caching.Memo:
 def _kept_for_this_build(keep: caching.Keep) -> caching.Keep:
     """`keep`, but only for a page key's digest of a notice (several pages show each notice in one build): what
     is computed once per record and build is not held for a next build that this process will not make."""
-    def once(obj: object, what: str, compute: Callable[[], Any]) -> Any:
-        return keep(obj, what, compute) if what == NOTICE_DIGEST else compute()
+    def once(objs: Sequence[Any], what: str, compute: Callable[[Any], Any]) -> list[Any]:
+        return keep(objs, what, compute) if what == NOTICE_DIGEST else list(map(compute, objs))
     return once
 
 

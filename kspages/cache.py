@@ -10,12 +10,14 @@ from __future__ import annotations
 import bisect
 import functools
 import hashlib
+import itertools
+import operator
 import os
 import pickle
 import sqlite3
 import tempfile
 import time
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar, cast
@@ -26,7 +28,12 @@ from .stamp import FOLDER, RACY_NS
 
 T = TypeVar("T")
 Memo = Callable[[str, Callable[[], Any]], Any]  # (digest of the inputs, compute) -> result, as Cache.memo
-Keep = Callable[[object, str, Callable[[], Any]], Any]  # (object, what, compute) -> result, as Cache.keep
+V = TypeVar("V")
+# (objects, what, compute one) -> what `compute` gives for each object, as Cache.keep
+Keep = Callable[[Sequence[Any], str, Callable[[Any], Any]], list[Any]]
+
+
+_VALUE = operator.itemgetter(1)
 
 
 def no_memo(key: str, compute: Callable[[], T]) -> T:
@@ -34,9 +41,9 @@ def no_memo(key: str, compute: Callable[[], T]) -> T:
     return compute()
 
 
-def no_keep(obj: object, what: str, compute: Callable[[], T]) -> T:
+def no_keep(objs: Sequence[T], what: str, compute: Callable[[T], V]) -> list[V]:
     """The Keep of a one-off build: compute every time."""
-    return compute()
+    return list(map(compute, objs))
 
 
 def digest(*parts: str) -> str:
@@ -126,9 +133,9 @@ class Cache:
     parsed: int = 0  # files parsed by this build (not reused)
     changed: bool = False  # anything added or dropped since loaded: worth saving
     # Results computed from one object in this build or the last, by (id, what): memory only (see `keep`).
-    kept: dict[tuple[int, str], tuple[Any, Any, frozenset[str]]] = field(default_factory=dict, repr=False)
-    kept_last: dict[tuple[int, str], tuple[Any, Any, frozenset[str]]] = field(default_factory=dict, repr=False)
-    _recording: list[set[str]] = field(default_factory=list, repr=False)
+    # what -> {id of an object: (the object, what was computed of it)}: this build's, and the last one's
+    kept: dict[str, dict[int, tuple[Any, Any]]] = field(default_factory=dict, repr=False)
+    kept_last: dict[str, dict[int, tuple[Any, Any]]] = field(default_factory=dict, repr=False)
     # Size, inode, mtime and ctime of each source when it was last read: memory only. A session re-reads a file
     # only when they change; a new process reads and hashes everything.
     seen: dict[str, tuple[int, int, int, int, str]] = field(default_factory=dict, repr=False)
@@ -262,36 +269,31 @@ class Cache:
         # Keys starting with "~" are kept in memory only (an Aho-Corasick automaton: quicker to rebuild than to load).
         state = dict(self.__dict__)
         state["memos"] = {k: v for k, v in self.memos.items() if not k.startswith("~")}
-        state["kept"], state["kept_last"], state["_recording"], state["seen"] = {}, {}, [], {}
+        state["kept"], state["kept_last"], state["seen"] = {}, {}, {}
         state["sources"] = {k: v for k, v in self.sources.items() if k not in self.stored}
         state["store"], state["stored"], state["listings"] = None, set(), {}
         return state
 
-    def keep(self, obj: object, what: str, compute: Callable[[], T]) -> T:
-        """What `compute` gave for this very object in this build or the last (a session's unchanged records are
-        the same objects from one build to the next). `what` names the computation and all it depends on besides
-        the object. Memos the computation used count as used again."""
-        key = (id(obj), what)
-        entry = self.kept.get(key) or self.kept_last.get(key)
-        if entry is not None and entry[0] is obj:
-            self.used_memos.update(entry[2])
-        else:
-            self._recording.append(set())
-            try:
-                value = compute()
-            finally:
-                used = frozenset(self._recording.pop())
-            if self._recording:
-                self._recording[-1].update(used)
-            entry = (obj, value, used)
-        self.kept[key] = entry
-        return cast(T, entry[1])
+    def keep(self, objs: Sequence[T], what: str, compute: Callable[[T], V]) -> list[V]:
+        """What `compute` gives for each of these objects, taken where it was computed for that very object in this
+        build or the last (a session's unchanged records are the same objects from one build to the next).
+
+        `what` names the computation and all it depends on besides the object; it must use no memo. The objects
+        are found by identity in loops that run in C: a build that changed one record of 100,000 computes one.
+        """
+        now, last = self.kept.setdefault(what, {}), self.kept_last.get(what, {})
+        ids = list(map(id, objs))  # an object kept is alive, so no other object has its id meanwhile
+        entries: list[Any] = list(map(now.get, ids))  # (object, value), or None where not kept
+        if None in entries:
+            entries = list(map(now.get, ids, map(last.get, ids)))
+            for i in itertools.compress(range(len(entries)), map(operator.not_, entries)):
+                entries[i] = (objs[i], compute(objs[i]))
+            now.update(zip(ids, entries, strict=True))
+        return list(map(_VALUE, entries))
 
     def memo(self, key: str, compute: Callable[[], T]) -> T:
         """The result of a pure computation, computed once per distinct input (`key` is a digest of it)."""
         self.used_memos.add(key)
-        if self._recording:
-            self._recording[-1].add(key)
         if key not in self.memos:
             self.memos[key] = compute()
             self.changed = self.changed or not key.startswith("~")

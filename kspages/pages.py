@@ -15,8 +15,9 @@ import html
 import io
 import json
 import math
+import operator
 import urllib.parse
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, TypeVar
 
@@ -66,9 +67,11 @@ class Planned:
 class Each(Generic[T]):
     """A page per item (a notice, a shop, an archive page), made of the item's `inputs` alone and what every page
     shares (see render._PER_RECORD): the engine asks for an item's `page` only when its inputs are not those of the
-    last build, so an edit costs what it changed."""
+    last build, so an edit costs what it changed. `path` and `inputs` depend on the item alone: an item that is the
+    very object of the last build has its page taken without asking either."""
 
-    items: Iterable[T]
+    name: str
+    items: Sequence[T]
     path: Callable[[T], str]
     inputs: Callable[[T], tuple[Any, ...]]
     page: Callable[[T], Planned]
@@ -116,7 +119,7 @@ def plan(site: PublicSite, all_shops: tuple[Shop, ...], keep: Keep = no_keep, ma
     yield Planned("data/index.html", "开放数据", "data.html", {"fields": OPEN_DATA_FIELDS, "feed_size": FEED_SIZE})
     yield Planned("search/index.html", "搜索", "search.html")
     # A withdrawn notice's URL may be bookmarked or shared: say the notice was withdrawn, and nothing else.
-    yield Each(site.withdrawn, _number_path, _alone, _tombstone)
+    yield Each("tombstone", site.withdrawn, _number_path, _alone, _tombstone)
     if site.stats is not None:
         yield stats_page(site, made, as_of)
     yield from status_files(site, keep)
@@ -156,9 +159,9 @@ def notice_pages(site: PublicSite) -> Iterator[Planned | Each[Any]]:
     yield Planned("notices/index.html", "处理结果公示", "notice_list.html",
                   {"notices": site.notices[: s.notices_per_page], "archive": archive, "archive_page": None})
     archive_print = repr(archive)
-    yield Each(list(enumerate(pages, start=1)), _archive_path, functools.partial(_archive_inputs, archive_print),
+    yield Each("archive", list(enumerate(pages, start=1)), _archive_path, functools.partial(_archive_inputs, archive_print),
                functools.partial(_archive_page, archive))
-    yield Each(site.notices, _notice_path, _alone, _notice_page)
+    yield Each("notice", site.notices, _notice_path, _alone, _notice_page)
 
 
 def _alone(item: object) -> tuple[Any, ...]:
@@ -206,7 +209,7 @@ def shop_pages(all_shops: tuple[Shop, ...], as_of: dt.date | None) -> Iterator[P
     # Counts over decided complaints only, with withdrawn ones apart: no raw total that counts rejected ones.
     yield Planned("shops/index.html", "店铺查询", "shops.html",
                   {"shops": [(x.name, x.url, x.decided, len(x.upheld), len(x.withdrawn)) for x in all_shops]})
-    yield Each(all_shops, _shop_path, _shop_inputs, functools.partial(_shop_page, as_of))
+    yield Each("shop", all_shops, _shop_path, _shop_inputs, functools.partial(_shop_page, as_of))
 
 
 def _shop_path(shop: Shop) -> str:
@@ -292,8 +295,9 @@ def shard_files(statuses: tuple[StatusEntry, ...], keep: Keep = no_keep) -> Iter
     """
     bits = numbers.shard_bits(len(statuses))
     shards: dict[str, list[StatusEntry]] = {format(i, f"0{(bits + 3) // 4}x"): [] for i in range(1 << bits)}
-    for entry in statuses:
-        shards[numbers.shard_name(entry.number, bits)].append(entry)
+    for entry, name in zip(statuses, keep(statuses, f"shard:{bits}", functools.partial(_shard_of, bits=bits)),
+                           strict=True):
+        shards[name].append(entry)
     for name, entries in shards.items():
         path = shard_file(name)
         yield Files(path, tuple(entries), functools.partial(_shard, path, entries, keep))
@@ -307,9 +311,16 @@ def status_shards(statuses: tuple[StatusEntry, ...], keep: Keep = no_keep) -> tu
     return numbers.shard_bits(len(statuses)), files
 
 
+def _shard_of(entry: StatusEntry, bits: int) -> str:
+    return numbers.shard_name(entry.number, bits)
+
+
 def _shard(path: str, entries: list[StatusEntry], keep: Keep) -> dict[str, bytes]:
-    members = sorted((e.number, keep(e, "status-json", functools.partial(_status_member, e))) for e in entries)
+    members = sorted(zip(map(_NUMBER, entries), keep(entries, "status-json", _status_member), strict=True))
     return {path: ('{"entries":{' + ",".join(m for _, m in members) + '},"v":1}\n').encode("utf-8")}
+
+
+_NUMBER = operator.attrgetter("number")
 
 
 def _status_member(entry: StatusEntry) -> str:
@@ -358,18 +369,22 @@ def search_documents(site: PublicSite, all_shops: tuple[Shop, ...], keep: Keep =
     """What search finds: guide pages, published notices, shop pages and the about page, from the public types only."""
     labels = site.settings.labels
     context = hashlib.sha256(repr(labels["category"]).encode()).hexdigest()
-    docs = [Document(guide_url(g.slug), g.title, "指南", plain(g.body), plain(" ".join(
-        [g.summary, *(line for line in g.body.splitlines() if line.startswith("#"))])), GUIDE_BOOST, g.summary)
-        for g in site.guide]
+    docs = [_guide_document(g.slug, g.title, g.summary, g.body) for g in site.guide]
     a, platform = site.settings.about, site.settings.platform
     # The about page: who runs the site and where KS numbers come from (and the platform's name, so it is found).
     docs.append(Document("about/", "关于本站", "关于", plain(" ".join(
         [platform, a.organisation, a.summary, *a.does, *a.does_not, a.submit, a.numbers, "投诉编号 KS 编号 订单号"])),
         plain(f"{platform} {a.organisation} 联系我们 投诉编号从哪里来"),
         excerpt=f"{site.settings.title}由谁运营、做什么、不做什么、怎样联系；投诉编号从哪里来。"))
-    docs += [keep(n, "search:" + context, functools.partial(_notice_document, n, labels)) for n in site.notices]
-    docs += [keep(x, "search:" + context, functools.partial(_shop_document, x, labels)) for x in all_shops]
+    docs += keep(site.notices, "search:" + context, functools.partial(_notice_document, labels=labels))
+    docs += keep(all_shops, "search:" + context, functools.partial(_shop_document, labels=labels))
     return docs
+
+
+@functools.lru_cache(maxsize=1024)  # a load makes the guide's pages anew: the same texts, the same documents
+def _guide_document(slug: str, title: str, summary: str, body: str) -> Document:
+    return Document(guide_url(slug), title, "指南", plain(body), plain(" ".join(
+        [summary, *(line for line in body.splitlines() if line.startswith("#"))])), GUIDE_BOOST, summary)
 
 
 def _shop_document(x: Shop, labels: dict[str, dict[str, str]]) -> Document:
@@ -455,19 +470,21 @@ def open_data(site: PublicSite, keep: Keep = no_keep) -> dict[str, bytes]:
     """
     settings = site.settings
     context = hashlib.sha256(repr((settings.base_url, settings.labels)).encode()).hexdigest()
-    rows = [keep(n, "open-data:" + context, functools.partial(_open_row, n, settings)) for n in site.notices]
+    rows = keep(site.notices, "open-data:" + context, functools.partial(_open_row, settings=settings))
     fields = [name for name, _ in OPEN_DATA_FIELDS]
-    head = _json_bytes({"fields": dict(OPEN_DATA_FIELDS), "labels": settings.labels}).decode("utf-8")
-    data = head[:-2] + ',"notices":[' + ",".join(json_row for json_row, _ in rows) + '],"version":1}\n'
+    head = _json_bytes({"fields": dict(OPEN_DATA_FIELDS), "labels": settings.labels})
     header = io.StringIO()
     csv.writer(header, lineterminator="\r\n").writerow([f for f in fields if f != "body"])
+    # Rows are kept as UTF-8 and joined as bytes: an edit copies the files' bytes once, encodes one row.
+    json_rows, csv_rows = zip(*rows, strict=True) if rows else ((), ())
+    data = b"".join([head[:-2], b',"notices":[', b",".join(json_rows), b'],"version":1}\n'])
     # A byte-order mark: Excel opens UTF-8 CSV as Chinese only with one.
-    text = "\ufeff" + header.getvalue() + "".join(csv_row for _, csv_row in rows)
-    return {"data/notices.json": data.encode("utf-8"), "data/notices.csv": text.encode("utf-8")}
+    text = b"".join([("\ufeff" + header.getvalue()).encode("utf-8"), *csv_rows])
+    return {"data/notices.json": data, "data/notices.csv": text}
 
 
-def _open_row(n: PublicNotice, settings: Any) -> tuple[str, str]:
-    """One notice as a JSON object and a CSV line."""
+def _open_row(n: PublicNotice, settings: Any) -> tuple[bytes, bytes]:
+    """One notice as a JSON object and a CSV line, in UTF-8."""
     labels = settings.labels
     st = n.status
     last = st.timeline[-1] if st.timeline else None
@@ -490,4 +507,4 @@ def _open_row(n: PublicNotice, settings: Any) -> tuple[str, str]:
     line = io.StringIO()
     csv.writer(line, lineterminator="\r\n").writerow(
         ["" if row[f] is None else row[f] for f, _ in OPEN_DATA_FIELDS if f != "body"])
-    return _json_bytes(row).decode("utf-8").rstrip("\n"), line.getvalue()
+    return _json_bytes(row)[:-1], line.getvalue().encode("utf-8")

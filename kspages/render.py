@@ -8,11 +8,12 @@ from __future__ import annotations
 import dataclasses
 import functools
 import hashlib
+import itertools
 import operator
 import re
 import time
 import traceback
-from collections.abc import Callable, MutableMapping
+from collections.abc import Callable, Iterable, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -187,6 +188,9 @@ class Rendered:
     inputs: dict[str, tuple[Any, ...]] = field(default_factory=dict)
     world: str = ""  # a digest of what every page shares: version, settings, assets, templates, guide navigation, day
     made: dict[str, tuple[tuple[Any, ...], Any]] = field(default_factory=dict)  # name -> (inputs, value), see Made
+    # Per `Each` (by name), its items' pages: {id of an item: (the item, its page's path)}, for the next build to
+    # take the page of the very same item in bulk.
+    each: dict[str, dict[int, tuple[Any, str]]] = field(default_factory=dict)
     shops: dict[str, Shop] = field(default_factory=dict)  # the shops, by name
     loaded: Any = None  # the build.load result it was rendered from, for a session's next load to start from
 
@@ -214,7 +218,7 @@ NOTICE_DIGEST = "notice-digest"  # what `keep` computes of a notice several page
 def render_site(site: PublicSite, renderer: Renderer, assets: dict[str, bytes],
                 reuse: Reuse | None = None, memo: Memo = no_memo,
                 progress: Progress | None = None, keep: Keep = no_keep, last: Rendered | None = None,
-                outputs: MutableMapping[str, bytes] | None = None, batch: int = 0) -> Rendered:
+                outputs: MutableMapping[str, bytes] | None = None, batch: int = 0, for_next: bool = True) -> Rendered:
     """Every output file of the site, put into `outputs` (default: a new dict): what `pages.plan` declares, the
     search index, the 404 page, the sitemap and robots.txt. A page whose key is unchanged is taken from the last
     build. With `batch`, pages are rendered that many at a time as they are planned, each batch put into `outputs`
@@ -223,7 +227,8 @@ def render_site(site: PublicSite, renderer: Renderer, assets: dict[str, bytes],
     A page's key is a digest of all that goes into it: the kspages version, its template closure and its whole
     context (which holds the settings). Expensive parts (Markdown) are computed only for pages that are rendered.
     With `last`, the same process's last build, a per-record output whose inputs are the same objects as then is
-    taken without computing its key: an edit costs what it changed, not a key for every page.
+    taken without computing its key: an edit costs what it changed, not a key for every page. Without `for_next`
+    (a build in a new process) what a next build would take pages by is not kept.
     """
     s = site.settings
     # Assets carry a digest of their bytes in their names: a redeploy uploads only what changed, and browsers may
@@ -254,7 +259,7 @@ def render_site(site: PublicSite, renderer: Renderer, assets: dict[str, bytes],
 
     def fingerprint(value: Any) -> str:
         if isinstance(value, PublicNotice):
-            return str(keep(value, NOTICE_DIGEST, functools.partial(_digest_repr, value)))
+            return str(keep((value,), NOTICE_DIGEST, _digest_repr)[0])
         if isinstance(value, (list, tuple)):
             known = printed.get(id(value))
             if known is None or known[0] is not value:
@@ -274,6 +279,7 @@ def render_site(site: PublicSite, renderer: Renderer, assets: dict[str, bytes],
     result.world = world
     known = last.inputs if last is not None and last.world == world else {}
     known_made = last.made if last is not None and last.world == world else {}
+    known_each = last.each if last is not None and last.world == world else {}
 
     def made(name: str, inputs: tuple[Any, ...], compute: Callable[[], T]) -> T:
         before = known_made.get(name)
@@ -283,7 +289,8 @@ def render_site(site: PublicSite, renderer: Renderer, assets: dict[str, bytes],
 
     def taken(path: str, inputs: tuple[Any, ...]) -> bool:
         """Whether the page at `path` was taken from the last build, its inputs being the same."""
-        result.inputs[path] = inputs
+        if for_next:
+            result.inputs[path] = inputs
         if last is None or not _same(inputs, known.get(path)):
             return False
         result.keys[path] = last.keys[path]
@@ -334,11 +341,34 @@ def render_site(site: PublicSite, renderer: Renderer, assets: dict[str, bytes],
                                "of a digest): a limit of kspages, please report it with both names")
         produced.add(path)
 
+    def take_all(paths: list[str]) -> None:
+        """Take these pages from the last build, their items being the very objects it made them of (loops in C)."""
+        assert last is not None
+        if len(produced) + len(paths) != len(produced.union(paths)):
+            for path in paths:
+                claim(path)  # names the path given twice
+        produced.update(paths)
+        result.inputs.update(zip(paths, map(known.__getitem__, paths), strict=True))
+        result.keys.update(zip(paths, map(last.keys.__getitem__, paths), strict=True))
+        out.update(zip(paths, map(last.outputs.__getitem__, paths), strict=True))
+        result.reused.update(paths)
+        if progress is not None and paths:
+            progress(len(result.reused) + result.rendered, planned)
+
     for item in plan(site, all_shops, keep, made):
         if isinstance(item, Each):
-            for one in item.items:
+            before, table = known_each.get(item.name, {}), result.each.setdefault(item.name, {}) if for_next else {}
+            items: Iterable[Any] = item.items
+            if before:
+                hits = list(map(before.get, map(id, item.items)))  # (item, path) where the item is the very same
+                kept = list(filter(None, hits))
+                take_all(list(map(_PATH, kept)))
+                table.update(zip(map(id, map(_ITEM, kept)), kept, strict=True))
+                items = itertools.compress(item.items, map(operator.not_, hits))
+            for one in items:
                 path = item.path(one)
                 claim(path)
+                table[id(one)] = (one, path)
                 if not taken(path, item.inputs(one)):
                     page(item.page(one))
         elif isinstance(item, Files):
@@ -366,6 +396,9 @@ def render_site(site: PublicSite, renderer: Renderer, assets: dict[str, bytes],
                     functools.partial(sitemap, s.base_url, paths, site)))
     out["robots.txt"] = robots(s.base_url)
     return result
+
+
+_ITEM, _PATH = operator.itemgetter(0), operator.itemgetter(1)
 
 
 def _render(renderer: Renderer, template: str, page: Page, common: dict[str, Any], context: dict[str, Any],
