@@ -8,6 +8,8 @@ import functools
 import gc
 import hashlib
 import importlib
+import itertools
+import operator
 import os
 import tempfile
 import time
@@ -38,7 +40,7 @@ def load(root: Path, errors: list[ContentError], warnings: list[ContentError], a
     `last`, this process's last load that passed, the site's figures and orders are brought up to date from it.
     """
     cache = cache or Cache()
-    files = [f for f in cache.files(root, RECORDS, "*.y*ml", changed) if f.endswith((".yaml", ".yml"))]
+    files = cache.files(root, RECORDS, "*.y*ml", changed, _YAML)
     if len(files) >= parallel.MINIMUM and not cache.holds_results():
         parallel.warm_up(WARM)  # a first build: the map's workers get ready while the settings and guide are read
     settings_file = root / SETTINGS
@@ -70,7 +72,8 @@ def load(root: Path, errors: list[ContentError], warnings: list[ContentError], a
             if result.warnings:
                 warned[result.path] = result.warnings
         gone = {r.path for r in removed}
-        results = [r for r in last.results if r.path not in gone] + added if removed or added else last.results
+        results = [*itertools.compress(last.results, map(operator.not_, map(gone.__contains__, map(_PATH, last.results)))),
+                   *added] if removed or added else last.results
     else:
         results = []
         for result in cache.sources_of(root, files, map_it, unreadable, context.key, holds, changed):
@@ -83,6 +86,8 @@ def load(root: Path, errors: list[ContentError], warnings: list[ContentError], a
     for rel in sorted(warned, key=read.path_order):
         warnings.extend(warned[rel])
     reduced = _reduce_again(last, removed, added, len(results), as_of) if last is not None else None
+    moved = None if reduced is None else tuple(r.public.notice for r in (*removed, *added)
+                                               if r.public is not None and r.public.notice is not None)
     if reduced is None:
         results = _unique_numbers(results, errors)
         reduced = (stats.Tally.of([r.summary.counted for r in results if r.summary], as_of),
@@ -93,10 +98,12 @@ def load(root: Path, errors: list[ContentError], warnings: list[ContentError], a
     guide = stats.fill_guide(guide, figures, errors)
     public = assembly.site(settings, guide, figures)
     return Loaded(results=results, public=public, vocabulary=vocabulary, tally=tally,
-                  assembly=assembly, by_path=by_path, numbers=numbers, context=context.key, warned=warned)
+                  assembly=assembly, by_path=by_path, numbers=numbers, context=context.key, warned=warned,
+                  moved=moved)
 
 
 _YAML = (".yaml", ".yml")
+_PATH = operator.attrgetter("path")
 
 
 def _changes(last: Loaded, results: list[RecordResult]) -> tuple[list[RecordResult], list[RecordResult]]:
@@ -224,7 +231,8 @@ def render_all(root: Path, loaded: Loaded, errors: list[ContentError], reuse: Re
                   else (_for_this_build(cache.memo), _kept_for_this_build(cache.keep)))
     try:
         rendered = render_site(loaded.public, renderer, assets, reuse, memo, progress, keep, last,
-                               spool, _BATCH if spool is not None else 0, for_next=spool is None)
+                               spool, _BATCH if spool is not None else 0, for_next=spool is None,
+                               moved=loaded.moved if last is not None and last.loaded is not None else None)
     except ContentError as exc:
         errors.append(exc)
         return Rendered({}, {})

@@ -144,22 +144,24 @@ class Cache:
     store: Store | None = field(default=None, repr=False)
     stored: set[str] = field(default_factory=set, repr=False)
     # The last listing of each folder (see `files`): memory only, a new process lists the folders again.
-    listings: dict[tuple[str, str], list[str]] = field(default_factory=dict, repr=False)
+    listings: dict[tuple[str, str, tuple[str, ...]], list[str]] = field(default_factory=dict, repr=False)
 
-    def files(self, root: Path, folder: str, pattern: str, changed: Collection[str] | None = None) -> list[str]:
-        """`read.find_paths(root, folder, pattern)`; with `changed`, the site-relative paths a watcher saw change
-        since the last call, the last listing is brought up to date instead of listing the folder again."""
-        before = self.listings.get((folder, pattern))
+    def files(self, root: Path, folder: str, pattern: str, changed: Collection[str] | None = None,
+              suffixes: tuple[str, ...] = ("",)) -> list[str]:
+        """`read.find_paths(root, folder, pattern)`, those ending in one of `suffixes`; with `changed`, the
+        site-relative paths a watcher saw change since the last call, the last listing is brought up to date
+        instead of listing the folder again (the same list when none of them is listed or unlisted)."""
+        before = self.listings.get((folder, pattern, suffixes))
         if changed is None or before is None:
-            found = read.find_paths(root, folder, pattern)
+            found = [rel for rel in read.find_paths(root, folder, pattern) if rel.endswith(suffixes)]
         else:
             found = before
-            for rel in sorted(rel for rel in changed if read.is_found(rel, folder, pattern)):
+            for rel in sorted(rel for rel in changed if read.is_found(rel, folder, pattern) and rel.endswith(suffixes)):
                 at = bisect.bisect_left(found, read.path_order(rel), key=read.path_order)
                 listed = at < len(found) and found[at] == rel
                 if listed != os.path.isfile(os.path.join(root, rel)):
                     found = found[:at] + found[at + 1:] if listed else [*found[:at], rel, *found[at:]]
-        self.listings[(folder, pattern)] = found
+        self.listings[(folder, pattern, suffixes)] = found
         return found
 
     def holds_results(self) -> bool:

@@ -256,7 +256,7 @@ def _known_gate(loaded: Loaded, cache: Cache, last: _Checked, now: _Checked) -> 
         return result.gate
 
     def records() -> list[RecordResult]:
-        return [r for r in loaded.results if r.summary is not None]
+        return loaded.results  # each with its summary: the load keeps no other
 
     def automaton(key: str, make: Callable[[], Any]) -> Any:
         return cache.memo("~" + caching.digest("automaton", key), make)

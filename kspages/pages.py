@@ -61,6 +61,9 @@ class Planned:
     description: str = ""  # the site's description when empty
     current: str | None = None  # the guide page the navigation marks as the one shown
     lazy: Callable[[Markup], dict[str, Any]] | None = None  # context the renderer's Markdown makes; not keyed
+    # What the context is made of besides what every page shares, when that is shorter to compare than the context
+    # is to key (a list of every shop): the very same objects as the last build's, and the page is taken as it was.
+    inputs: tuple[Any, ...] | None = None
 
 
 @dataclass(slots=True)
@@ -109,10 +112,11 @@ def plan(site: PublicSite, all_shops: tuple[Shop, ...], keep: Keep = no_keep, ma
     s = site.settings
     # The build's day bounds the quarterly figures (the statistics are dated by it; no wall clock).
     as_of = site.stats.updated if site.stats else None
-    yield Planned("index.html", s.title, "home.html",
-                  {"notices": site.notices[: s.home_notices], "total_notices": len(site.notices)})
+    latest = site.notices[: s.home_notices]
+    yield Planned("index.html", s.title, "home.html", {"notices": latest, "total_notices": len(site.notices)},
+                  inputs=(latest, len(site.notices)))
     yield from guide_pages(site.guide)
-    yield from notice_pages(site)
+    yield from notice_pages(site, made)
     yield from shop_pages(all_shops, as_of)
     yield from feed_pages(site)
     yield Files("open-data", site.notices, functools.partial(open_data, site, keep))
@@ -151,14 +155,17 @@ def _guide_parts(g: GuidePage, markup: Markup) -> dict[str, Any]:
     return {"content": content, "toc": toc}
 
 
-def notice_pages(site: PublicSite) -> Iterator[Planned | Each[Any]]:
+def notice_pages(site: PublicSite, made: Made = _compute) -> Iterator[Planned | Each[Any]]:
     """The notice list, its archive pages (numbered from the oldest) and a page per published notice."""
     s = site.settings
     pages = archive_pages(site.notices, s.notices_per_page)
     archive = [(k, len(items), items[0].date, items[-1].date) for k, items in enumerate(pages, start=1)]
+    first = site.notices[: s.notices_per_page]
     yield Planned("notices/index.html", "处理结果公示", "notice_list.html",
-                  {"notices": site.notices[: s.notices_per_page], "archive": archive, "archive_page": None})
-    archive_print = repr(archive)
+                  {"notices": first, "archive": archive, "archive_page": None}, inputs=(first, archive))
+    # Every archive page shows the whole archive: the last build's very string while it is the same, so that
+    # comparing a page's inputs costs nothing however long the archive is.
+    archive_print = made("archive", tuple(archive), functools.partial(repr, archive))
     yield Each("archive", list(enumerate(pages, start=1)), _archive_path, functools.partial(_archive_inputs, archive_print),
                functools.partial(_archive_page, archive))
     yield Each("notice", site.notices, _notice_path, _alone, _notice_page)
@@ -173,7 +180,7 @@ def _archive_path(page: tuple[int, list[PublicNotice]]) -> str:
 
 
 def _archive_inputs(archive_print: str, page: tuple[int, list[PublicNotice]]) -> tuple[Any, ...]:
-    return (archive_print, *page[1])
+    return (archive_print, tuple(page[1]))
 
 
 def _archive_page(archive: list[tuple[int, int, dt.date, dt.date]], page: tuple[int, list[PublicNotice]]
@@ -207,8 +214,8 @@ def _tombstone(number: str) -> Planned:
 def shop_pages(all_shops: tuple[Shop, ...], as_of: dt.date | None) -> Iterator[Planned | Each[Shop]]:
     """The list of shops and a page per shop with published notices."""
     # Counts over decided complaints only, with withdrawn ones apart: no raw total that counts rejected ones.
-    yield Planned("shops/index.html", "店铺查询", "shops.html",
-                  {"shops": [(x.name, x.url, x.decided, len(x.upheld), len(x.withdrawn)) for x in all_shops]})
+    rows = [(x.name, x.url, x.decided, len(x.upheld), len(x.withdrawn)) for x in all_shops]
+    yield Planned("shops/index.html", "店铺查询", "shops.html", {"shops": rows}, inputs=(rows,))
     yield Each("shop", all_shops, _shop_path, _shop_inputs, functools.partial(_shop_page, as_of))
 
 

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-from collections.abc import Iterable, Mapping
+import itertools
+import operator
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from .codes import CODES
@@ -176,47 +178,66 @@ class Shop:
         return sum(n for _, n in self.ratings)
 
 
-def shops(notices: tuple[PublicNotice, ...], known: Mapping[str, Shop] | None = None) -> tuple[Shop, ...]:
+def shops(notices: tuple[PublicNotice, ...], known: Mapping[str, Shop] | None = None,
+          moved: Collection[PublicNotice] | None = None) -> tuple[Shop, ...]:
     """One Shop per merchant with at least one published notice, sorted by name.
 
     By name, as a directory: an order by number of complaints would rank shops by complaints that were rejected
     or withdrawn too. Complaints that were never published do not count: a shop page must not reveal them.
     A shop of `known` whose notices are the very same objects is taken as it is (a Shop is made of its notices).
+    With `moved`, the notices taken away or put in since `known` (by name, in order) was made, only their
+    merchants' shops are looked at.
     """
+    known = known or {}
+    merchants = {n.status.merchant for n in moved} if moved is not None else None
+    if merchants is not None and len(merchants) <= len(known) // 4:
+        made = dict(known)
+        for name in merchants:
+            # The merchant's notices picked out in loops in C: a save costs its shops, not a pass in Python.
+            items = list(itertools.compress(notices, map(name.__eq__, map(_MERCHANT, notices))))
+            if items:
+                made[name] = _same_shop(known.get(name), items) or _shop(name, items)
+            else:
+                del made[name]
+        return tuple(made.values()) if made.keys() == known.keys() else tuple(made[name] for name in sorted(made))
     by_name: dict[str, list[PublicNotice]] = {}
     for n in notices:
         by_name.setdefault(n.status.merchant, []).append(n)
-
-    def counts(values: list[str]) -> tuple[tuple[str, int], ...]:
-        found: dict[str, int] = {}
-        for v in values:
-            found[v] = found.get(v, 0) + 1
-        return tuple(sorted(found.items(), key=lambda kv: (-kv[1], kv[0])))
-
-    def shop(name: str, items: list[PublicNotice]) -> Shop:
-        decided = [n for n in items if n.status.status in DECIDED]
-        rated: dict[str, int] = {}
-        for n in decided:  # as the statistics page and the quarterly share count them: a withdrawal is no result
-            if n.feedback is not None:
-                rated[n.feedback.rating] = rated.get(n.feedback.rating, 0) + 1
-        return Shop(name=name, url=shop_url(name), notices=tuple(items),
-                    upheld=tuple(n for n in items if upheld(n.status)),
-                    resolved_other=tuple(n for n in items if n.status.status == "resolved" and not upheld(n.status)),
-                    rejected=tuple(n for n in items if n.status.status == "rejected"),
-                    withdrawn=tuple(n for n in items if n.status.status == "withdrawn"),
-                    by_category=counts([n.status.category for n in decided]),
-                    by_outcome=counts([n.status.outcome or "" for n in items if n.status.status == "resolved"]),
-                    replied=sum(1 for n in decided if n.merchant_reply is not None),
-                    ratings=tuple((code, rated[code]) for code in CODES["rating"] if code in rated))
-
-    def same(name: str, items: list[PublicNotice]) -> Shop | None:
-        before = (known or {}).get(name)
-        if before is None or len(before.notices) != len(items):
-            return None
-        return before if all(a is b for a, b in zip(items, before.notices, strict=True)) else None
-
-    return tuple(sorted((same(name, items) or shop(name, items) for name, items in by_name.items()),
+    return tuple(sorted((_same_shop(known.get(name), items) or _shop(name, items) for name, items in by_name.items()),
                         key=lambda x: x.name))
+
+
+_MERCHANT = operator.attrgetter("status.merchant")
+
+
+def _counts(values: list[str]) -> tuple[tuple[str, int], ...]:
+    found: dict[str, int] = {}
+    for v in values:
+        found[v] = found.get(v, 0) + 1
+    return tuple(sorted(found.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def _shop(name: str, items: list[PublicNotice]) -> Shop:
+    decided = [n for n in items if n.status.status in DECIDED]
+    rated: dict[str, int] = {}
+    for n in decided:  # as the statistics page and the quarterly share count them: a withdrawal is no result
+        if n.feedback is not None:
+            rated[n.feedback.rating] = rated.get(n.feedback.rating, 0) + 1
+    return Shop(name=name, url=shop_url(name), notices=tuple(items),
+                upheld=tuple(n for n in items if upheld(n.status)),
+                resolved_other=tuple(n for n in items if n.status.status == "resolved" and not upheld(n.status)),
+                rejected=tuple(n for n in items if n.status.status == "rejected"),
+                withdrawn=tuple(n for n in items if n.status.status == "withdrawn"),
+                by_category=_counts([n.status.category for n in decided]),
+                by_outcome=_counts([n.status.outcome or "" for n in items if n.status.status == "resolved"]),
+                replied=sum(1 for n in decided if n.merchant_reply is not None),
+                ratings=tuple((code, rated[code]) for code in CODES["rating"] if code in rated))
+
+
+def _same_shop(before: Shop | None, items: list[PublicNotice]) -> Shop | None:
+    if before is None or len(before.notices) != len(items):
+        return None
+    return before if all(map(operator.is_, items, before.notices)) else None
 
 
 def decided_on(record: Complaint) -> dt.date | None:
@@ -370,8 +391,11 @@ class Assembly:
     def site(self, settings: Settings, guide: list[GuidePage], stats: Stats | None = None) -> PublicSite:
         """The public site model."""
         return PublicSite(settings=settings, guide=tuple(guide), notices=tuple(reversed(self.notices)),
-                          statuses=tuple(entry for entry, _ in self.statuses), withdrawn=tuple(self.withdrawn),
-                          stats=stats, cases=tuple(c for _, c in self.statuses))
+                          statuses=tuple(map(_FIRST, self.statuses)), withdrawn=tuple(self.withdrawn),
+                          stats=stats, cases=tuple(map(_SECOND, self.statuses)))
+
+
+_FIRST, _SECOND = operator.itemgetter(0), operator.itemgetter(1)
 
 
 def record_public(record: Complaint, settings: Settings, as_of: dt.date, vocabulary: Vocabulary) -> RecordPublic:

@@ -19,7 +19,7 @@ from .errors import ContentError
 from .model import FINAL_STATUSES, Complaint, PrivateValue, Settings, validate_record
 from .packed import Packed, sharing
 from .privacy import Form, Vocabulary, gate_forms
-from .public import Assembly, Mask, PublicSite, RecordPublic, mask_order, record_public, turning_days
+from .public import Assembly, Mask, PublicNotice, PublicSite, RecordPublic, mask_order, record_public, turning_days
 from .stats import Counted, Tally
 
 # What a process that maps many records should have imported and loaded before its first record: the map, and
@@ -167,6 +167,8 @@ class Loaded:
     numbers: dict[str, str]  # number -> path
     context: str  # the map's context key (Context.key) the results were made with
     warned: dict[str, tuple[ContentError, ...]]  # the warnings of each record that has any, by path
+    # The notices taken away or put in since the load this one started from (a session's last); None: not known.
+    moved: tuple[PublicNotice, ...] | None = None
 
     @property
     def masks(self) -> list[Mask]:

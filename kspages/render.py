@@ -218,7 +218,8 @@ NOTICE_DIGEST = "notice-digest"  # what `keep` computes of a notice several page
 def render_site(site: PublicSite, renderer: Renderer, assets: dict[str, bytes],
                 reuse: Reuse | None = None, memo: Memo = no_memo,
                 progress: Progress | None = None, keep: Keep = no_keep, last: Rendered | None = None,
-                outputs: MutableMapping[str, bytes] | None = None, batch: int = 0, for_next: bool = True) -> Rendered:
+                outputs: MutableMapping[str, bytes] | None = None, batch: int = 0, for_next: bool = True,
+                moved: tuple[PublicNotice, ...] | None = None) -> Rendered:
     """Every output file of the site, put into `outputs` (default: a new dict): what `pages.plan` declares, the
     search index, the 404 page, the sitemap and robots.txt. A page whose key is unchanged is taken from the last
     build. With `batch`, pages are rendered that many at a time as they are planned, each batch put into `outputs`
@@ -228,7 +229,8 @@ def render_site(site: PublicSite, renderer: Renderer, assets: dict[str, bytes],
     context (which holds the settings). Expensive parts (Markdown) are computed only for pages that are rendered.
     With `last`, the same process's last build, a per-record output whose inputs are the same objects as then is
     taken without computing its key: an edit costs what it changed, not a key for every page. Without `for_next`
-    (a build in a new process) what a next build would take pages by is not kept.
+    (a build in a new process) what a next build would take pages by is not kept. `moved`: the notices taken
+    away or put in since `last` was rendered, when known (see Loaded.moved).
     """
     s = site.settings
     # Assets carry a digest of their bytes in their names: a redeploy uploads only what changed, and browsers may
@@ -245,7 +247,7 @@ def render_site(site: PublicSite, renderer: Renderer, assets: dict[str, bytes],
     def nav(current: str | None) -> list[NavLink]:
         return [NavLink(g.title, guide_url(g.slug), g.part, g.slug == current) for g in guide]
 
-    all_shops = shops(site.notices, last.shops if last is not None else {})
+    all_shops = shops(site.notices, last.shops if last is not None else {}, moved)
     result.shops = {x.name: x for x in all_shops}
     as_of = site.stats.updated if site.stats else None
     planned = planned_pages(site, all_shops)
@@ -310,6 +312,9 @@ def render_site(site: PublicSite, renderer: Renderer, assets: dict[str, bytes],
         todo.clear()
 
     def page(p: Planned) -> None:
+        if p.inputs is not None and taken(p.path, (renderer.closure(p.template), p.title, p.description, p.current,
+                                                   *p.inputs)):
+            return
         context = dict(p.context)
         shown = Page(path=p.path, title=p.title, root=_root(p.path), description=p.description or s.description)
         if p.current not in navs:
@@ -390,15 +395,19 @@ def render_site(site: PublicSite, renderer: Renderer, assets: dict[str, bytes],
     root404 = re.sub(r"^https?://[^/]+", "", s.base_url)
     p404 = Page(path="404.html", title="页面未找到", root=root404)
     out["404.html"] = renderer.render("404.html", p404, nav=nav(None), **common)
-    paths = sorted(out)
+    paths = frozenset(out)
     # What the sitemap shows of a notice is its address and date: an edit of its text leaves the sitemap as it was.
-    out.update(made("sitemap", (*paths, *((n.number, n.date) for n in site.notices), *site.withdrawn),
-                    functools.partial(sitemap, s.base_url, paths, site)))
+    out.update(made("sitemap", (paths, tuple(keep(site.notices, "number-date", _number_date)), site.withdrawn),
+                    lambda: sitemap(s.base_url, sorted(paths), site)))
     out["robots.txt"] = robots(s.base_url)
     return result
 
 
 _ITEM, _PATH = operator.itemgetter(0), operator.itemgetter(1)
+
+
+def _number_date(n: PublicNotice) -> tuple[str, Any]:
+    return n.number, n.date
 
 
 def _render(renderer: Renderer, template: str, page: Page, common: dict[str, Any], context: dict[str, Any],

@@ -12,13 +12,16 @@ import bisect
 import functools
 import hashlib
 import html
+import itertools
 import json
 import math
+import operator
 import re
 import sys
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from . import numbers
 from .cache import Memo, no_memo
@@ -206,17 +209,18 @@ class IndexBuilder:
     def update(self, documents: list[Document], memo: Memo = no_memo) -> dict[str, bytes]:
         """Every file of the index of `documents` (search/meta.json, search/terms/*, search/docs/*)."""
         # A document given again (the very object: a session's unchanged page) keeps its key without a digest.
-        known, self.known = self.known, {}
-        keys = []
-        for d in documents:
-            found = known.get(id(d))
-            if found is None or found[0] is not d:
-                found = d, hashlib.sha256(repr(("weights-milli", d.title, d.headings, d.text, d.boost, d.url, d.kind,
-                                                d.excerpt)).encode()).hexdigest()
-            self.known[id(d)] = found
-            keys.append(found[1])
-        changed = {i for i in range(max(len(keys), len(self.keys)))
-                   if i >= len(keys) or i >= len(self.keys) or keys[i] != self.keys[i]}
+        # Loops in C: a session's edit costs the documents it changed, not a look at each.
+        ids = list(map(id, documents))
+        found: list[Any] = list(map(self.known.get, ids))  # a kept document is alive, so its id is its own
+        for i in itertools.compress(range(len(found)), map(operator.not_, found)):
+            d = documents[i]
+            found[i] = d, hashlib.sha256(repr(("weights-milli", d.title, d.headings, d.text, d.boost, d.url, d.kind,
+                                               d.excerpt)).encode()).hexdigest()
+        self.known = dict(zip(ids, found, strict=True))
+        keys = list(map(operator.itemgetter(1), found))
+        common = min(len(keys), len(self.keys))
+        changed = {*itertools.compress(range(common), map(operator.ne, keys, self.keys)),
+                   *range(common, max(len(keys), len(self.keys)))}
         if len(changed) > len(keys) // 2:  # a page added at the front, or a first build: start afresh
             self._reset()
             changed = set(range(len(keys)))

@@ -3,6 +3,7 @@ them in again gives what a fresh reduce over the same records gives."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import random
 from pathlib import Path
@@ -10,7 +11,7 @@ from pathlib import Path
 from benchmarks.sites import bundled_copy
 from kspages.build import load
 from kspages.errors import ContentError
-from kspages.public import Assembly
+from kspages.public import Assembly, shops
 from kspages.stats import Tally
 
 DAY = dt.date(2026, 11, 1)
@@ -45,3 +46,37 @@ def test_taking_records_out_and_in_again_equals_a_fresh_reduce(tmp_path: Path) -
         assert tally.figures() == fresh.figures()
         site = loaded.public.settings
         assert assembly.site(site, [], None) == Assembly.of(r.public for r in kept if r.public).site(site, [], None)
+
+
+def test_shops_made_again_from_the_notices_that_moved_equal_shops_made_afresh(tmp_path: Path) -> None:
+    errors: list[ContentError] = []
+    loaded = load(bundled_copy(tmp_path / "site"), errors, [], DAY).public.notices
+    # Three shops for each of the bundled site's: enough that one to four of them is a small part (see `shops`).
+    notices = [dataclasses.replace(n, status=dataclasses.replace(n.status, merchant=f"{n.status.merchant}{k}"))
+               for k in range(3) for n in loaded]
+    assert not errors and len(shops(tuple(notices))) >= 16
+    rng = random.Random(11)
+    for _ in range(60):
+        before = tuple(notices)
+        known = {x.name: x for x in shops(before)}
+        moved = []
+        for _ in range(rng.randrange(1, 3)):
+            at = rng.randrange(len(notices))
+            old = notices[at]
+            moved.append(old)
+            change = rng.choice(["edit", "move", "new shop", "remove"])
+            if change == "remove":
+                del notices[at]
+                continue
+            merchant = {"edit": old.status.merchant, "move": rng.choice(notices).status.merchant,
+                        "new shop": f"新开的店{rng.randrange(1000)}"}[change]
+            new = dataclasses.replace(old, title=old.title + "。", status=dataclasses.replace(old.status,
+                                                                                              merchant=merchant))
+            notices[at] = new
+            moved.append(new)
+        now = tuple(notices)
+        again = shops(now, known, moved)
+        assert again == shops(now)
+        assert [x.name for x in again] == sorted(x.name for x in again)
+        untouched = {x.name for x in again} - {n.status.merchant for n in moved}
+        assert all(x is known[x.name] for x in again if x.name in untouched)  # taken as they were
