@@ -13,7 +13,7 @@ import operator
 import os
 import tempfile
 import time
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +26,7 @@ from .model import GuidePage, Settings, validate_guide, validate_settings
 from .privacy import Vocabulary
 from .public import Assembly
 from .record import WARM, Context, Loaded, RecordResult, map_record, unreadable
-from .render import NOTICE_DIGEST, Progress, Rendered, Renderer, Reuse, render_site
+from .render import Progress, Rendered, Renderer, Reuse, render_site
 from .report import Report
 from .write import Spool, Written, check_target, read_manifest, reused, snapshot, sync, sync_changes
 
@@ -228,7 +228,7 @@ def render_all(root: Path, loaded: Loaded, errors: list[ContentError], reuse: Re
     # What a session keeps for its next build ("~" memos: the search index builder; each record's JSON, open-data
     # row and search document) a new process lets go of.
     memo, keep = ((cache.memo, cache.keep) if spool is None
-                  else (_for_this_build(cache.memo), _kept_for_this_build(cache.keep)))
+                  else (_for_this_build(cache.memo), caching.no_keep))
     try:
         rendered = render_site(loaded.public, renderer, assets, reuse, memo, progress, keep, last,
                                spool, _BATCH if spool is not None else 0, for_next=spool is None,
@@ -254,14 +254,6 @@ def _for_this_build(memo: caching.Memo) -> caching.Memo:
     def fresh(key: str, compute: Callable[[], Any]) -> Any:
         return compute() if key.startswith("~") else memo(key, compute)
     return fresh
-
-
-def _kept_for_this_build(keep: caching.Keep) -> caching.Keep:
-    """`keep`, but only for a page key's digest of a notice (several pages show each notice in one build): what
-    is computed once per record and build is not held for a next build that this process will not make."""
-    def once(objs: Sequence[Any], what: str, compute: Callable[[Any], Any]) -> list[Any]:
-        return keep(objs, what, compute) if what == NOTICE_DIGEST else list(map(compute, objs))
-    return once
 
 
 _BATCH = 2048  # pages rendered at a time when they are staged as they come (a few MB of them)

@@ -30,7 +30,7 @@ T = TypeVar("T")
 Memo = Callable[[str, Callable[[], Any]], Any]  # (digest of the inputs, compute) -> result, as Cache.memo
 V = TypeVar("V")
 # (objects, what, compute one) -> what `compute` gives for each object, as Cache.keep
-Keep = Callable[[Sequence[Any], str, Callable[[Any], Any]], list[Any]]
+Keep = Callable[[Sequence[Any], str, Callable[[Any], Any], str], list[Any]]
 
 
 _VALUE = operator.itemgetter(1)
@@ -41,7 +41,7 @@ def no_memo(key: str, compute: Callable[[], T]) -> T:
     return compute()
 
 
-def no_keep(objs: Sequence[T], what: str, compute: Callable[[T], V]) -> list[V]:
+def no_keep(objs: Sequence[T], what: str, compute: Callable[[T], V], context: str = "") -> list[V]:
     """The Keep of a one-off build: compute every time."""
     return list(map(compute, objs))
 
@@ -133,9 +133,9 @@ class Cache:
     parsed: int = 0  # files parsed by this build (not reused)
     changed: bool = False  # anything added or dropped since loaded: worth saving
     # Results computed from one object in this build or the last, by (id, what): memory only (see `keep`).
-    # what -> {id of an object: (the object, what was computed of it)}: this build's, and the last one's
-    kept: dict[str, dict[int, tuple[Any, Any]]] = field(default_factory=dict, repr=False)
-    kept_last: dict[str, dict[int, tuple[Any, Any]]] = field(default_factory=dict, repr=False)
+    # what -> (context, {id of an object: (the object, what was computed of it)}), see `keep`
+    kept: dict[str, tuple[str, dict[int, tuple[Any, Any]]]] = field(default_factory=dict, repr=False)
+    used_kept: set[str] = field(default_factory=set, repr=False)  # the tables `keep` used since the last prune
     # Size, inode, mtime and ctime of each source when it was last read: memory only. A session re-reads a file
     # only when they change; a new process reads and hashes everything.
     seen: dict[str, tuple[int, int, int, int, str]] = field(default_factory=dict, repr=False)
@@ -271,26 +271,32 @@ class Cache:
         # Keys starting with "~" are kept in memory only (an Aho-Corasick automaton: quicker to rebuild than to load).
         state = dict(self.__dict__)
         state["memos"] = {k: v for k, v in self.memos.items() if not k.startswith("~")}
-        state["kept"], state["kept_last"], state["seen"] = {}, {}, {}
+        state["kept"], state["used_kept"], state["seen"] = {}, set(), {}
         state["sources"] = {k: v for k, v in self.sources.items() if k not in self.stored}
         state["store"], state["stored"], state["listings"] = None, set(), {}
         return state
 
-    def keep(self, objs: Sequence[T], what: str, compute: Callable[[T], V]) -> list[V]:
-        """What `compute` gives for each of these objects, taken where it was computed for that very object in this
-        build or the last (a session's unchanged records are the same objects from one build to the next).
+    def keep(self, objs: Sequence[T], what: str, compute: Callable[[T], V], context: str = "") -> list[V]:
+        """What `compute` gives for each of these objects, taken where it was computed for that very object before
+        (a session's unchanged records are the same objects from one build to the next).
 
-        `what` names the computation and all it depends on besides the object; it must use no memo. The objects
-        are found by identity in loops that run in C: a build that changed one record of 100,000 computes one.
+        `what` names the computation, `context` all it depends on besides the object (another context starts
+        afresh); it must use no memo, and `objs` are all the objects a build computes it for (one call per build
+        at most). The objects are found by identity in loops that run in C, in a table kept from build to build
+        and patched in place: a build that changed one record of 100,000 computes one and copies nothing.
         """
-        now, last = self.kept.setdefault(what, {}), self.kept_last.get(what, {})
+        held = self.kept.get(what)
+        if held is None or held[0] != context:
+            held = self.kept[what] = (context, {})
+        self.used_kept.add(what)
+        table = held[1]
         ids = list(map(id, objs))  # an object kept is alive, so no other object has its id meanwhile
-        entries: list[Any] = list(map(now.get, ids))  # (object, value), or None where not kept
+        entries: list[Any] = list(map(table.get, ids))  # (object, value), or None where not kept
         if None in entries:
-            entries = list(map(now.get, ids, map(last.get, ids)))
             for i in itertools.compress(range(len(entries)), map(operator.not_, entries)):
-                entries[i] = (objs[i], compute(objs[i]))
-            now.update(zip(ids, entries, strict=True))
+                entries[i] = table[ids[i]] = (objs[i], compute(objs[i]))
+            if len(table) > len(objs) + 64 + len(objs) // 16:  # objects gone since, now and then let go
+                self.kept[what] = (context, dict(zip(ids, entries, strict=True)))
         return list(map(_VALUE, entries))
 
     def memo(self, key: str, compute: Callable[[], T]) -> T:
@@ -321,8 +327,6 @@ class Cache:
     def start(self) -> None:
         """Begin a build: nothing used yet."""
         self.used_sources, self.used_memos, self.used_clean, self.parsed = set(), set(), set(), 0
-        # What the last build kept stays available for one more build; what this one does not use then goes.
-        self.kept_last, self.kept = self.kept or self.kept_last, {}
 
     def prune(self) -> None:
         """Forget what the last build did not use (deleted files, edited text)."""
@@ -331,6 +335,9 @@ class Cache:
         self.stored &= self.used_sources
         self.memos = {k: v for k, v in self.memos.items() if k in self.used_memos}
         self.clean &= self.used_clean
+        # A table `keep` did not use since the last prune: of a context or a shard that is no more.
+        self.kept = {what: held for what, held in self.kept.items() if what in self.used_kept}
+        self.used_kept = set()
         self.changed = self.changed or sizes != (len(self.sources), len(self.memos), len(self.clean))
 
 

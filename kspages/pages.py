@@ -302,7 +302,7 @@ def shard_files(statuses: tuple[StatusEntry, ...], keep: Keep = no_keep) -> Iter
     """
     bits = numbers.shard_bits(len(statuses))
     shards: dict[str, list[StatusEntry]] = {format(i, f"0{(bits + 3) // 4}x"): [] for i in range(1 << bits)}
-    for entry, name in zip(statuses, keep(statuses, f"shard:{bits}", functools.partial(_shard_of, bits=bits)),
+    for entry, name in zip(statuses, keep(statuses, "shard", functools.partial(_shard_of, bits=bits), str(bits)),
                            strict=True):
         shards[name].append(entry)
     for name, entries in shards.items():
@@ -323,7 +323,7 @@ def _shard_of(entry: StatusEntry, bits: int) -> str:
 
 
 def _shard(path: str, entries: list[StatusEntry], keep: Keep) -> dict[str, bytes]:
-    members = sorted(zip(map(_NUMBER, entries), keep(entries, "status-json", _status_member), strict=True))
+    members = sorted(zip(map(_NUMBER, entries), keep(entries, "status-json:" + path, _status_member, ""), strict=True))
     return {path: ('{"entries":{' + ",".join(m for _, m in members) + '},"v":1}\n').encode("utf-8")}
 
 
@@ -383,8 +383,8 @@ def search_documents(site: PublicSite, all_shops: tuple[Shop, ...], keep: Keep =
         [platform, a.organisation, a.summary, *a.does, *a.does_not, a.submit, a.numbers, "投诉编号 KS 编号 订单号"])),
         plain(f"{platform} {a.organisation} 联系我们 投诉编号从哪里来"),
         excerpt=f"{site.settings.title}由谁运营、做什么、不做什么、怎样联系；投诉编号从哪里来。"))
-    docs += keep(site.notices, "search:" + context, functools.partial(_notice_document, labels=labels))
-    docs += keep(all_shops, "search:" + context, functools.partial(_shop_document, labels=labels))
+    docs += keep(site.notices, "search-notice", functools.partial(_notice_document, labels=labels), context)
+    docs += keep(all_shops, "search-shop", functools.partial(_shop_document, labels=labels), context)
     return docs
 
 
@@ -477,7 +477,7 @@ def open_data(site: PublicSite, keep: Keep = no_keep) -> dict[str, bytes]:
     """
     settings = site.settings
     context = hashlib.sha256(repr((settings.base_url, settings.labels)).encode()).hexdigest()
-    rows = keep(site.notices, "open-data:" + context, functools.partial(_open_row, settings=settings))
+    rows = keep(site.notices, "open-data", functools.partial(_open_row, settings=settings), context)
     fields = [name for name, _ in OPEN_DATA_FIELDS]
     head = _json_bytes({"fields": dict(OPEN_DATA_FIELDS), "labels": settings.labels})
     header = io.StringIO()

@@ -191,6 +191,7 @@ class Rendered:
     # Per `Each` (by name), its items' pages: {id of an item: (the item, its page's path)}, for the next build to
     # take the page of the very same item in bulk.
     each: dict[str, dict[int, tuple[Any, str]]] = field(default_factory=dict)
+    digests: dict[int, tuple[PublicNotice, str]] = field(default_factory=dict)  # see render_site's fingerprint
     shops: dict[str, Shop] = field(default_factory=dict)  # the shops, by name
     loaded: Any = None  # the build.load result it was rendered from, for a session's next load to start from
 
@@ -204,15 +205,12 @@ def _same(now: tuple[Any, ...], before: tuple[Any, ...] | None) -> bool:
         return True
     if before is None or len(now) != len(before):
         return False
-    # Most are the very same objects (an unchanged record's): compared in C first, then value by value.
-    return all(map(operator.is_, now, before)) or all(
-        a is b or (type(a) is type(b) and a == b) for a, b in zip(now, before, strict=True))
+    # Most are the very same objects (an unchanged record's): found in C, and only the others compared by value.
+    return all(type(now[i]) is type(before[i]) and now[i] == before[i]
+               for i in itertools.compress(range(len(now)), map(operator.is_not, now, before)))
 
 
 Progress = Callable[[int, int], None]  # (pages done, pages in all)
-
-
-NOTICE_DIGEST = "notice-digest"  # what `keep` computes of a notice several pages of one build show: its digest
 
 
 def render_site(site: PublicSite, renderer: Renderer, assets: dict[str, bytes],
@@ -258,10 +256,19 @@ def render_site(site: PublicSite, renderer: Renderer, assets: dict[str, bytes],
     shared = hashlib.sha256(repr((__version__, PAGES_FORMAT, common)).encode()).hexdigest()
 
     printed: dict[int, tuple[Any, str]] = {}  # lists several pages share, e.g. the archive: printed once
+    # A notice's digest, which several pages of a build show, by the notice's identity: kept for a session's next
+    # build (a template edited keys every page again), the notices gone since let go now and then.
+    digests = last.digests if last is not None and for_next else {}
+    if len(digests) > len(site.notices) + 64 + len(site.notices) // 16:
+        digests = {id(n): found for n in site.notices if (found := digests.get(id(n))) is not None}
+    result.digests = digests
 
     def fingerprint(value: Any) -> str:
         if isinstance(value, PublicNotice):
-            return str(keep((value,), NOTICE_DIGEST, _digest_repr)[0])
+            found = digests.get(id(value))  # a notice kept is alive, so its id is its own
+            if found is None:
+                found = digests[id(value)] = value, _digest_repr(value)
+            return found[1]
         if isinstance(value, (list, tuple)):
             known = printed.get(id(value))
             if known is None or known[0] is not value:
@@ -397,7 +404,7 @@ def render_site(site: PublicSite, renderer: Renderer, assets: dict[str, bytes],
     out["404.html"] = renderer.render("404.html", p404, nav=nav(None), **common)
     paths = frozenset(out)
     # What the sitemap shows of a notice is its address and date: an edit of its text leaves the sitemap as it was.
-    out.update(made("sitemap", (paths, tuple(keep(site.notices, "number-date", _number_date)), site.withdrawn),
+    out.update(made("sitemap", (paths, tuple(keep(site.notices, "number-date", _number_date, "")), site.withdrawn),
                     lambda: sitemap(s.base_url, sorted(paths), site)))
     out["robots.txt"] = robots(s.base_url)
     return result
