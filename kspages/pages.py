@@ -17,7 +17,7 @@ import json
 import math
 import operator
 import urllib.parse
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, TypeVar
 
@@ -25,7 +25,7 @@ from . import numbers
 from .cache import Keep, no_keep
 from .layout import FEED, SHARDS, archive_url, guide_url, notice_url, page_file, shard_file, shop_url
 from .model import GuidePage
-from .public import PublicNotice, PublicSite, Shop, StatusEntry, case_of
+from .public import PublicNotice, PublicSite, Shop, StatusEntry, case_of, shard_groups
 from .search import Document, plain
 from .stats import Case, Panel, QuarterRow, bars, quarterly, quotable, trend
 
@@ -267,7 +267,7 @@ def stats_page(site: PublicSite, made: Made, as_of: dt.date | None) -> Planned:
 
 def status_files(site: PublicSite, keep: Keep) -> Iterator[Planned | Files]:
     """The lookup: its page and its shards of status entries."""
-    yield from shard_files(site.statuses, keep)
+    yield from shard_files(site.shard_groups(), keep)
     labels = site.settings.labels
     # What the lookup needs to say a pending complaint is late: per category, the days within which nine in ten
     # decided complaints got a decision (aggregates already on the statistics page), and the build's day.
@@ -294,35 +294,27 @@ def _json_bytes(data: Any) -> bytes:
     return (json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n").encode("utf-8")
 
 
-def shard_files(statuses: tuple[StatusEntry, ...], keep: Keep = no_keep) -> Iterator[Files]:
+def shard_files(groups: Mapping[str, tuple[StatusEntry, ...]], keep: Keep = no_keep) -> Iterator[Files]:
     """Lookup shards keyed by hash: every shard file exists, so a 404 never says whether a number exists.
 
-    Each file is {"entries":{number: entry, ...},"v":1} as json.dumps writes it with sorted keys, put together from
-    each entry's member (`keep` may hand back an unchanged entry's).
+    `groups` are the entries by shard (`PublicSite.shard_groups`). Each file is {"entries":{number: entry, ...},
+    "v":1} as json.dumps writes it with sorted keys, put together from each entry's member (`keep` may hand back
+    an unchanged entry's).
     """
-    bits = numbers.shard_bits(len(statuses))
-    shards: dict[str, list[StatusEntry]] = {format(i, f"0{(bits + 3) // 4}x"): [] for i in range(1 << bits)}
-    for entry, name in zip(statuses, keep(statuses, "shard", functools.partial(_shard_of, bits=bits), str(bits)),
-                           strict=True):
-        shards[name].append(entry)
-    for name, entries in shards.items():
+    for name, entries in groups.items():
         path = shard_file(name)
-        yield Files(path, tuple(entries), functools.partial(_shard, path, entries, keep))
+        yield Files(path, entries, functools.partial(_shard, path, entries, keep))
 
 
 def status_shards(statuses: tuple[StatusEntry, ...], keep: Keep = no_keep) -> tuple[int, dict[str, bytes]]:
     """The shards' bits and files (see `shard_files`), all at once."""
     files: dict[str, bytes] = {}
-    for shard in shard_files(statuses, keep):
+    for shard in shard_files(shard_groups(statuses), keep):
         files.update(shard.make())
     return numbers.shard_bits(len(statuses)), files
 
 
-def _shard_of(entry: StatusEntry, bits: int) -> str:
-    return numbers.shard_name(entry.number, bits)
-
-
-def _shard(path: str, entries: list[StatusEntry], keep: Keep) -> dict[str, bytes]:
+def _shard(path: str, entries: tuple[StatusEntry, ...], keep: Keep) -> dict[str, bytes]:
     members = sorted(zip(map(_NUMBER, entries), keep(entries, "status-json:" + path, _status_member, ""), strict=True))
     return {path: ('{"entries":{' + ",".join(m for _, m in members) + '},"v":1}\n').encode("utf-8")}
 

@@ -15,6 +15,7 @@ import operator
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 
+from . import numbers
 from .codes import CODES
 from .layout import notice_url, shop_url
 from .model import FINAL_STATUSES, Complaint, GuidePage, Settings
@@ -101,6 +102,22 @@ class PublicSite:
     withdrawn: tuple[str, ...] = ()  # numbers whose notice was taken down: a tombstone page says only that
     stats: Stats | None = None  # aggregate figures over all records
     cases: tuple[Case, ...] = ()  # each status entry as the quarterly figures count it, in the order of `statuses`
+    # The status entries by lookup shard (`shard_groups`), when the load kept them grouped; else grouped on demand.
+    shards: Mapping[str, tuple[StatusEntry, ...]] | None = None
+
+    def shard_groups(self) -> Mapping[str, tuple[StatusEntry, ...]]:
+        """Every lookup shard's name and its status entries, by number (a shard may be empty)."""
+        return self.shards if self.shards is not None else shard_groups(self.statuses)
+
+
+def shard_groups(statuses: Iterable[StatusEntry]) -> dict[str, tuple[StatusEntry, ...]]:
+    """Status entries (sorted by number) grouped by the shard their number falls in, every shard named."""
+    statuses = tuple(statuses)
+    bits = numbers.shard_bits(len(statuses))
+    groups: dict[str, list[StatusEntry]] = {format(i, f"0{(bits + 3) // 4}x"): [] for i in range(1 << bits)}
+    for entry in statuses:
+        groups[numbers.shard_name(entry.number, bits)].append(entry)
+    return {name: tuple(entries) for name, entries in groups.items()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -352,6 +369,9 @@ class Assembly:
     notices: list[PublicNotice] = field(default_factory=list)  # oldest first (by date, then number)
     statuses: list[tuple[StatusEntry, Case]] = field(default_factory=list)  # by number
     withdrawn: list[str] = field(default_factory=list)  # sorted
+    # The status entries by lookup shard (see `shard_groups`); a shard's tuple is replaced when it changes, so an
+    # unchanged shard is the very same tuple from one load to the next.
+    shards: dict[str, tuple[StatusEntry, ...]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, parts: Iterable[RecordPublic]) -> Assembly:
@@ -366,15 +386,17 @@ class Assembly:
         made.notices.sort(key=_notice_key)
         made.statuses.sort(key=_status_key)
         made.withdrawn.sort()
+        made.shards = shard_groups(map(_FIRST, made.statuses))
         return made
 
     def copy(self) -> Assembly:
-        """An independent copy (the lists are copied; their items are immutable)."""
-        return Assembly(list(self.notices), list(self.statuses), list(self.withdrawn))
+        """An independent copy (the lists are copied; their items, and the shards' tuples, are immutable)."""
+        return Assembly(list(self.notices), list(self.statuses), list(self.withdrawn), dict(self.shards))
 
     def add(self, part: RecordPublic) -> None:
         """Put one record's parts in their places."""
         bisect.insort(self.statuses, (part.status, part.case), key=_status_key)
+        self._reshard(part.status, add=True)
         if part.state == "withdrawn":
             bisect.insort(self.withdrawn, part.status.number)
         if part.notice is not None:
@@ -383,19 +405,36 @@ class Assembly:
     def remove(self, part: RecordPublic) -> None:
         """Take one record's parts out again (they must be in)."""
         del self.statuses[bisect.bisect_left(self.statuses, part.status.number, key=_status_key)]
+        self._reshard(part.status, add=False)
         if part.state == "withdrawn":
             del self.withdrawn[bisect.bisect_left(self.withdrawn, part.status.number)]
         if part.notice is not None:
             del self.notices[bisect.bisect_left(self.notices, _notice_key(part.notice), key=_notice_key)]
 
+    def _reshard(self, entry: StatusEntry, add: bool) -> None:
+        """Put an entry into its shard, or take it out (after `statuses` changed): a new tuple for that shard only,
+        or every shard grouped anew when the number of entries calls for another number of shards."""
+        bits = numbers.shard_bits(len(self.statuses))
+        if len(self.shards) != 1 << bits:
+            self.shards = shard_groups(map(_FIRST, self.statuses))
+            return
+        name = numbers.shard_name(entry.number, bits)
+        entries = list(self.shards[name])
+        at = bisect.bisect_left(entries, entry.number, key=_NUMBER)
+        if add:
+            entries.insert(at, entry)
+        else:
+            del entries[at]
+        self.shards[name] = tuple(entries)
+
     def site(self, settings: Settings, guide: list[GuidePage], stats: Stats | None = None) -> PublicSite:
         """The public site model."""
         return PublicSite(settings=settings, guide=tuple(guide), notices=tuple(reversed(self.notices)),
                           statuses=tuple(map(_FIRST, self.statuses)), withdrawn=tuple(self.withdrawn),
-                          stats=stats, cases=tuple(map(_SECOND, self.statuses)))
+                          stats=stats, cases=tuple(map(_SECOND, self.statuses)), shards=dict(self.shards))
 
 
-_FIRST, _SECOND = operator.itemgetter(0), operator.itemgetter(1)
+_FIRST, _SECOND, _NUMBER = operator.itemgetter(0), operator.itemgetter(1), operator.attrgetter("number")
 
 
 def record_public(record: Complaint, settings: Settings, as_of: dt.date, vocabulary: Vocabulary) -> RecordPublic:

@@ -80,3 +80,22 @@ def test_shops_made_again_from_the_notices_that_moved_equal_shops_made_afresh(tm
         assert [x.name for x in again] == sorted(x.name for x in again)
         untouched = {x.name for x in again} - {n.status.merchant for n in moved}
         assert all(x is known[x.name] for x in again if x.name in untouched)  # taken as they were
+
+
+def test_shards_kept_by_the_reduce_equal_shards_grouped_afresh_as_their_number_changes(tmp_path: Path) -> None:
+    errors: list[ContentError] = []
+    loaded = load(bundled_copy(tmp_path / "site"), errors, [], DAY)
+    part = next(r.public for r in loaded.results if r.public and r.public.notice is None and r.public.state != "withdrawn")
+    assert not errors and part is not None
+    # 1,024 entries fill 16 shards of 64: the 1,025th calls for 32 shards, and taking it out again for 16.
+    parts = [dataclasses.replace(part, status=dataclasses.replace(part.status, number=f"KS-T{i:05d}"))
+             for i in range(1030)]
+    assembly = Assembly.of(parts[:1020])
+    for count in range(1020, 1030):
+        assembly.add(parts[count])
+        assert assembly.shards == Assembly.of(parts[:count + 1]).shards
+    assert len(assembly.shards) == 32
+    for count in range(1030, 1018, -1):
+        assembly.remove(parts[count - 1])
+        assert assembly.shards == Assembly.of(parts[:count - 1]).shards
+    assert len(assembly.shards) == 16 and sum(map(len, assembly.shards.values())) == 1018
