@@ -173,13 +173,29 @@ def _edit(root: Path, rng: random.Random, step: int) -> str:
     return choice
 
 
-@pytest.mark.parametrize(("seed", "session"), [(0, False), (1, False), (2, True), (3, True)])
-def test_random_edit_sequences_end_equal_to_a_clean_build(tmp_path: Path, seed: int, session: bool) -> None:
+def _sources(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for folder in ("content", "templates")
+            for p in (root / folder).rglob("*") if p.is_file()}
+
+
+@pytest.mark.parametrize(("seed", "session"), [(0, False), (1, False), (2, True), (3, True), (4, "watched"),
+                                               (5, "watched")])
+def test_random_edit_sequences_end_equal_to_a_clean_build(tmp_path: Path, seed: int, session: bool | str) -> None:
     root = _bundled(tmp_path)
     rng = random.Random(seed)
-    # `kspages build` each time (cache on disk, pages reused from output/), or one watch session (all in memory).
+    # `kspages build` each time (cache on disk, pages reused from output/), or one watch session (all in memory),
+    # told which files changed as the watcher tells it ("watched") or looking at every file.
     one = Session(root, as_of=DAY)
-    again = one.build if session else lambda: build(root, as_of=DAY)
+    sources = _sources(root)
+
+    def watched() -> None:
+        nonlocal sources
+        now = _sources(root)
+        changed = {rel for rel in now.keys() | sources.keys() if now.get(rel) != sources.get(rel)}
+        one.build(changed=changed)
+        sources = now
+
+    again = watched if session == "watched" else one.build if session else lambda: build(root, as_of=DAY)
     again()
     for step in range(10):
         done = _edit(root, rng, step)
