@@ -403,10 +403,10 @@ def _build(root: Path, out: Path, day: dt.date, cache: Cache, reuse: Reuse, prog
     report, rendered = prepare(root, day, cache, reuse, check_target(out), progress, last, changed, spool)
     started = time.perf_counter()
     # Pages taken from the last build were checked against the disk: only their presence and size need checking.
-    if not session or isinstance(rendered.outputs, Spool):
+    if not session:
         done, written = sync(rendered.outputs, out, rendered.keys, rendered.reused, rendered.sha), None
     else:
-        assert isinstance(rendered.outputs, dict)
+        assert isinstance(rendered.outputs, dict)  # a session never spools
         done, written = sync_changes(rendered.outputs, out, rendered.keys, rendered.sha,
                                      None if last is None else last.outputs, written, rendered.reused)
     report.stages["write"] = time.perf_counter() - started

@@ -132,7 +132,6 @@ class Cache:
     used_memos: set[str] = field(default_factory=set)
     parsed: int = 0  # files parsed by this build (not reused)
     changed: bool = False  # anything added or dropped since loaded: worth saving
-    # Results computed from one object in this build or the last, by (id, what): memory only (see `keep`).
     # what -> (context, {id of an object: (the object, what was computed of it)}), see `keep`
     kept: dict[str, tuple[str, dict[int, tuple[Any, Any]]]] = field(default_factory=dict, repr=False)
     used_kept: set[str] = field(default_factory=set, repr=False)  # the tables `keep` used since the last prune

@@ -122,7 +122,9 @@ class Checks:
             entries = list(map(last.seen.__getitem__, same))
             seen.update(zip(same, entries, strict=True))
             now.settled |= same
-            _still_clean(cache, [*map(_KNOWN, entries), *filter(None, map(_CLEAN, entries))])
+            # Still used (a prune keeps them), and still in the cache's passed set: the last check left them there.
+            cache.used_clean.update(map(_KNOWN, entries))
+            cache.used_clean.update(filter(None, map(_CLEAN, entries)))
             sha.update(zip(same, map(_SHA, entries), strict=True))
             outputs = {path: outputs[path] for path in sorted(outputs.keys() - same)}
         need_known: list[str] = []  # outputs whose known-gate verdict is not known yet, then those for the pattern gate

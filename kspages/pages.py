@@ -116,7 +116,7 @@ def plan(site: PublicSite, all_shops: tuple[Shop, ...], keep: Keep = no_keep, ma
     yield Planned("index.html", s.title, "home.html", {"notices": latest, "total_notices": len(site.notices)},
                   inputs=(latest, len(site.notices)))
     yield from guide_pages(site.guide)
-    yield from notice_pages(site, made)
+    yield from notice_pages(site)
     yield from shop_pages(all_shops, as_of)
     yield from feed_pages(site)
     yield Files("open-data", site.notices, functools.partial(open_data, site, keep))
@@ -155,39 +155,59 @@ def _guide_parts(g: GuidePage, markup: Markup) -> dict[str, Any]:
     return {"content": content, "toc": toc}
 
 
-def notice_pages(site: PublicSite, made: Made = _compute) -> Iterator[Planned | Each[Any]]:
-    """The notice list, its archive pages (numbered from the oldest) and a page per published notice."""
+def notice_pages(site: PublicSite) -> Iterator[Planned | Each[Any]]:
+    """The notice list (with the archive by month), its archive pages (numbered from the oldest, each with a pager
+    to its neighbours) and a page per published notice."""
     s = site.settings
     pages = archive_pages(site.notices, s.notices_per_page)
-    archive = [(k, len(items), items[0].date, items[-1].date) for k, items in enumerate(pages, start=1)]
     first = site.notices[: s.notices_per_page]
+    months = archive_months([(items[0].date, items[-1].date) for items in pages])
     yield Planned("notices/index.html", "处理结果公示", "notice_list.html",
-                  {"notices": first, "archive": archive, "archive_page": None}, inputs=(first, archive))
-    # Every archive page shows the whole archive: the last build's very string while it is the same, so that
-    # comparing a page's inputs costs nothing however long the archive is.
-    archive_print = made("archive", tuple(archive), functools.partial(repr, archive))
-    yield Each("archive", list(enumerate(pages, start=1)), _archive_path, functools.partial(_archive_inputs, archive_print),
-               functools.partial(_archive_page, archive))
+                  {"notices": first, "months": months, "archive_count": len(pages), "archive_page": None},
+                  inputs=(first, months, len(pages)))
+    # A page shows its notices and its neighbours up to two pages on, no more: a full page, far enough from the
+    # newest, never changes as notices are added (a list of every page in each page grew as the square of the
+    # archive: 841 MB of archive pages at 100,000 notices).
+    yield Each("archive", [(k, min(len(pages), k + PAGER), tuple(items)) for k, items in enumerate(pages, start=1)],
+               _archive_path, _archive_inputs, _archive_page)
     yield Each("notice", site.notices, _notice_path, _alone, _notice_page)
+
+
+PAGER = 2  # archive pages linked on either side of the one shown
+
+
+def archive_months(spans: list[tuple[dt.date, dt.date]]) -> list[tuple[str, int, int]]:
+    """(month, first page, last page) for every month of the archive, oldest first, from each page's first and last
+    notice dates (pages numbered from 1, oldest first)."""
+    found: dict[tuple[int, int], list[int]] = {}
+    for k, (start, end) in enumerate(spans, start=1):
+        year, month = start.year, start.month
+        while (year, month) <= (end.year, end.month):
+            found.setdefault((year, month), [k, k])[1] = k
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return [(f"{year} 年 {month} 月", first, last) for (year, month), (first, last) in found.items()]
 
 
 def _alone(item: object) -> tuple[Any, ...]:
     return (item,)
 
 
-def _archive_path(page: tuple[int, list[PublicNotice]]) -> str:
+ArchivePage = tuple[int, int, tuple[PublicNotice, ...]]  # (its number, the last page its pager links, its notices)
+
+
+def _archive_path(page: ArchivePage) -> str:
     return page_file(archive_url(page[0]))
 
 
-def _archive_inputs(archive_print: str, page: tuple[int, list[PublicNotice]]) -> tuple[Any, ...]:
-    return (archive_print, tuple(page[1]))
+def _archive_inputs(page: ArchivePage) -> tuple[Any, ...]:
+    return page
 
 
-def _archive_page(archive: list[tuple[int, int, dt.date, dt.date]], page: tuple[int, list[PublicNotice]]
-                  ) -> Planned:
-    k, items = page
+def _archive_page(page: ArchivePage) -> Planned:
+    k, upto, items = page
+    pager = [*([1] if k - PAGER > 1 else []), *range(max(1, k - PAGER), upto + 1)]
     return Planned(_archive_path(page), f"处理结果公示 · 第 {k} 页", "notice_list.html",
-                   {"archive": archive, "archive_page": k, "notices": list(reversed(items))})
+                   {"archive_page": k, "pager": pager, "notices": list(reversed(items))})
 
 
 def _number_path(number: str) -> str:

@@ -407,6 +407,14 @@ def render_site(site: PublicSite, renderer: Renderer, assets: dict[str, bytes],
     out.update(made("sitemap", (paths, tuple(keep(site.notices, "number-date", _number_date, "")), site.withdrawn),
                     lambda: sitemap(s.base_url, sorted(paths), site)))
     out["robots.txt"] = robots(s.base_url)
+    if last is not None:
+        # Outputs made anew every build (assets, the 404 page, robots.txt, the search index's meta) that equal the
+        # last build's become its very bytes objects, and so do pages rendered again to the same bytes under the
+        # same key: the checks and the write then take them as unchanged without reading them.
+        was = last.outputs
+        for path in [*itertools.compress(out, map(operator.is_not, out.values(), map(was.get, out)))]:
+            if out[path] == was.get(path) and result.keys.get(path) == last.keys.get(path):
+                out[path] = was[path]
     return result
 
 
@@ -426,7 +434,8 @@ def _digest_repr(value: Any) -> str:
     return hashlib.sha256(repr(value).encode()).hexdigest()
 
 
-_PER_RECORD = ("notice.html", "shop.html", "notice_list.html", "tombstone.html")  # templates of `inputs` pages
+# Templates of `Each` pages (their closures are in the world; a `Planned.inputs` page has its own in its inputs).
+_PER_RECORD = ("notice.html", "shop.html", "notice_list.html", "tombstone.html")
 
 # Bump when the same context renders differently without a new kspages version, so no page is reused from an
 # older build (2: Markdown lists as editors preview them, kspages/mdlists.py).

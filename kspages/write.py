@@ -82,20 +82,18 @@ def _same(target: Path, data: bytes) -> bool:
 
 
 def sync(outputs: Mapping[str, bytes], out: Path, keys: dict[str, str] | None = None,
-         known: set[str] | frozenset[str] = frozenset(), sha: dict[str, str] | None = None,
-         previous: set[str] | None = None) -> WriteReport:
+         known: set[str] | frozenset[str] = frozenset(), sha: dict[str, str] | None = None) -> WriteReport:
     """Make `out` hold exactly `outputs` plus the manifest (with each page's key); call after check_target passed.
 
     Files in `known` are known to hold these bytes already if they are there with that size (they were read and
-    checked, or written by this process): they are not read again. `sha` may give the outputs' SHA-256. With
-    `previous`, the files this process wrote last time, only those of them that are no longer outputs are removed
-    (a session's later builds); otherwise every file of `out` that is not an output is.
+    checked): they are not read again. `sha` may give the outputs' SHA-256. Every file of `out` that is not an
+    output is removed.
     """
-    return _sync(outputs, out, keys, known, sha, previous)[0]
+    return _sync(outputs, out, keys, known, sha)[0]
 
 
 def _sync(outputs: Mapping[str, bytes], out: Path, keys: dict[str, str] | None, known: set[str] | frozenset[str],
-          sha: dict[str, str] | None, previous: set[str] | None) -> tuple[WriteReport, _Members | None]:
+          sha: dict[str, str] | None) -> tuple[WriteReport, _Members | None]:
     if isinstance(outputs, Spool):
         return _sync_spool(outputs, out, keys or {}), None
     _clear_stale(out)
@@ -122,7 +120,7 @@ def _sync(outputs: Mapping[str, bytes], out: Path, keys: dict[str, str] | None, 
             for rel in commit:
                 staging.put(rel, manifest if rel == MANIFEST else outputs[rel])
             staging.commit(out, commit)  # the manifest last: it names only files that are in place
-    removed = _prune(out, {*outputs, MANIFEST}) if previous is None else _remove(out, previous - outputs.keys())
+    removed = _prune(out, {*outputs, MANIFEST})
     return WriteReport(written=len(changed), unchanged=len(outputs) - len(changed), removed=removed), members
 
 
@@ -144,13 +142,13 @@ def sync_changes(outputs: dict[str, bytes], out: Path, keys: dict[str, str], sha
     are removed: the cost of what changed, not a look at every file.
 
     When the manifest in `out` is not the one that sync wrote (the folder was emptied or built by another
-    process meanwhile), or there is no `written`, every file is checked as `sync` does (`known` as there). A
-    single output deleted by hand is not noticed: it comes back when its page changes, or at the next build in a
-    new process.
+    process meanwhile), or there is no `written`, `out` is made to hold `outputs` as `sync` does: every file
+    compared (but those in `known`, on the session's first build: pages checked against the manifest), every other
+    file removed. A single output deleted by hand is not noticed: it comes back when its page changes, or at the
+    next build in a new process.
     """
     if last is None or written is None or _identity(out / MANIFEST) != written.manifest:
-        same = set(known) if last is None else {rel for rel, data in outputs.items() if last.get(rel) == data}
-        report, members = _sync(outputs, out, keys, same, sha, None if last is None else set(last))
+        report, members = _sync(outputs, out, keys, set(known) if last is None else set(), sha)
         return report, None if members is None else Written(members, _identity(out / MANIFEST))
     rels = list(itertools.compress(outputs, map(operator.is_not, outputs.values(), map(last.get, outputs))))
     gone = last.keys() - outputs.keys()

@@ -211,7 +211,7 @@ def test_random_edit_sequences_end_equal_to_a_clean_build(tmp_path: Path, seed: 
         assert verify(root, as_of=DAY) == [], f"seed {seed}, step {step}: {done}"
 
 
-def test_a_session_reuses_pages_from_memory_and_puts_back_deleted_output(tmp_path: Path,
+def test_a_session_reuses_pages_from_memory_and_mends_output_changed_behind_its_back(tmp_path: Path,
                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     root = _bundled(tmp_path)
     session = Session(root, as_of=DAY)
@@ -231,6 +231,23 @@ def test_a_session_reuses_pages_from_memory_and_puts_back_deleted_output(tmp_pat
     assert session.build().written == 2 and verify(root, as_of=DAY) == []
     shutil.rmtree(root / "output")  # emptied by hand
     assert session.build().written == first.outputs and verify(root, as_of=DAY) == []
+
+
+def test_a_session_mends_what_another_build_wrote_into_its_folder_meanwhile(tmp_path: Path) -> None:
+    root = _bundled(tmp_path)
+    session = Session(root, as_of=DAY)
+    session.build()
+    file = next(f for f in sorted((root / "content/records").rglob("*.yaml")) if "publish: true" in f.read_text("utf-8"))
+    text = file.read_text("utf-8")
+    extra = root / "content/records/2026" / f"{numbers.generate(random.Random(5))}.yaml"
+    # Another build writes the folder: one notice's title changed (the same size), and one record more.
+    file.write_text(text.replace("title: ", "title: 改", 1), "utf-8")
+    extra.write_text(record(extra.stem), "utf-8")
+    build(root, as_of=DAY, cache=caching.Cache())
+    file.write_text(text, "utf-8")
+    extra.unlink()
+    session.build(changed={file.relative_to(root).as_posix(), extra.relative_to(root).as_posix()})
+    assert verify(root, as_of=DAY) == []  # its pages back, and the other build's extra pages gone
 
 
 def test_verify_reports_a_difference(make_site: MakeSite) -> None:
