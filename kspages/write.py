@@ -130,7 +130,7 @@ class Written:
     manifest file it wrote. While that file is in place the folder is taken to hold what the sync wrote."""
 
     members: _Members
-    manifest: tuple[int, int, int]  # the manifest file's (inode, size, modification time in ns)
+    manifest: tuple[int, int, int, int]  # the manifest file's inode, size, modification and change times (ns)
 
 
 def sync_changes(outputs: dict[str, bytes], out: Path, keys: dict[str, str], sha: dict[str, str],
@@ -171,12 +171,12 @@ def sync_changes(outputs: dict[str, bytes], out: Path, keys: dict[str, str], sha
     return WriteReport(written=len(changed), unchanged=len(outputs) - len(changed), removed=removed), written
 
 
-def _identity(file: Path) -> tuple[int, int, int]:
+def _identity(file: Path) -> tuple[int, int, int, int]:
     try:
         st = os.stat(file)
     except OSError:
-        return (-1, -1, -1)
-    return st.st_ino, st.st_size, st.st_mtime_ns
+        return (-1, -1, -1, -1)
+    return st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns
 
 
 # Checks a batch of outputs: the SHA-256 of each, and those that failed (never staged: they stay in memory).
