@@ -71,9 +71,8 @@ def load(root: Path, errors: list[ContentError], warnings: list[ContentError], a
             errors.extend(result.errors)
             if result.warnings:
                 warned[result.path] = result.warnings
-        gone = {r.path for r in removed}
-        results = [*itertools.compress(last.results, map(operator.not_, map(gone.__contains__, map(_PATH, last.results)))),
-                   *added] if removed or added else last.results
+        size = len(last.results) - len(removed) + len(added)
+        results: list[RecordResult] | None = None  # the session's: taken from the reduce below, in its order
     else:
         results = []
         for result in cache.sources_of(root, files, map_it, unreadable, context.key, holds, changed):
@@ -83,11 +82,22 @@ def load(root: Path, errors: list[ContentError], warnings: list[ContentError], a
             if result.summary is not None:
                 results.append(result)
         removed, added = _changes(last, results) if last is not None else ([], results)
+        size = len(results)
     for rel in sorted(warned, key=read.path_order):
         warnings.extend(warned[rel])
-    reduced = _reduce_again(last, removed, added, len(results), as_of) if last is not None else None
+    reduced = _reduce_again(last, removed, added, size, as_of) if last is not None else None
     moved = None if reduced is None else tuple(r.public.notice for r in (*removed, *added)
                                                if r.public is not None and r.public.notice is not None)
+    if results is None:
+        assert last is not None
+        if reduced is not None:
+            # In the last load's order, a changed record in its place: the checks compare the records' values in
+            # order, and an edit that moved its record to the end made them digest every record's values again.
+            results = list(reduced[2].values())
+        else:
+            gone = {r.path for r in removed}
+            results = [*itertools.compress(last.results, map(operator.not_, map(gone.__contains__,
+                                                                                 map(_PATH, last.results)))), *added]
     if reduced is None:
         results = _unique_numbers(results, errors)
         reduced = (stats.Tally.of([r.summary.counted for r in results if r.summary], as_of),
@@ -138,11 +148,13 @@ def _reduce_again(last: Loaded, removed: list[RecordResult], added: list[RecordR
             return None  # a number used twice: the full check names both files
         numbers[new.summary.number] = new.path
     tally, assembly, by_path = last.tally.copy(), last.assembly.copy(), dict(last.by_path)
+    again = {new.path for new in added}
     for old in removed:
         if old.summary is not None and old.public is not None:
             tally.add(old.summary.counted, sign=-1)
             assembly.remove(old.public)
-        del by_path[old.path]
+        if old.path not in again:  # a record edited keeps its place
+            del by_path[old.path]
     for new in added:
         if new.summary is not None and new.public is not None:
             tally.add(new.summary.counted)
