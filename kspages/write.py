@@ -110,16 +110,8 @@ def _sync(outputs: Mapping[str, bytes], out: Path, keys: dict[str, str] | None, 
     changed = [rel for rel in sorted(outputs) if not (rel in known and _size_at(os.path.join(base, rel)) ==
                                                       len(outputs[rel]) or _same(out / rel, outputs[rel]))]
     # A changed file changes its digest in the manifest: the manifest on disk need not be read to know it differs.
-    commit = [*changed, MANIFEST] if changed or not _same(out / MANIFEST, manifest) else changed
-    staging = _Staging.beside(out) if commit and _same_device(out) else None
-    if staging is None:  # out is a mount point or its parent is read-only: one temporary file per file, in place
-        for rel in commit:
-            _write_atomic(out / rel, manifest if rel == MANIFEST else outputs[rel])
-    else:
-        with staging:
-            for rel in commit:
-                staging.put(rel, manifest if rel == MANIFEST else outputs[rel])
-            staging.commit(out, commit)  # the manifest last: it names only files that are in place
+    if changed or not _same(out / MANIFEST, manifest):
+        _commit(out, outputs, changed, manifest)
     removed = _prune(out, {*outputs, MANIFEST})
     return WriteReport(written=len(changed), unchanged=len(outputs) - len(changed), removed=removed), members
 
@@ -155,20 +147,24 @@ def sync_changes(outputs: dict[str, bytes], out: Path, keys: dict[str, str], sha
     changed = [rel for rel in rels if last.get(rel) != outputs[rel]]
     if rels or gone:
         written.members.update(outputs, keys, sha, rels, gone)
-        commit = [*sorted(changed), MANIFEST]
-        manifest = written.members.manifest()
-        staging = _Staging.beside(out) if _same_device(out) else None
-        if staging is None:
-            for rel in commit:
-                _write_atomic(out / rel, manifest if rel == MANIFEST else outputs[rel])
-        else:
-            with staging:
-                for rel in commit:
-                    staging.put(rel, manifest if rel == MANIFEST else outputs[rel])
-                staging.commit(out, commit)  # the manifest last: it names only files that are in place
+        _commit(out, outputs, sorted(changed), written.members.manifest())
         written = Written(written.members, _identity(out / MANIFEST))
     removed = _remove(out, set(gone))
     return WriteReport(written=len(changed), unchanged=len(outputs) - len(changed), removed=removed), written
+
+
+def _commit(out: Path, outputs: Mapping[str, bytes], changed: list[str], manifest: bytes) -> None:
+    """Put the `changed` outputs and then the manifest into `out`, each replacing its file atomically."""
+    commit = [*changed, MANIFEST]
+    staging = _Staging.beside(out) if _same_device(out) else None
+    if staging is None:  # out is a mount point or its parent is read-only: one temporary file per file, in place
+        for rel in commit:
+            _write_atomic(out / rel, manifest if rel == MANIFEST else outputs[rel])
+    else:
+        with staging:
+            for rel in commit:
+                staging.put(rel, manifest if rel == MANIFEST else outputs[rel])
+            staging.commit(out, commit)  # the manifest last: it names only files that are in place
 
 
 def _identity(file: Path) -> tuple[int, int, int, int]:
