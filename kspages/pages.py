@@ -7,6 +7,7 @@ of), as Pelican's generators and Lektor's build programs do. It renders nothing 
 
 from __future__ import annotations
 
+import bisect
 import csv
 import datetime as dt
 import functools
@@ -161,13 +162,13 @@ def notice_pages(site: PublicSite) -> Iterator[Planned | Each[Any]]:
     s = site.settings
     pages = archive_pages(site.notices, s.notices_per_page)
     first = site.notices[: s.notices_per_page]
-    months = archive_months([(items[0].date, items[-1].date) for items in pages])
+    months = archive_months(site.notices, s.notices_per_page)
     yield Planned("notices/index.html", "处理结果公示", "notice_list.html",
                   {"notices": first, "months": months, "archive_count": len(pages), "archive_page": None},
                   inputs=(first, months, len(pages)))
-    # A page shows its notices and its neighbours up to two pages on, no more: a full page, far enough from the
-    # newest, never changes as notices are added (a list of every page in each page grew as the square of the
-    # archive: 841 MB of archive pages at 100,000 notices).
+    # A page shows its notices and its neighbours up to two pages on, no more: new notices change no full page
+    # more than two pages from the newest (a list of every page in each page grew as the square of the archive:
+    # 841 MB of archive pages at 100,000 notices).
     yield Each("archive", [(k, min(len(pages), k + PAGER), tuple(items)) for k, items in enumerate(pages, start=1)],
                _archive_path, _archive_inputs, _archive_page)
     yield Each("notice", site.notices, _notice_path, _alone, _notice_page)
@@ -176,16 +177,22 @@ def notice_pages(site: PublicSite) -> Iterator[Planned | Each[Any]]:
 PAGER = 2  # archive pages linked on either side of the one shown
 
 
-def archive_months(spans: list[tuple[dt.date, dt.date]]) -> list[tuple[str, int, int]]:
-    """(month, first page, last page) for every month of the archive, oldest first, from each page's first and last
-    notice dates (pages numbered from 1, oldest first)."""
-    found: dict[tuple[int, int], list[int]] = {}
-    for k, (start, end) in enumerate(spans, start=1):
-        year, month = start.year, start.month
-        while (year, month) <= (end.year, end.month):
-            found.setdefault((year, month), [k, k])[1] = k
-            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return [(f"{year} 年 {month} 月", first, last) for (year, month), (first, last) in found.items()]
+def archive_months(notices: tuple[PublicNotice, ...], per_page: int) -> list[tuple[str, int, int]]:
+    """(month, first page, last page) for every month with a published notice, oldest first: where the notices
+    (newest first) fall in the archive pages, numbered from 1 with the oldest."""
+    days = list(map(_DATE, reversed(notices)))  # oldest first, as the pages
+    found = []
+    at = 0
+    while at < len(days):
+        day = days[at]
+        following = dt.date(day.year + 1, 1, 1) if day.month == 12 else dt.date(day.year, day.month + 1, 1)
+        end = bisect.bisect_left(days, following, lo=at)  # months without notices are skipped, not listed
+        found.append((f"{day.year} 年 {day.month} 月", at // per_page + 1, (end - 1) // per_page + 1))
+        at = end
+    return found
+
+
+_DATE = operator.attrgetter("date")
 
 
 def _alone(item: object) -> tuple[Any, ...]:
@@ -205,7 +212,8 @@ def _archive_inputs(page: ArchivePage) -> tuple[Any, ...]:
 
 def _archive_page(page: ArchivePage) -> Planned:
     k, upto, items = page
-    pager = [*([1] if k - PAGER > 1 else []), *range(max(1, k - PAGER), upto + 1)]
+    start = 2 if k - PAGER == 3 else max(1, k - PAGER)  # a gap of one page is shown, not hidden behind "…"
+    pager = [*([1] if start > 1 else []), *range(start, upto + 1)]
     return Planned(_archive_path(page), f"处理结果公示 · 第 {k} 页", "notice_list.html",
                    {"archive_page": k, "pager": pager, "notices": list(reversed(items))})
 
@@ -347,7 +355,7 @@ def _status_member(entry: StatusEntry) -> str:
 
 
 def archive_pages(notices: tuple[PublicNotice, ...], per_page: int) -> list[list[PublicNotice]]:
-    """Notices in archive pages numbered from the oldest, so a full page never changes as notices are added."""
+    """Notices in archive pages numbered from the oldest, so new notices (the newest) change no full page."""
     oldest_first = list(reversed(notices))
     return [oldest_first[i:i + per_page] for i in range(0, len(oldest_first), per_page)]
 

@@ -61,3 +61,25 @@ def test_two_producers_of_one_path_are_an_error(make_site: MakeSite, monkeypatch
     with pytest.raises(BuildError) as caught:
         check(root, DAY)
     assert [e.message for e in caught.value.errors] == ["two outputs would be written to about/index.html"]
+
+
+def test_the_archive_by_month_lists_only_months_with_notices_and_their_pages() -> None:
+    from types import SimpleNamespace
+
+    from kspages.pages import archive_months
+
+    days = [dt.date(2000, 1, 5), *[dt.date(2026, 3, d) for d in range(1, 8)], dt.date(2026, 5, 2), dt.date(2026, 5, 3)]
+    notices = tuple(SimpleNamespace(date=d) for d in reversed(days))  # newest first, as the site holds them
+    # Three a page, oldest first: [2000-01, 03-01, 03-02] [03-03..03-05] [03-06, 03-07, 05-02] [05-03]
+    assert archive_months(notices, 3) == [("2000 年 1 月", 1, 1), ("2026 年 3 月", 1, 3), ("2026 年 5 月", 3, 4)]
+    assert archive_months((), 3) == []
+
+
+@pytest.mark.parametrize(("k", "pages", "shown"), [
+    (1, 1, [1]), (1, 17, [1, 2, 3]), (3, 17, [1, 2, 3, 4, 5]), (4, 17, [1, 2, 3, 4, 5, 6]),
+    (5, 17, [1, 2, 3, 4, 5, 6, 7]), (6, 17, [1, 4, 5, 6, 7, 8]), (16, 17, [1, 14, 15, 16, 17]), (17, 17, [1, 15, 16, 17]),
+])
+def test_an_archive_page_links_page_1_and_two_pages_either_side(k: int, pages: int, shown: list[int]) -> None:
+    from kspages.pages import PAGER, _archive_page
+
+    assert _archive_page((k, min(pages, k + PAGER), ())).context["pager"] == shown
