@@ -44,7 +44,10 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("browser")
     shutil.copytree(REPO / "content", root / "content")
     shutil.copytree(REPO / "templates", root / "templates")
+    settings = root / "content/site.yaml"  # two notices a page: nine archive pages, so their pager is seen whole
+    settings.write_text(settings.read_text("utf-8").replace("notices_per_page: 20", "notices_per_page: 2"), "utf-8")
     build(root)
+    assert (root / "output/notices/archive/9/index.html").is_file()
     return root / "output"
 
 
@@ -262,7 +265,7 @@ def test_an_open_page_reloads_after_an_edit_and_shows_build_errors(browser: webd
 AXE = REPO / "node_modules/axe-core/axe.min.js"
 # One page of every template, as the public reaches them.
 PAGES = {"home": "", "guide-index": "guide/", "guide": "guide/how-to-report/", "notices": "notices/",
-         "archive": "notices/archive/1/", "notice": "notices/KS-4QGJ-5S13-0/", "tombstone": "notices/KS-852M-YZVQ-1/",
+         "archive": "notices/archive/1/", "archive-middle": "notices/archive/7/", "notice": "notices/KS-4QGJ-5S13-0/", "tombstone": "notices/KS-852M-YZVQ-1/",
          "status": "status/?n=KS-4QGJ-5S13-0", "stats": "stats/", "shops": "shops/", "search": "search/?q=退货",
          "data": "data/", "404": "404.html", "about": "about/", "subscribe": "notices/subscribe/", "status-rejected": "status/?n=KS-SXM1-9KR6-D",
          "status-late": "status/?n=KS-F4KY-535E-N", "status-order": "status/?n=300123456789012345"}
