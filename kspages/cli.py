@@ -288,13 +288,15 @@ def watch_cmd(site: Path, out: Path | None, as_of: dt.datetime | None, poll: boo
         _warnings(report)
         _summary(report, out)
 
-    rebuild()
-    if _verbosity() > 0:
-        click.echo(f"watching {site / CONTENT} and {site / TEMPLATES} (Ctrl+C to stop)")
+    def first() -> None:  # with the observer running: what is saved meanwhile has an event
+        rebuild()
+        if _verbosity() > 0:
+            click.echo(f"watching {site / CONTENT} and {site / TEMPLATES} (Ctrl+C to stop)")
+
     stop = threading.Event()
     try:
         with _terminate_as_interrupt():
-            watch(site, rebuild, stop, out=out, poll=poll)
+            watch(site, rebuild, stop, out=out, poll=poll, first=first)
     except KeyboardInterrupt:
         pass
     finally:
@@ -336,13 +338,16 @@ def run_serve(site: Path, port: int, livereload: bool, as_of: dt.date | None, po
             click.echo(f"built {result.outputs} files ({result.rendered} pages rendered) in {result.seconds:.2f} s")
 
     previewer = Previewer(site, state, as_of, report)
-    previewer()
-    threading.Thread(target=server.serve_forever, name="kspages-http", daemon=True).start()
-    click.echo(f"serving http://127.0.0.1:{server.server_address[1]}/ (Ctrl+C to stop)")
+
+    def first() -> None:  # with the observer running: what is saved meanwhile has an event
+        previewer()
+        threading.Thread(target=server.serve_forever, name="kspages-http", daemon=True).start()
+        click.echo(f"serving http://127.0.0.1:{server.server_address[1]}/ (Ctrl+C to stop)")
+
     stop = threading.Event()
     try:
         with _terminate_as_interrupt():
-            watch(site, previewer, stop, poll=poll)
+            watch(site, previewer, stop, poll=poll, first=first)
     except KeyboardInterrupt:
         pass
     finally:

@@ -109,6 +109,11 @@ class Changes(FileSystemEventHandler):
                 self.last = time.monotonic()
                 self.pending.set()
 
+    def trust(self) -> None:
+        """From now on every change has an event (the observer runs): the next batch names what changed."""
+        with self._lock:
+            self._unknown = False
+
     def take(self) -> frozenset[str] | None:
         """The site-relative paths changed since the last call; None when that is not known (a folder changed)."""
         with self._lock:
@@ -129,10 +134,13 @@ def _schedule(observer: BaseObserver, changes: Changes) -> None:
 
 def watch(root: Path, rebuild: Callable[[frozenset[str] | None], None], stop: threading.Event,
           out: Path | None = None, poll: bool = False, quiet: float = 0.15, longest: float = 2.0,
-          settle: float = 0.02) -> None:
+          settle: float = 0.02, first: Callable[[], None] | None = None) -> None:
     """Call `rebuild(changed)` after every batch of changes under content/ and templates/, until `stop` is set.
 
     `changed` holds the batch's site-relative paths, or is None when a folder moved or vanished (look at all).
+    `first`, when given, is called once the observer runs, before any batch: a first build that looks at every
+    file. A change from then on has an event, so even the first batch names what changed; without `first` the
+    first batch looks at every file (what was saved before the observer started has no event).
 
     A batch ends when no change came for `settle` seconds and every file changed is finished (closed after
     writing, moved or deleted), or for `quiet` seconds while one may still be written, so that a burst of saves
@@ -143,19 +151,22 @@ def watch(root: Path, rebuild: Callable[[frozenset[str] | None], None], stop: th
     changes = Changes(root, out)
     observer: BaseObserver = PollingObserver(timeout=0.5) if poll else Observer()
     _schedule(observer, changes)
-    observer.start()
+    observer.start()  # its watches (or first snapshot) are in place when it returns
     try:
+        if first is not None:
+            changes.trust()
+            first()
         while not stop.is_set():
             if not changes.pending.wait(0.1):
                 continue
-            first = time.monotonic()
+            began = time.monotonic()
             while not stop.is_set():
                 now = time.monotonic()
                 wait = (settle if changes.finished else quiet) - (now - changes.last)
-                if wait <= 0 or now - first >= longest:
+                if wait <= 0 or now - began >= longest:
                     break
                 # In steps of `settle` at most: a file closed meanwhile shortens the wait.
-                time.sleep(min(wait, settle, longest - (now - first)))
+                time.sleep(min(wait, settle, longest - (now - began)))
             changes.pending.clear()
             if changes.reschedule:
                 changes.reschedule = False

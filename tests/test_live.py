@@ -322,6 +322,29 @@ def test_the_watcher_names_the_files_that_changed_and_says_when_it_cannot(tmp_pa
     assert changes.take() is None
 
 
+@pytest.mark.parametrize("poll", [False, True])
+def test_a_save_during_the_first_build_is_named_by_the_first_batch(site: Path, poll: bool) -> None:
+    # The first build runs with the observer already running: what is saved meanwhile has an event, so the first
+    # batch names the file instead of looking at every file (which at 100k records took 1.4 s of the first save).
+    seen: list[frozenset[str] | None] = []
+    stop = threading.Event()
+
+    def first() -> None:
+        time.sleep(0.6 if poll else 0.05)  # the polling observer's first snapshot is taken; this is "the build"
+        file = site / RECORD
+        file.write_text(file.read_text("utf-8") + "\n", "utf-8")
+
+    def rebuild(changed: frozenset[str] | None) -> None:
+        seen.append(changed)
+        stop.set()
+
+    thread = threading.Thread(target=watch, args=(site, rebuild, stop), kwargs={"poll": poll, "first": first},
+                              daemon=True)
+    thread.start()
+    thread.join(15)
+    assert seen == [frozenset({RECORD})]
+
+
 def test_a_batch_waits_briefly_only_after_a_finished_change(tmp_path: Path) -> None:
     from watchdog.events import (
         DirModifiedEvent,
