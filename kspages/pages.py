@@ -504,7 +504,10 @@ def open_data(site: PublicSite, keep: Keep = no_keep) -> dict[str, bytes]:
     csv.writer(header, lineterminator="\r\n").writerow([f for f in fields if f != "body"])
     # Rows are kept as UTF-8 and joined as bytes: an edit copies the files' bytes once, encodes one row.
     json_rows, csv_rows = zip(*rows, strict=True) if rows else ((), ())
-    data = b"".join([head[:-2], b',"notices":[', b",".join(json_rows), b'],"version":1}\n'])
+    # One join, the commas between the rows in the list: joining the rows first copied 48 MB once more at 100k.
+    between = [b","] * max(2 * len(json_rows) - 1, 0)
+    between[::2] = json_rows
+    data = b"".join([head[:-2] + b',"notices":[', *between, b'],"version":1}\n'])
     # A byte-order mark: Excel opens UTF-8 CSV as Chinese only with one.
     text = b"".join([("\ufeff" + header.getvalue()).encode("utf-8"), *csv_rows])
     return {"data/notices.json": data, "data/notices.csv": text}
