@@ -36,6 +36,12 @@ Keep = Callable[[Sequence[Any], str, Callable[[Any], Any], str], list[Any]]
 _VALUE = operator.itemgetter(1)
 
 
+def outgrown(table: Collection[Any], live: Collection[Any]) -> bool:
+    """Whether a table kept by object identity holds a sixteenth more than the objects still in use (and some):
+    time to make it again from those, so the objects gone since are let go."""
+    return len(table) > len(live) + 64 + len(live) // 16
+
+
 def no_memo(key: str, compute: Callable[[], T]) -> T:
     """The Memo of a one-off build: compute every time."""
     return compute()
@@ -294,7 +300,7 @@ class Cache:
         if None in entries:
             for i in itertools.compress(range(len(entries)), map(operator.not_, entries)):
                 entries[i] = table[ids[i]] = (objs[i], compute(objs[i]))
-            if len(table) > len(objs) + 64 + len(objs) // 16:  # objects gone since, now and then let go
+            if outgrown(table, objs):  # objects gone since, now and then let go
                 self.kept[what] = (context, dict(zip(ids, entries, strict=True)))
         return list(map(_VALUE, entries))
 

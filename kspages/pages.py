@@ -169,7 +169,7 @@ def notice_pages(site: PublicSite) -> Iterator[Planned | Each[Any]]:
     # A page shows its notices and its neighbours up to two pages on, no more: new notices change no full page
     # more than two pages from the newest (a list of every page in each page grew as the square of the archive:
     # 841 MB of archive pages at 100,000 notices).
-    yield Each("archive", [(k, min(len(pages), k + PAGER), tuple(items)) for k, items in enumerate(pages, start=1)],
+    yield Each("archive", [(k, min(len(pages), k + PAGER), items) for k, items in enumerate(pages, start=1)],
                _archive_path, _archive_inputs, _archive_page)
     yield Each("notice", site.notices, _notice_path, _alone, _notice_page)
 
@@ -354,9 +354,9 @@ def _status_member(entry: StatusEntry) -> str:
     return json.dumps(entry.number) + ":" + _json_bytes(_status_json(entry)).decode("utf-8").rstrip("\n")
 
 
-def archive_pages(notices: tuple[PublicNotice, ...], per_page: int) -> list[list[PublicNotice]]:
+def archive_pages(notices: tuple[PublicNotice, ...], per_page: int) -> list[tuple[PublicNotice, ...]]:
     """Notices in archive pages numbered from the oldest, so new notices (the newest) change no full page."""
-    oldest_first = list(reversed(notices))
+    oldest_first = notices[::-1]
     return [oldest_first[i:i + per_page] for i in range(0, len(oldest_first), per_page)]
 
 

@@ -24,7 +24,7 @@ import markdown
 from markdown.extensions.toc import slugify_unicode
 
 from . import __version__, parallel
-from .cache import Keep, Memo, no_keep, no_memo
+from .cache import Keep, Memo, no_keep, no_memo, outgrown
 from .errors import ContentError
 from .layout import asset_file, guide_url
 from .mdlists import EditorListsExtension
@@ -259,7 +259,7 @@ def render_site(site: PublicSite, renderer: Renderer, assets: dict[str, bytes],
     # A notice's digest, which several pages of a build show, by the notice's identity: kept for a session's next
     # build (a template edited keys every page again), the notices gone since let go now and then.
     digests = last.digests if last is not None and for_next else {}
-    if len(digests) > len(site.notices) + 64 + len(site.notices) // 16:
+    if outgrown(digests, site.notices):
         digests = {id(n): found for n in site.notices if (found := digests.get(id(n))) is not None}
     result.digests = digests
 
@@ -356,7 +356,7 @@ def render_site(site: PublicSite, renderer: Renderer, assets: dict[str, bytes],
     def take_all(paths: list[str]) -> None:
         """Take these pages from the last build, their items being the very objects it made them of (loops in C)."""
         assert last is not None
-        if len(produced) + len(paths) != len(produced.union(paths)):
+        if not produced.isdisjoint(paths) or len(set(paths)) != len(paths):
             for path in paths:
                 claim(path)  # names the path given twice
         produced.update(paths)

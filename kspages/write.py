@@ -484,11 +484,9 @@ class _Members:
 
     @classmethod
     def of(cls, outputs: Mapping[str, bytes], keys: dict[str, str], sha: dict[str, str]) -> _Members:
-        rels = sorted(outputs)
-        quoted = {rel: _quote(rel) for rel in rels}
-        return cls({rel: f"{quoted[rel]}: {_quote(sha.get(rel) or hashlib.sha256(outputs[rel]).hexdigest())}"
-                    for rel in rels},
-                   {rel: f"{quoted[rel]}: {_quote(keys[rel])}" for rel in rels if rel in keys}, rels)
+        members = cls({}, {}, [])
+        members.update(outputs, keys, sha, sorted(outputs), ())  # in order: each path goes at the end
+        return members
 
     def update(self, outputs: Mapping[str, bytes], keys: dict[str, str], sha: dict[str, str],
                changed: Collection[str], gone: Collection[str]) -> None:
