@@ -121,9 +121,18 @@ class Store:
             self.path.unlink(missing_ok=True)
 
 
-def _pickled(parse: Callable[[str, bytes], Any], rel: str, raw: bytes) -> bytes:
-    # Run where the job runs: the bytes go to the store as they are, not pickled again by the parent.
-    return pickle.dumps(parse(rel, raw), protocol=pickle.HIGHEST_PROTOCOL)
+def _map_file(parse: Callable[[str, bytes], Any], unreadable: Callable[[str, list[ContentError]], Any], root: Path,
+              pickled: bool, rel: str) -> tuple[str | None, Any]:
+    """`parse` of a file's bytes, read here (where the job runs), with the SHA-256 of those bytes; pickled for the
+    store as it is made, not again by the parent. (None, `unreadable`'s result) for a file that cannot be read."""
+    rel, raw, errors = read.read_at(root, rel)
+    if raw is None:
+        return None, unreadable(rel, errors)
+    made = parse(rel, raw)
+    return hashlib.sha256(raw).hexdigest(), pickle.dumps(made, protocol=pickle.HIGHEST_PROTOCOL) if pickled else made
+
+
+_ROWS = 1024  # results stored at a time as the map makes them
 
 
 @dataclass
@@ -201,9 +210,10 @@ class Cache:
         not even looked at. Only `parse`'s result is kept: for records that is the map's result, not the YAML tree.
         """
         found: list[T | None] = []
-        todo: list[tuple[int, str, str, bytes]] = []
+        todo: list[tuple[int, str]] = []  # (index in `found`, path): mapped below, the bytes read again there
         trusted: dict[str, tuple[int, int, int, int, str]] = {}
         now = time.time_ns()
+        qualname = getattr(parse, "__qualname__", "")
         for rel in files:
             if changed is not None and rel not in changed:
                 cached = self.sources.get(rel)
@@ -233,7 +243,7 @@ class Cache:
             if raw is None:
                 found.append(unreadable(rel, errors))
                 continue
-            key = digest(getattr(parse, "__qualname__", ""), context, hashlib.sha256(raw).hexdigest())
+            key = digest(qualname, context, hashlib.sha256(raw).hexdigest())
             self.used_sources.add(rel)
             self.stored.add(rel)
             if (cached is None or cached[0] != key) and self.store is not None:
@@ -247,29 +257,35 @@ class Cache:
                 if rel in trusted:
                     self.seen[rel] = trusted.pop(rel)
             else:
-                todo.append((len(found), rel, key, raw))
+                todo.append((len(found), rel))
                 found.append(None)
         self.parsed += len(todo)
         self.changed = self.changed or bool(todo)
-        if self.store is None:
-            parsed = parallel.run_all([functools.partial(parse, rel, raw) for _, rel, _, raw in todo])
-        else:
-            self.store.close()
-            blobs: list[Any] = parallel.run_each(functools.partial(_pickled, parse),
-                                                 [(rel, raw) for _, rel, _, raw in todo])
-            # Into the store at once, not at save: the pickled results would otherwise stay in memory beside the
-            # results themselves for the whole build (45 MB at 10k records). A row is valid whether or not the
-            # build passes: it says what it was made from.
-            self.store.write({rel: (key, blob) for (_, rel, key, _), blob in zip(todo, blobs, strict=True)})
-            parsed = []
-            for i, blob in enumerate(blobs):
-                parsed.append(pickle.loads(blob))
-                blobs[i] = None
-        for (index, rel, key, _), result in zip(todo, parsed, strict=True):
-            self.sources[rel] = (key, result)
+        if self.store is not None:
+            self.store.close()  # not inherited by the map's workers
+        # Each file is read again where it is mapped, and each result kept as it comes in (its row stored a batch
+        # at a time): a cold build holds neither every file's bytes nor every result pickled (a gigabyte at 100k).
+        job = functools.partial(_map_file, parse, unreadable, root, self.store is not None)
+        rows: dict[str, tuple[str, bytes]] = {}
+        for (index, rel), (sha, made) in zip(todo, parallel.each(job, [(rel,) for _, rel in todo]), strict=True):
+            if sha is None:  # gone or unreadable since it was read above
+                found[index] = made
+                self.stored.discard(rel)
+                trusted.pop(rel, None)
+                continue
+            key = digest(qualname, context, sha)  # of the bytes mapped, which may have changed since the read above
+            if self.store is not None:
+                rows[rel] = (key, made)
+                made = pickle.loads(made)
+                if len(rows) >= _ROWS:
+                    self.store.write(rows)
+                    rows = {}
+            self.sources[rel] = (key, made)
             if rel in trusted:
                 self.seen[rel] = trusted.pop(rel)
-            found[index] = result
+            found[index] = made
+        if rows and self.store is not None:
+            self.store.write(rows)
         return cast(list[T], found)
 
     def __getstate__(self) -> dict[str, Any]:

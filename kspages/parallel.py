@@ -8,7 +8,7 @@ import gc
 import multiprocessing
 import os
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
@@ -50,26 +50,35 @@ def run_all(jobs: list[Callable[[], T]], done: Callable[[int], None] | None = No
     same results either way, so the output never depends on the number of cores. `done(n)` is called as results
     come in, with how many have.
     """
-    global _jobs
-    workers = _cores()
     results: list[T] = []
+    _collect(results, _each_job(jobs), done)
+    return results
+
+
+def _each_job(jobs: list[Callable[[], T]]) -> Iterator[T]:
+    """What `run_all` returns, one result at a time, in order, as they come in."""
+    global _jobs
+    count = 0
     if len(jobs) >= MINIMUM and _may_fork():
         _jobs = list(jobs)
         # Python's advice for fork without exec: freeze what exists, so that neither the workers' collections
         # (copying every page they touch) nor the parent's later full collections walk it again.
         gc.freeze()
+        workers = _cores()
+        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
         try:
-            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-                _collect(results, pool.map(_run, range(len(jobs)), chunksize=max(1, len(jobs) // (workers * 16))),
-                         done)
+            for result in pool.map(_run, range(len(jobs)), chunksize=max(1, len(jobs) // (workers * 16))):
+                count += 1
+                yield result
         except BrokenProcessPool:
             # A worker died (the kernel stops the largest process when memory runs out): the jobs are pure, so the
             # ones without a result run here, below, and the build goes on rather than hanging or failing.
             pass
         finally:
+            pool.shutdown(cancel_futures=True)  # a caller that stopped early does not wait for the rest
             _jobs = []
-    _collect(results, (job() for job in jobs[len(results):]), done)
-    return results
+    for job in jobs[count:]:
+        yield job()
 
 
 def warm_up(modules: list[str]) -> None:
@@ -117,16 +126,28 @@ def run_each(fn: Callable[..., T], items: list[tuple[Any, ...]], done: Callable[
              ) -> list[T]:
     """`[fn(*item) for item in items]`, as `run_all` runs jobs, but in workers forked from the process `warm_up`
     started when there is one (then `fn` and the items must pickle; `fn` goes to each worker once)."""
-    if _warm is None or len(items) < MINIMUM or not _may_fork():
-        return run_all([functools.partial(fn, *item) for item in items], done)
-    workers = _cores()
     results: list[T] = []
+    _collect(results, each(fn, items), done)
+    return results
+
+
+def each(fn: Callable[..., T], items: list[tuple[Any, ...]]) -> Iterator[T]:
+    """What `run_each` returns, one result at a time, in order, as they come in: a caller that lets each one go
+    holds only those in flight (a cold build's map: not every record's result twice, pickled and not)."""
+    if _warm is None or len(items) < MINIMUM or not _may_fork():
+        yield from _each_job([functools.partial(fn, *item) for item in items])
+        return
+    workers = _cores()
+    count = 0
+    pool = ProcessPoolExecutor(workers, mp_context=_warm, initializer=_install, initargs=(fn,))
     try:
-        with ProcessPoolExecutor(workers, mp_context=_warm, initializer=_install, initargs=(fn,)) as pool:
-            _collect(results, pool.map(_call, items, chunksize=max(1, len(items) // (workers * 16))), done)
+        for result in pool.map(_call, items, chunksize=max(1, len(items) // (workers * 16))):
+            count += 1
+            yield result
     except (BrokenProcessPool, OSError):
         pass  # as in run_all: what has no result yet runs here
     finally:
+        pool.shutdown(cancel_futures=True)
         _cool_down()
-    _collect(results, (fn(*item) for item in items[len(results):]), done)
-    return results
+    for item in items[count:]:
+        yield fn(*item)

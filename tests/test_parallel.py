@@ -109,3 +109,15 @@ def test_warm_workers_have_the_dictionary_loaded_before_their_first_job() -> Non
     assert found["squares"] == [i * i for i in range(parallel.MINIMUM * 2)]
     assert found["ready"] == [True] and found["me"] not in found["pids"]
     assert not found["jieba_here"]  # loaded once, in the process the workers fork from, not in this one
+
+
+def test_each_hands_back_a_result_before_running_the_next_job() -> None:
+    ran: list[int] = []
+
+    def job(i: int) -> int:
+        ran.append(i)
+        return i * i
+
+    results = parallel.each(job, [(i,) for i in range(5)])  # below MINIMUM: in this process
+    assert next(results) == 0 and ran == [0]
+    assert list(results) == [1, 4, 9, 16] and ran == [0, 1, 2, 3, 4]
