@@ -8,7 +8,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from benchmarks.privacy.corpus import Providers
-from kspages.privacy.gate import _lines, _patterns, pieces, scan_patterns
+from kspages.privacy.gate import Digits, _lines, _patterns, pieces, scan_patterns
+from kspages.privacy.identity import digit_runs
 
 # A page's boilerplate, as the theme writes it: many short lines that every page shares.
 NAV = "".join(f'<li><a href="../guide/{i}/">第 {i} 章 如何举报</a></li>\n' for i in range(40))
@@ -74,3 +75,28 @@ def test_the_quick_look_before_the_detectors_never_skips_a_hit() -> None:
         assert _patterns(piece) == _patterns(piece, prefilter=False), text
         found += bool(_patterns(piece))
     assert found > 1500
+
+
+_DIGIT_FORMS = ["13812345678", "021891234567", "110105194912310021", "11010519491231002x", "6222021234567890123",
+                "4401234567890"]
+_AROUND = ["", "+86 ", "0086-", "86", "0", "(0", "1", "9", "，", " ", "-", "年", "x", "电话：", "12-", "8 ", "...", "/"]
+
+
+@given(st.lists(st.tuples(st.sampled_from(_AROUND), st.sampled_from(_DIGIT_FORMS), st.sampled_from(_AROUND),
+                          st.integers(min_value=0, max_value=5)), min_size=1, max_size=4),
+       st.sets(st.sampled_from(_DIGIT_FORMS), min_size=1))
+def test_digit_forms_are_found_as_whole_numbers_as_identity_defines(parts: list[tuple[str, str, str, int]],
+                                                                    forms: set[str]) -> None:
+    # Forms written in groups, next to other digits, prefixes and separators: the gate's set lookup finds exactly
+    # the forms that stand in the text as whole numbers (identity.Run.whole), the definition the automaton served.
+    text = ""
+    for before, form, after, cut in parts:
+        if cut:
+            form = form[:cut + 2] + rng_gap(cut) + form[cut + 2:]
+        text += before + form + after
+    expected = {"d:" + f for f in forms if any(next(run.whole(f), None) for run in digit_runs(text))}
+    assert Digits(frozenset(forms)).found(text) == expected
+
+
+def rng_gap(cut: int) -> str:
+    return [" ", "-", " - ", "．", "(", ")"][cut]

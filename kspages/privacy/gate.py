@@ -19,7 +19,7 @@ import ahocorasick
 from .. import numbers, parallel
 from ..model import Complaint, PrivateValue
 from .detect import _COMPLAINT_NUMBER, detect
-from .identity import JOINED, Form, compact_text, digit_runs, fold, forms_of
+from .identity import GAP, PREFIXES, Form, compact_text, digit_runs, fold, forms_of
 from .view import SEPARATORS, numerals, view
 from .vocabulary import Vocabulary, is_short_name
 
@@ -303,26 +303,19 @@ class KnownGate(Generic[OwnerT]):
         # when `automaton` has none for this digest, and for `owners` when something was found; and not kept (a
         # build holds every record meanwhile). A build that hands back both reads no form here.
         self._records, self._forms = list(records), forms
-        self._sorted_keys: list[str] | None = None
-        # `digest` may come from the caller, who knows the forms are those of a gate before; otherwise, of the keys.
-        self.digest = digest or keys_digest(self._keys())
-        # Building the automata is the slow part; `automaton` may hand back the ones built for the same digest.
-        self.automaton = automaton(self.digest, lambda: _build(self._keys())) if automaton else _build(self._keys())
-        self._sorted_keys = None  # the automata hold them now
+        if digest is None:  # the digest of what the gate looks for comes with its indexes: one pass over the forms
+            built, self.digest = _build(self.records)
+            self.automaton = automaton(self.digest, lambda: built) if automaton else built
+        else:  # from the caller, who knows the forms are those of a gate before, which `automaton` may hand back
+            self.digest = digest
+            self.automaton = automaton(digest, lambda: _build(self.records)[0]) if automaton \
+                else _build(self.records)[0]
         self._owners: dict[str, list[tuple[OwnerT, PrivateValue]]] | None = None
 
     @property
     def records(self) -> Iterator[tuple[OwnerT, Sequence[tuple[PrivateValue, Form]]]]:
         """Every record with the forms the gate looks for."""
         return ((record, self._forms(record)) for record in self._records)
-
-    def _keys(self) -> list[str]:
-        if self._sorted_keys is None:
-            keys: set[str] = set()
-            for _, pairs in self.records:
-                keys |= gate_keys(pairs)
-            self._sorted_keys = sorted(keys)
-        return self._sorted_keys
 
     @property
     def owners(self) -> dict[str, list[tuple[OwnerT, PrivateValue]]]:
@@ -344,7 +337,7 @@ class KnownGate(Generic[OwnerT]):
         the outputs already cut into pieces (see `Splits`).
         """
         words, digits = self.automaton
-        if not len(words) and not len(digits):
+        if not len(words) and not digits:
             return []
         memo = {} if memo is None else memo
         split = _fill(memo, outputs, self._find, splits)
@@ -378,17 +371,8 @@ class KnownGate(Generic[OwnerT]):
                 form = packed[start:last + 1]
                 covered = is_short_name(form) and self.vocabulary.covers(packed, start, last + 1)
                 found.append(("w:" + form, covered))
-        if len(digits):
-            # One pass in C over the text with the separators between digits taken out finds every candidate; only
-            # a candidate is checked against the written groups (most pieces have none).
-            joined = JOINED.sub("", text)
-            keys = {"d:" + joined[last + 1 - length:last + 1] for last, length in digits.iter(joined)}
-            if keys:
-                runs = list(digit_runs(text))
-                for key in sorted(keys):
-                    form = key[2:]
-                    if any(next(run.whole(form), None) for run in runs):
-                        found.append((key, False))
+        if digits:
+            found += ((key, False) for key in sorted(digits.found(text)))
         return found
 
 
@@ -401,26 +385,74 @@ def gate_keys(pairs: Iterable[tuple[PrivateValue, Form]]) -> set[str]:
     return {_key(form) for _, form in pairs}
 
 
-def keys_digest(keys: list[str]) -> str:
-    """The digest of a gate's sorted keys: what its automata look for, whatever records, fields and lines they
-    come from (each key length-prefixed, since a description's form may hold a line end)."""
-    h = hashlib.sha256()
-    for key in keys:
-        data = key.encode()
-        h.update(len(data).to_bytes(8, "big") + data)
-    return h.hexdigest()
+def _build(records: Iterable[tuple[Any, Sequence[tuple[PrivateValue, Form]]]]) -> tuple[tuple[Any, Digits], str]:
+    """The gate's indexes over the records' forms (an automaton of the words, the set of digit forms) and the
+    digest of what they look for, whatever records, fields and lines the forms come from and in whatever order.
+
+    No set or sorted list of every key is made on the way (a hundred MB at 100k records): the automaton says which
+    words are new to it, and the digest adds up each distinct key's hash.
+    """
+    # Each word's length, not the word, is what the automaton keeps: a match is read back from the text it was
+    # found in, and the words (a tenth of the automaton's memory) need not be held for every record.
+    words = ahocorasick.Automaton(ahocorasick.STORE_LENGTH)
+    digits: set[str] = set()
+    total = 0
+    for _, pairs in records:
+        for _, form in pairs:
+            if form.digits:
+                digits.add(form.text)
+            elif words.add_word(form.text):
+                total += _hash("w:" + form.text)
+    total += sum(map(_hash, ("d:" + d for d in digits)))
+    if len(words):
+        words.make_automaton()
+    return (words, Digits(frozenset(digits))), (total % (1 << 256)).to_bytes(32, "big").hex()
 
 
-def _build(keys: list[str]) -> tuple[Any, Any]:
-    # Each form's length, not its key, is what an automaton keeps: a match is read back from the text it was found
-    # in, and the keys (a tenth of the automata's memory) need not be held for every record.
-    words, digits = ahocorasick.Automaton(ahocorasick.STORE_LENGTH), ahocorasick.Automaton(ahocorasick.STORE_LENGTH)
-    for key in keys:
-        (digits if key.startswith("d:") else words).add_word(key[2:])
-    for built in (words, digits):
-        if len(built):
-            built.make_automaton()
-    return words, digits
+def _hash(key: str) -> int:
+    data = key.encode()  # length-prefixed, as in the digests of the cache: a description's form may hold a line end
+    return int.from_bytes(hashlib.sha256(len(data).to_bytes(8, "big") + data).digest(), "big")
+
+
+class Digits:
+    """The digit forms a gate looks for, found in a text as whole numbers (`identity.Run.whole`): each span of a
+    digit run that starts at a written group (after a country code or trunk zero, if any) and ends at one is looked
+    up in a set, which takes far less memory than an automaton of the forms."""
+
+    __slots__ = ("forms", "longest", "maybe", "shortest")
+
+    def __init__(self, forms: frozenset[str]) -> None:
+        self.forms = forms
+        self.shortest = min(map(len, forms), default=0)
+        self.longest = max(map(len, forms), default=0)
+        # A text with no run of that many digits holds none of them: most pieces skip the runs (one search in C).
+        self.maybe = re.compile(f"[0-9](?:{GAP}{{0,3}}[0-9]){{{max(self.shortest - 2, 0)}}}")
+
+    def __bool__(self) -> bool:
+        return bool(self.forms)
+
+    def found(self, text: str) -> set[str]:
+        """The keys ("d:" and the digits) of the forms that stand in `text` as whole numbers."""
+        keys: set[str] = set()
+        if not self.forms or not self.maybe.search(text):
+            return keys
+        forms, shortest, longest = self.forms, self.shortest, self.longest
+        for run in digit_runs(text):
+            joined = run.joined
+            if len(joined) < shortest:
+                continue
+            bounds = sorted(run.bounds)
+            for start in bounds:
+                for prefix in PREFIXES:
+                    if not joined.startswith(prefix, start):
+                        continue
+                    at = start + len(prefix)
+                    for end in bounds[bisect.bisect_left(bounds, at + shortest):]:
+                        if end - at > longest:
+                            break
+                        if joined[at:end] in forms:
+                            keys.add("d:" + joined[at:end])
+        return keys
 
 
 def scan_output(outputs: dict[str, bytes], records: Iterable[Complaint]) -> list[Leak]:
