@@ -293,7 +293,8 @@ def render_site(site: PublicSite, renderer: Renderer, assets: dict[str, bytes],
     def made(name: str, inputs: tuple[Any, ...], compute: Callable[[], T]) -> T:
         before = known_made.get(name)
         value = before[1] if before is not None and _same(inputs, before[0]) else compute()
-        result.made[name] = (inputs, value)
+        if for_next:  # else the files go once staged (lookup shards and open data: 100 MB at 100k records)
+            result.made[name] = (inputs, value)
         return value
 
     def taken(path: str, inputs: tuple[Any, ...]) -> bool:

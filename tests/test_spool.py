@@ -200,3 +200,12 @@ def test_pages_taken_from_the_last_build_are_read_once(make_site: MakeSite, tmp_
     # A page was read when taken and is not read again to find it in place; files made without a key (assets,
     # data, 404.html, the sitemap) are compared with the disk as before.
     assert [rel for rel in compared if rel.endswith(".html")] == ["404.html"]
+
+
+def test_a_build_that_stages_as_it_goes_keeps_no_file_for_a_next_build(make_site: MakeSite, tmp_path: Path) -> None:
+    root = make_site({f"content/records/2026/{n}.yaml": record(n) for n in (N2, N3)})
+    with Spool(tmp_path / "out") as spool:
+        _, rendered = building.prepare(root, DAY, Cache(), spool=spool)
+        # Lookup shards, open data, feeds, statistics: staged and let go, not kept for a build that never comes
+        # (at 100k records they were 100 MB held to the end of the build).
+        assert rendered.made == {} and rendered.inputs == {} and rendered.each == {}
