@@ -121,15 +121,17 @@ def plan(site: PublicSite, all_shops: tuple[Shop, ...], keep: Keep = no_keep, ma
     yield from shop_pages(all_shops, as_of)
     yield from feed_pages(site)
     yield Files("open-data", site.notices, functools.partial(open_data, site, keep))
-    yield Planned("data/index.html", "开放数据", "data.html", {"fields": OPEN_DATA_FIELDS, "feed_size": FEED_SIZE})
-    yield Planned("search/index.html", "搜索", "search.html")
+    # Pages of what every page shares alone (settings, navigation, templates), and constants: no inputs.
+    yield Planned("data/index.html", "开放数据", "data.html", {"fields": OPEN_DATA_FIELDS, "feed_size": FEED_SIZE},
+                  inputs=())
+    yield Planned("search/index.html", "搜索", "search.html", inputs=())
     # A withdrawn notice's URL may be bookmarked or shared: say the notice was withdrawn, and nothing else.
     yield Each("tombstone", site.withdrawn, _number_path, _alone, _tombstone)
     if site.stats is not None:
         yield stats_page(site, made, as_of)
     yield from status_files(site, keep)
     yield Planned("about/index.html", "关于本站", "about.html",
-                  description=f"{s.title}由谁运营、做什么、不做什么、怎样联系")
+                  description=f"{s.title}由谁运营、做什么、不做什么、怎样联系", inputs=())
 
 
 def planned_pages(site: PublicSite, all_shops: tuple[Shop, ...]) -> int:
@@ -142,13 +144,13 @@ def planned_pages(site: PublicSite, all_shops: tuple[Shop, ...]) -> int:
 
 def guide_pages(guide: tuple[GuidePage, ...]) -> Iterator[Planned]:
     """The guide's table of contents and its pages, each with a link to the page before and after it."""
-    yield Planned("guide/index.html", "指南目录", "guide_index.html")
+    yield Planned("guide/index.html", "指南目录", "guide_index.html", inputs=())
     for i, g in enumerate(guide):
         prev = NavLink(guide[i - 1].title, guide_url(guide[i - 1].slug)) if i > 0 else None
         nxt = NavLink(guide[i + 1].title, guide_url(guide[i + 1].slug)) if i + 1 < len(guide) else None
         yield Planned(page_file(guide_url(g.slug)), g.title, "guide.html",
                       {"guide_page": g, "prev": prev, "next": nxt}, description=g.summary, current=g.slug,
-                      lazy=functools.partial(_guide_parts, g))
+                      lazy=functools.partial(_guide_parts, g), inputs=(g, prev, nxt))
 
 
 def _guide_parts(g: GuidePage, markup: Markup) -> dict[str, Any]:
@@ -266,12 +268,12 @@ def feed_pages(site: PublicSite) -> Iterator[Planned]:
     feed = site.notices[:FEED_SIZE]
     yield Planned(FEED, "feed", "feed.xml", {
         "updated": _atom_time(feed[0].date) if feed else "1970-01-01T00:00:00Z", "notices": feed},
-        lazy=functools.partial(_feed_parts, feed))
+        lazy=functools.partial(_feed_parts, feed), inputs=(feed,))
     # What a feed is and how to subscribe: the footer links here, since the feed itself is raw XML on a phone.
     yield Planned("notices/subscribe/index.html", "订阅处理结果公示", "subscribe.html", {
         "feed_size": FEED_SIZE,
         "feed_url": s.base_url + FEED if urllib.parse.urlsplit(s.base_url).scheme else ""},
-        description="用 RSS 阅读器订阅本站的处理结果公示：订阅源是什么、地址和订阅方法")
+        description="用 RSS 阅读器订阅本站的处理结果公示：订阅源是什么、地址和订阅方法", inputs=())
 
 
 def _feed_parts(feed: tuple[PublicNotice, ...], markup: Markup) -> dict[str, Any]:
