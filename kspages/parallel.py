@@ -65,8 +65,9 @@ def _each_job(jobs: list[Callable[[], T]]) -> Iterator[T]:
         # (copying every page they touch) nor the parent's later full collections walk it again.
         gc.freeze()
         workers = _cores()
-        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+        pool = None
         try:
+            pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
             for result in pool.map(_run, range(len(jobs)), chunksize=max(1, len(jobs) // (workers * 16))):
                 count += 1
                 yield result
@@ -75,7 +76,8 @@ def _each_job(jobs: list[Callable[[], T]]) -> Iterator[T]:
             # ones without a result run here, below, and the build goes on rather than hanging or failing.
             pass
         finally:
-            pool.shutdown(cancel_futures=True)  # a caller that stopped early does not wait for the rest
+            if pool is not None:
+                pool.shutdown(cancel_futures=True)  # a caller that stopped early does not wait for the rest
             _jobs = []
     for job in jobs[count:]:
         yield job()
@@ -139,15 +141,17 @@ def each(fn: Callable[..., T], items: list[tuple[Any, ...]]) -> Iterator[T]:
         return
     workers = _cores()
     count = 0
-    pool = ProcessPoolExecutor(workers, mp_context=_warm, initializer=_install, initargs=(fn,))
+    pool = None
     try:
+        pool = ProcessPoolExecutor(workers, mp_context=_warm, initializer=_install, initargs=(fn,))
         for result in pool.map(_call, items, chunksize=max(1, len(items) // (workers * 16))):
             count += 1
             yield result
     except (BrokenProcessPool, OSError):
         pass  # as in run_all: what has no result yet runs here
     finally:
-        pool.shutdown(cancel_futures=True)
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
         _cool_down()
     for item in items[count:]:
         yield fn(*item)
