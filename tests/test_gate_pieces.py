@@ -79,24 +79,24 @@ def test_the_quick_look_before_the_detectors_never_skips_a_hit() -> None:
 
 _DIGIT_FORMS = ["13812345678", "021891234567", "110105194912310021", "11010519491231002x", "6222021234567890123",
                 "4401234567890"]
+_GAPS = [" ", "-", " - ", "．", "(", ")", "\u200b"]
 _AROUND = ["", "+86 ", "0086-", "86", "0", "(0", "1", "9", "，", " ", "-", "年", "x", "电话：", "12-", "8 ", "...", "/"]
 
 
 @given(st.lists(st.tuples(st.sampled_from(_AROUND), st.sampled_from(_DIGIT_FORMS), st.sampled_from(_AROUND),
-                          st.integers(min_value=0, max_value=5)), min_size=1, max_size=4),
+                          st.lists(st.tuples(st.integers(min_value=1, max_value=18), st.sampled_from(_GAPS)),
+                                   max_size=3)), min_size=1, max_size=4),
        st.sets(st.sampled_from(_DIGIT_FORMS), min_size=1))
-def test_digit_forms_are_found_as_whole_numbers_as_identity_defines(parts: list[tuple[str, str, str, int]],
-                                                                    forms: set[str]) -> None:
-    # Forms written in groups, next to other digits, prefixes and separators: the gate's set lookup finds exactly
+def test_digit_forms_are_found_as_whole_numbers_as_identity_defines(
+        parts: list[tuple[str, str, str, list[tuple[int, str]]]], forms: set[str]) -> None:
+    # Forms written in groups (a gap anywhere, also past the shortest form's length, so a group bound can fall
+    # inside a longer form), next to other digits, prefixes and separators: the gate's set lookup finds exactly
     # the forms that stand in the text as whole numbers (identity.Run.whole), the definition the automaton served.
     text = ""
-    for before, form, after, cut in parts:
-        if cut:
-            form = form[:cut + 2] + rng_gap(cut) + form[cut + 2:]
+    for before, form, after, cuts in parts:
+        for at, gap in sorted(cuts, reverse=True):
+            form = form[:at] + gap + form[at:]
         text += before + form + after
     expected = {"d:" + f for f in forms if any(next(run.whole(f), None) for run in digit_runs(text))}
     assert Digits(frozenset(forms)).found(text) == expected
 
-
-def rng_gap(cut: int) -> str:
-    return [" ", "-", " - ", "．", "(", ")"][cut]

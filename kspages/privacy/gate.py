@@ -288,8 +288,8 @@ OwnerT = TypeVar("OwnerT", bound=Owner)
 
 
 class KnownGate(Generic[OwnerT]):
-    """Automata over every strong form of every private value of every record: words in the compact text, digits
-    in the digit runs (then aligned to whole numbers as `identity` defines).
+    """Every strong form of every private value of every record: words found by an automaton in the compact text,
+    digits looked up where a digit run holds a whole number as `identity` defines (`Digits`).
 
     One pass per output whatever the number of records. `digest` names the set of values: an output that passed a
     gate with the same digest passes again, which lets incremental builds skip unchanged outputs.
@@ -389,8 +389,9 @@ def _build(records: Iterable[tuple[Any, Sequence[tuple[PrivateValue, Form]]]]) -
     """The gate's indexes over the records' forms (an automaton of the words, the set of digit forms) and the
     digest of what they look for, whatever records, fields and lines the forms come from and in whatever order.
 
-    No set or sorted list of every key is made on the way (a hundred MB at 100k records): the automaton says which
-    words are new to it, and the digest adds up each distinct key's hash.
+    No sorted list of every key is made on the way, and no set of the word forms (most of the keys; a hundred MB
+    at 100k records with the list): the automaton says which words are new to it, the digit forms are the set the
+    gate keeps, and the digest adds up each distinct key's hash.
     """
     # Each word's length, not the word, is what the automaton keeps: a match is read back from the text it was
     # found in, and the words (a tenth of the automaton's memory) need not be held for every record.
