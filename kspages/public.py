@@ -33,7 +33,8 @@ class TimelineEntry:
     reason: str | None
     note: str
 
-    __setstate__ = sharing("date", "status", "reason")
+    # Staff write the same few notes again and again ("已致电消费者"): one object each once unpickled.
+    __setstate__ = sharing("date", "status", "reason", "note")
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +89,7 @@ class PublicNotice:
     merchant_reply: PublicReply | None = None  # None: no reply on record (the page then shows no section)
     feedback: PublicFeedback | None = None  # None: the complainant gave no feedback
 
-    __setstate__ = sharing("date")
+    __setstate__ = sharing("date", "title")  # titles repeat ("关于消费者投诉的处理结果")
 
 
 @dataclass(frozen=True)

@@ -104,6 +104,9 @@ def test_results_unpickled_share_their_codes_merchants_and_days() -> None:
     assert b.notice.feedback is not None and a.notice.feedback.rating is b.notice.feedback.rating
     assert one.summary is not None and two.summary is not None
     assert one.summary.counted.channel is two.summary.counted.channel
+    # Staff notes and titles repeat from record to record: one object each too.
+    assert a.status.timeline[-1].note == b.status.timeline[-1].note
+    assert a.status.timeline[-1].note is b.status.timeline[-1].note and a.notice.title is b.notice.title
 
 
 
