@@ -32,12 +32,14 @@ from .write import Spool, Written, check_target, read_manifest, reused, snapshot
 
 
 def load(root: Path, errors: list[ContentError], warnings: list[ContentError], as_of: dt.date,
-         cache: Cache | None = None, changed: Collection[str] | None = None, last: Loaded | None = None) -> Loaded:
+         cache: Cache | None = None, changed: Collection[str] | None = None, last: Loaded | None = None,
+         masks: bool = False) -> Loaded:
     """Read and validate every source as of a date (for publication rules); append every problem found.
 
     `cache` spares mapping a record whose bytes, context and publication day are unchanged; with `changed`, the
     site-relative paths a watcher saw change since the cache's last build, it spares looking at the others. With
     `last`, this process's last load that passed, the site's figures and orders are brought up to date from it.
+    Without `masks` the results are held without what the scrubber replaced (`Loaded.masks` then refuses).
     """
     cache = cache or Cache()
     files = cache.files(root, RECORDS, "*.y*ml", changed, _YAML)
@@ -53,7 +55,8 @@ def load(root: Path, errors: list[ContentError], warnings: list[ContentError], a
     vocabulary = cache.memo("~" + caching.digest("vocabulary", *texts), functools.partial(Vocabulary.of, texts))
     context = Context(settings, vocabulary, as_of)
     map_it = functools.partial(map_record, context)
-    holds = functools.partial(RecordResult.holds_on, day=as_of)
+    holds = functools.partial(RecordResult.holds_with_masks if masks else RecordResult.holds_on, day=as_of)
+    slim = None if masks else RecordResult.without_masks
     warned: dict[str, tuple[ContentError, ...]] = {}
     if last is not None and changed is not None and (last.context, last.tally.as_of) == (context.key, as_of):
         # A session told what changed, on the same day, with the same settings and words: every other record's
@@ -61,7 +64,8 @@ def load(root: Path, errors: list[ContentError], warnings: list[ContentError], a
         named = sorted((rel for rel in changed if read.is_found(rel, RECORDS, "*.y*ml") and rel.endswith(_YAML)),
                        key=read.path_order)
         there = [rel for rel in named if os.path.isfile(os.path.join(root, rel))]
-        mapped = {r.path: r for r in cache.sources_of(root, there, map_it, unreadable, context.key, holds, changed)}
+        mapped = {r.path: r for r in cache.sources_of(root, there, map_it, unreadable, context.key, holds, changed,
+                                                      slim)}
         cache.used_sources.update(files)  # in use still, though not looked at
         removed = [last.by_path[rel] for rel in named if rel in last.by_path]
         added = [r for r in mapped.values() if r.summary is not None]
@@ -75,7 +79,7 @@ def load(root: Path, errors: list[ContentError], warnings: list[ContentError], a
         results: list[RecordResult] | None = None  # the session's: taken from the reduce below, in its order
     else:
         results = []
-        for result in cache.sources_of(root, files, map_it, unreadable, context.key, holds, changed):
+        for result in cache.sources_of(root, files, map_it, unreadable, context.key, holds, changed, slim):
             errors.extend(result.errors)
             if result.warnings:
                 warned[result.path] = result.warnings
@@ -278,16 +282,17 @@ def _reuse_from(out: Path) -> Reuse:
 
 def prepare(root: Path, as_of: dt.date | None = None, cache: Cache | None = None, reuse: Reuse | None = None,
             errors: list[ContentError] | None = None, progress: Progress | None = None,
-            last: Rendered | None = None, changed: Collection[str] | None = None, spool: Spool | None = None
-            ) -> tuple[Report, Rendered]:
+            last: Rendered | None = None, changed: Collection[str] | None = None, spool: Spool | None = None,
+            masks: bool = False) -> tuple[Report, Rendered]:
     """Every stage but writing; raises BuildError with all problems, including any already in `errors`.
 
     `progress(done, total)` is called after each page is rendered (or reused). `last` is this process's last
     build of the same site that passed, `changed` what a watcher saw change since (see `load`). With a `spool`
-    the outputs go there (see `render_all`).
+    the outputs go there (see `render_all`); with `masks` the results keep what the scrubber replaced (`load`).
     """
     with _no_cycle_collection():
-        return _prepare(root, as_of, cache or Cache(), reuse, list(errors or []), progress, last, changed, spool)
+        return _prepare(root, as_of, cache or Cache(), reuse, list(errors or []), progress, last, changed, spool,
+                        masks)
 
 
 @contextlib.contextmanager
@@ -305,12 +310,12 @@ def _no_cycle_collection() -> Iterator[None]:
 
 def _prepare(root: Path, as_of: dt.date | None, cache: Cache, reuse: Reuse | None, errors: list[ContentError],
              progress: Progress | None, last: Rendered | None, changed: Collection[str] | None,
-             spool: Spool | None) -> tuple[Report, Rendered]:
+             spool: Spool | None, masks: bool) -> tuple[Report, Rendered]:
     start = time.perf_counter()
     cache.start()
     report = Report()
     loaded = load(root, errors, report.warnings, as_of or dt.date.today(), cache, changed,
-                  last.loaded if last is not None else None)
+                  last.loaded if last is not None else None, masks)
     report.stages["load"] = time.perf_counter() - start
     rendered = render_all(root, loaded, errors, reuse, cache, progress, report.stages, last, spool) \
         if not errors else Rendered({}, {})
@@ -332,7 +337,7 @@ def check(root: Path, as_of: dt.date | None = None, search_fixture: Path | None 
 
     With `search_fixture`, also run its queries against the search index; a miss is an error at the query's line.
     """
-    report, rendered = prepare(root, as_of, caching.load(root))
+    report, rendered = prepare(root, as_of, caching.load(root), masks=True)
     report.masks = rendered.loaded.masks
     if search_fixture is not None:
         errors = check_queries(root, search_fixture, rendered.outputs)
@@ -393,7 +398,7 @@ def _build_once(root: Path, out: Path, day: dt.date, cache: Cache | None, progre
     # A build in a new process keeps no output for a next one: each batch of pages is checked and staged beside
     # `out` as it is rendered, and its bytes let go.
     with Spool(out) as spool:
-        report, rendered, _ = _build(root, out, day, cache, spool.reuse, progress, start, spool=spool)
+        report, rendered, _ = _build(root, out, day, cache, spool.reuse, progress, start, spool=spool, masks=masks)
     if masks:
         report.masks = rendered.loaded.masks
     if persistent:
@@ -409,10 +414,10 @@ def _build_once(root: Path, out: Path, day: dt.date, cache: Cache | None, progre
 
 def _build(root: Path, out: Path, day: dt.date, cache: Cache, reuse: Reuse, progress: Progress | None,
            start: float, last: Rendered | None = None, changed: Collection[str] | None = None,
-           spool: Spool | None = None, session: bool = False, written: Written | None = None
+           spool: Spool | None = None, session: bool = False, written: Written | None = None, masks: bool = False
            ) -> tuple[Report, Rendered, Written | None]:
     """Prepare and write; in a `session` (`written`: what its last build wrote) only what changed is written."""
-    report, rendered = prepare(root, day, cache, reuse, check_target(out), progress, last, changed, spool)
+    report, rendered = prepare(root, day, cache, reuse, check_target(out), progress, last, changed, spool, masks)
     started = time.perf_counter()
     # Pages taken from the last build were checked against the disk: only their presence and size need checking.
     if not session:

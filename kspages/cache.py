@@ -201,13 +201,14 @@ class Cache:
     def sources_of(self, root: Path, files: list[str], parse: Callable[[str, bytes], T],
                    unreadable: Callable[[str, list[ContentError]], T], context: str = "",
                    holds: Callable[[T], bool] = lambda result: True,
-                   changed: Collection[str] | None = None) -> list[T]:
+                   changed: Collection[str] | None = None, slim: Callable[[T], T] | None = None) -> list[T]:
         """What `parse` makes of each file's bytes (a file that cannot be read gives `unreadable(path, errors)`),
         reused while the bytes and `context` (a digest of whatever else `parse` depends on) are the same and
         `holds(result)`; files parsed anew are parsed on every core when there are many.
 
         With `changed` (the paths a watcher saw change since the last call) a file seen before and not in it is
-        not even looked at. Only `parse`'s result is kept: for records that is the map's result, not the YAML tree.
+        not even looked at. Only `parse`'s result is kept: for records that is the map's result, not the YAML tree;
+        with `slim`, what `slim` leaves of it (the store keeps it whole).
         """
         found: list[T | None] = []
         todo: list[tuple[int, str]] = []  # (index in `found`, path): mapped below, the bytes read again there
@@ -249,7 +250,7 @@ class Cache:
             if (cached is None or cached[0] != key) and self.store is not None:
                 blob = self.store.get(rel, key)
                 result = None if blob is None else _result(blob)
-                cached = None if result is None or not holds(result) else (key, result)
+                cached = None if result is None or not holds(result) else (key, slim(result) if slim else result)
                 if cached is not None:
                     self.sources[rel] = cached
             if cached is not None and cached[0] == key:
@@ -280,6 +281,8 @@ class Cache:
                 if len(rows) >= _ROWS:
                     self.store.write(rows)
                     rows = {}
+            if slim is not None:
+                made = slim(made)
             self.sources[rel] = (key, made)
             if rel in trusted:
                 self.seen[rel] = trusted.pop(rel)

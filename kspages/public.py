@@ -316,8 +316,9 @@ class RecordPublic:
     status: StatusEntry
     notice: PublicNotice | None
     state: str | None  # as `publication` says: "published", "withdrawn" or None
-    # Kept pickled: only `kspages check` reads them, and as objects they were a third of a record's memory.
-    packed_masks: Packed[tuple[Mask, ...]]
+    # Kept pickled: only `kspages check` reads them, and as objects they were a third of a record's memory. None
+    # when a build that lists no masks holds the result (the store keeps them; `RecordResult.without_masks`).
+    packed_masks: Packed[tuple[Mask, ...]] | None
     case: Case  # as the quarterly figures count it
 
     __setstate__ = sharing("state")
@@ -325,6 +326,8 @@ class RecordPublic:
     @property
     def masks(self) -> tuple[Mask, ...]:
         """What the scrubber replaced in this record's public fields."""
+        if self.packed_masks is None:  # never an empty list in their place: `kspages check` would say nothing was hidden
+            raise ValueError("the masks of a result held without them (load with masks=True)")
         return self.packed_masks.get()
 
 

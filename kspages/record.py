@@ -99,6 +99,17 @@ class RecordResult:
         """Whether mapping the same bytes in the same context on `day` would give this very result."""
         return self.since <= day < self.until
 
+    def holds_with_masks(self, day: dt.date) -> bool:
+        """`holds_on`, and the result still has its masks (see `without_masks`)."""
+        return self.holds_on(day) and (self.public is None or self.public.packed_masks is not None)
+
+    def without_masks(self) -> RecordResult:
+        """The result as a build that lists no masks holds it: a quarter less memory, at 100k records 70 MB (only
+        `kspages check` and `build -vv` list them; the store keeps the result whole)."""
+        if self.public is None or self.public.packed_masks is None:
+            return self
+        return dataclasses.replace(self, public=dataclasses.replace(self.public, packed_masks=None))
+
 
 _RESULT_FIELDS = tuple(f.name for f in dataclasses.fields(RecordResult))  # in order: the same pickle each time
 

@@ -10,13 +10,14 @@ from pathlib import Path
 import pytest
 
 from kspages import build
+from kspages import cache as caching
 from kspages.cache import Cache
 from kspages.model import Feedback, MerchantReply, Settings
 from kspages.packed import Packed
 from kspages.privacy import Vocabulary
 from kspages.privacy.scrub import Hit
 from kspages.public import Mask, PublicFeedback, PublicNotice, PublicReply, RecordPublic, StatusEntry, TimelineEntry
-from kspages.record import Context, Summary, map_record
+from kspages.record import Context, RecordResult, Summary, map_record
 from kspages.stats import Case, Counted
 from kspages.write import snapshot
 from tests.conftest import N1, N2, MakeSite, record
@@ -84,6 +85,23 @@ def test_a_kept_result_is_mapped_again_when_the_settings_change(make_site: MakeS
                                             + "publication:\n  delay_days: 1000\n", "utf-8")
     build.build(root, root / "output", DAY, cache)
     assert not (root / "output" / "notices" / N1 / "index.html").exists()
+
+
+def test_a_build_holds_results_without_masks_and_lists_them_all_when_asked(make_site: MakeSite,
+                                                                           tmp_path: Path) -> None:
+    # Masks are for `kspages check` and `build -vv` alone: other builds hold results without them (the store
+    # keeps them whole), and a build that lists them, with the same cache, gets every one back.
+    noted = {n: record(n).replace("note: 已转交商家核实", "note: 已致电 13812345678 转交商家核实") for n in (N2, N1)}
+    root = make_site({f"content/records/2026/{n}.yaml": text for n, text in noted.items()})
+    cache = caching.load(root)
+    build.build(root, tmp_path / "a", DAY, cache)
+    held = [result for _, result in cache.sources.values() if isinstance(result, RecordResult) and result.public]
+    assert len(held) == 2 and all(r.public is not None and r.public.packed_masks is None for r in held)
+    with pytest.raises(ValueError):  # never an empty list in their place
+        _ = held[0].public.masks  # type: ignore[union-attr]
+    listed = build.build(root, tmp_path / "b", DAY, cache, masks=True).masks
+    fresh = build.build(root, tmp_path / "c", DAY, Cache(), masks=True).masks
+    assert listed == fresh and sum(len(m.hits) for m in listed) >= 2
 
 
 def test_results_unpickled_share_their_codes_merchants_and_days() -> None:

@@ -19,7 +19,7 @@ DAY = dt.date(2026, 11, 1)
 
 def test_taking_records_out_and_in_again_equals_a_fresh_reduce(tmp_path: Path) -> None:
     errors: list[ContentError] = []
-    loaded = load(bundled_copy(tmp_path / "site"), errors, [], DAY)
+    loaded = load(bundled_copy(tmp_path / "site"), errors, [], DAY, masks=True)
     assert not errors
     results = loaded.results
     assert len(results) > 20 and any(r.public and r.public.masks for r in results)
