@@ -135,7 +135,7 @@ def run_each(fn: Callable[..., T], items: list[tuple[Any, ...]], done: Callable[
 
 def each(fn: Callable[..., T], items: list[tuple[Any, ...]]) -> Iterator[T]:
     """What `run_each` returns, one result at a time, in order, as they come in: a caller that lets each one go
-    holds only those in flight (a cold build's map: not every record's result twice, pickled and not)."""
+    holds only the results not taken yet (a cold build's map: not every record's result twice, pickled and not)."""
     if _warm is None or len(items) < MINIMUM or not _may_fork():
         yield from _each_job([functools.partial(fn, *item) for item in items])
         return
