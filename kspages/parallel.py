@@ -8,7 +8,7 @@ import gc
 import multiprocessing
 import os
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
@@ -58,29 +58,39 @@ def run_all(jobs: list[Callable[[], T]], done: Callable[[int], None] | None = No
 def _each_job(jobs: list[Callable[[], T]]) -> Iterator[T]:
     """What `run_all` returns, one result at a time, in order, as they come in."""
     global _jobs
-    count = 0
-    if len(jobs) >= MINIMUM and _may_fork():
-        _jobs = list(jobs)
-        # Python's advice for fork without exec: freeze what exists, so that neither the workers' collections
-        # (copying every page they touch) nor the parent's later full collections walk it again.
-        gc.freeze()
-        workers = _cores()
-        pool = None
-        try:
-            pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
-            for result in pool.map(_run, range(len(jobs)), chunksize=max(1, len(jobs) // (workers * 16))):
-                count += 1
-                yield result
-        except BrokenProcessPool:
-            # A worker died (the kernel stops the largest process when memory runs out): the jobs are pure, so the
-            # ones without a result run here, below, and the build goes on rather than hanging or failing.
-            pass
-        finally:
-            if pool is not None:
-                pool.shutdown(cancel_futures=True)  # a caller that stopped early does not wait for the rest
-            _jobs = []
-    for job in jobs[count:]:
-        yield job()
+    if len(jobs) < MINIMUM or not _may_fork():
+        yield from (job() for job in jobs)
+        return
+    _jobs = list(jobs)
+    # Python's advice for fork without exec: freeze what exists, so that neither the workers' collections
+    # (copying every page they touch) nor the parent's later full collections walk it again.
+    gc.freeze()
+    workers = _cores()
+    try:
+        # A worker died (the kernel stops the largest process when memory runs out): the jobs are pure, so the
+        # ones without a result run here, and the build goes on rather than hanging or failing.
+        yield from _pooled(lambda: ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")),
+                           _run, range(len(jobs)), workers, lambda i: jobs[i](), (BrokenProcessPool,))
+    finally:
+        _jobs = []
+
+
+def _pooled(make: Callable[[], ProcessPoolExecutor], call: Callable[[Any], T], args: Sequence[Any], workers: int,
+            alone: Callable[[Any], T], caught: tuple[type[Exception], ...]) -> Iterator[T]:
+    """`call(arg)` for each of `args` in the `workers` of the pool `make` gives, yielded in order as they come in;
+    when the pool fails (one of `caught`), what has no result yet is run here, `alone(arg)`."""
+    count, pool = 0, None
+    try:
+        pool = make()
+        for result in pool.map(call, args, chunksize=max(1, len(args) // (workers * 16))):
+            count += 1
+            yield result
+    except caught:
+        pass
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)  # a caller that stopped early does not wait for the rest
+    yield from map(alone, args[count:])
 
 
 def warm_up(modules: list[str]) -> None:
@@ -139,19 +149,10 @@ def each(fn: Callable[..., T], items: list[tuple[Any, ...]]) -> Iterator[T]:
     if _warm is None or len(items) < MINIMUM or not _may_fork():
         yield from _each_job([functools.partial(fn, *item) for item in items])
         return
-    workers = _cores()
-    count = 0
-    pool = None
+    workers, warm = _cores(), _warm
     try:
-        pool = ProcessPoolExecutor(workers, mp_context=_warm, initializer=_install, initargs=(fn,))
-        for result in pool.map(_call, items, chunksize=max(1, len(items) // (workers * 16))):
-            count += 1
-            yield result
-    except (BrokenProcessPool, OSError):
-        pass  # as in run_all: what has no result yet runs here
+        yield from _pooled(lambda: ProcessPoolExecutor(workers, mp_context=warm, initializer=_install, initargs=(fn,)),
+                           _call, items, workers, lambda item: fn(*item),
+                           (BrokenProcessPool, OSError))  # as in run_all, and the fork server gone
     finally:
-        if pool is not None:
-            pool.shutdown(cancel_futures=True)
         _cool_down()
-    for item in items[count:]:
-        yield fn(*item)
