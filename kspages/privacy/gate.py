@@ -305,11 +305,10 @@ class KnownGate(Generic[OwnerT]):
         self._records, self._forms = list(records), forms
         if digest is None:  # the digest of what the gate looks for comes with its indexes: one pass over the forms
             built, self.digest = _build(self.records)
-            self.automaton = automaton(self.digest, lambda: built) if automaton else built
+            self.automaton = (automaton or _call)(self.digest, lambda: built)
         else:  # from the caller, who knows the forms are those of a gate before, which `automaton` may hand back
             self.digest = digest
-            self.automaton = automaton(digest, lambda: _build(self.records)[0]) if automaton \
-                else _build(self.records)[0]
+            self.automaton = (automaton or _call)(digest, lambda: _build(self.records)[0])
         self._owners: dict[str, list[tuple[OwnerT, PrivateValue]]] | None = None
 
     @property
@@ -403,11 +402,16 @@ def _build(records: Iterable[tuple[Any, Sequence[tuple[PrivateValue, Form]]]]) -
             if form.digits:
                 digits.add(form.text)
             elif words.add_word(form.text):
-                total += _hash("w:" + form.text)
+                total += _hash(_key(form))
     total += sum(map(_hash, ("d:" + d for d in digits)))
     if len(words):
         words.make_automaton()
     return (words, Digits(frozenset(digits))), (total % (1 << 256)).to_bytes(32, "big").hex()
+
+
+def _call(_: str, make: Callable[[], Any]) -> Any:
+    """The `automaton` of a gate that keeps none: build it."""
+    return make()
 
 
 def _hash(key: str) -> int:
