@@ -54,8 +54,7 @@ def inputs(root: Path) -> dict[str, Any]:
     a build would hold throughout: 30 MB at 100k records)."""
     trees = (sorted(_tree(root / "content").items()), sorted(_tree(root / "templates").items()))
     newest = max((st[3] for tree in trees for _, st in tree), default=0)
-    sources = hashlib.sha256(marshal.dumps((sys.version_info[:2], trees), _NO_REFS)).hexdigest()
-    return {"sources": sources, "newest": newest, "started": time.time_ns()}
+    return {"sources": _marshalled(trees), "newest": newest, "started": time.time_ns()}
 
 
 def _file(root: Path) -> Path:
@@ -72,10 +71,14 @@ _NO_REFS = 2
 
 
 def _digest(state: dict[str, Any], output: dict[str, tuple[int, int, int, int]]) -> str:
-    # Equal digests mean every file is where it was, with the same size, inode and times. marshal is the quickest
-    # way to bytes (a third of repr's time at 16,000 files); another Python's marshal only costs one full build.
-    return hashlib.sha256(marshal.dumps((sys.version_info[:2], state["sources"], sorted(output.items())),
-                                        _NO_REFS)).hexdigest()
+    # Equal digests mean every file is where it was, with the same size, inode and times.
+    return _marshalled((state["sources"], sorted(output.items())))
+
+
+def _marshalled(value: Any) -> str:
+    # marshal is the quickest way to bytes (a third of repr's time at 16,000 files); another Python's marshal only
+    # costs one full build.
+    return hashlib.sha256(marshal.dumps((sys.version_info[:2], value), _NO_REFS)).hexdigest()
 
 
 def unchanged(root: Path, out: Path, as_of: str, state: dict[str, Any]) -> dict[str, Any] | None:
