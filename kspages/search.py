@@ -1,4 +1,4 @@
-"""A static Chinese full-text index: CJK bigrams and Latin words, BM25 weights, sharded by term.
+"""A static Chinese full-text index: CJK bigrams and Latin words with their counts, sharded by term; BM25 at query time.
 
 Chinese has no spaces, so a word cannot be told from its neighbours without a dictionary; bigrams need none and
 find partial words (退货 in 七日无理由退货, 证据不足 as 证据 + 据不 + 不足). The browser runs the same tokenizer
@@ -27,12 +27,10 @@ from . import numbers
 from .cache import Memo, no_memo
 from .layout import SEARCH_TERMS
 
+META = "search/meta.json"
 K1, B = 1.2, 0.75
 TITLE_WEIGHT = 3  # a term in the title counts as three in the body
 HEADING_WEIGHT = 2  # and in a heading or summary as two
-# BM25 normalises by document length against an average; a fixed one (about a notice's weighted length) keeps one
-# edited page from changing the weights, and so the files, of every other page in the index.
-AVERAGE_LENGTH = 300
 EXCERPT = 80  # characters of text shown under a result
 SHARD_TARGET = 24_000  # bytes: a query of a few terms fetches a few small files
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -82,7 +80,9 @@ class Index:
 
     files: dict[str, bytes]
     docs: list[dict[str, str]]
-    postings: dict[str, list[list[float]]]  # term -> [[doc id, weight], ...]
+    postings: dict[str, list[list[int]]]  # term -> [[doc id, weighted count], ...]
+    lengths: list[int]  # doc id -> its weighted length
+    boosts: dict[int, float]  # doc id -> its boost, where it is not 1
 
 
 def load_index(files: Mapping[str, bytes]) -> Index:
@@ -91,11 +91,12 @@ def load_index(files: Mapping[str, bytes]) -> Index:
     docs: list[dict[str, str]] = []
     for k in range(0, max(meta["docs"], 1), meta["chunk"]):
         docs += json.loads(files[f"search/docs/{k // meta['chunk']}.json"])
-    postings: dict[str, list[list[float]]] = {}
+    postings: dict[str, list[list[int]]] = {}
     for path, data in files.items():
         if is_postings_file(path):
             postings.update(json.loads(data))
-    return Index({p: d for p, d in files.items() if p.startswith("search/")}, docs, postings)
+    return Index({p: d for p, d in files.items() if p.startswith("search/")}, docs, postings, meta["lengths"],
+                 {int(i): b for i, b in meta["boosts"]})
 
 
 def is_postings_file(path: str) -> bool:
@@ -103,16 +104,21 @@ def is_postings_file(path: str) -> bool:
     return path.startswith(SEARCH_TERMS)
 
 
-# One term's postings as a shard writes them, ':[[doc,weight],...]': digits and JSON punctuation only. A term is a
+# One term's postings as a shard writes them, ':[[doc,count],...]': digits and JSON punctuation only. A term is a
 # JSON string, and no quote matches here, so blanking postings cannot reach into a term.
-_POSTINGS = re.compile(rb":\[\[[0-9.,e\-\[\]]*\]\]")
+_POSTINGS = re.compile(rb":\[\[[0-9,\[\]]*\]\]")
+# The documents' lengths and boosts in meta.json, numbers only.
+_NUMBERS = re.compile(rb'"(boosts|lengths)":\[[0-9.,\[\]]*\]')
 
 
 def gate_view(path: str, data: bytes) -> bytes:
-    """The bytes of an output the leak gate must scan: a term shard with its postings blanked, any other as is."""
-    # Page positions and weights are numbers kspages computes, and could read as digits of a private value; the
-    # terms are cut from the pages' text and could hold one, so they stay.
-    return _POSTINGS.sub(b":0", data) if is_postings_file(path) else data
+    """The bytes of an output the leak gate must scan: a term shard with its postings blanked, meta.json with its
+    lengths blanked, any other as is."""
+    # Page positions, counts and lengths are numbers kspages computes, and could read together as the digits of a
+    # private value; the terms are cut from the pages' text and could hold one, so they stay.
+    if is_postings_file(path):
+        return _POSTINGS.sub(b":0", data)
+    return _NUMBERS.sub(rb'"\1":0', data) if path == META else data
 
 
 def _json(data: object) -> bytes:
@@ -128,66 +134,61 @@ def term_counts(doc: Document) -> dict[str, int]:
     return tf
 
 
-def weights(doc: Document) -> tuple[tuple[str, ...], array.array[int]]:
-    """A document's terms, sorted, and the BM25 weight of each in thousandths (its length is set against a fixed
-    average). Thousandths in an array: a 100k-record index holds tens of millions of them."""
+def counts(doc: Document) -> tuple[tuple[str, ...], array.array[int]]:
+    """A document's terms, sorted, and the weighted count of each (in an array: a 100k-record index holds tens of
+    millions of them)."""
     tf = term_counts(doc)
-    norm = K1 * (1 - B + B * sum(tf.values()) / AVERAGE_LENGTH)
     # Interned: every page holds its terms until the index is written, and pages share most of them (a bigram
     # string is 80 bytes; at 10k records the copies took 60 MB).
     terms = tuple(sorted(map(sys.intern, tf)))
-    # round(x, 3) first: its thousandths are exact, and n / 1000 is then the same float json.dumps would print.
-    return terms, array.array("i", (round(round(doc.boost * tf[t] * (K1 + 1) / (tf[t] + norm), 3) * 1000)
-                                    for t in terms))
+    return terms, array.array("i", map(tf.__getitem__, terms))
 
 
-def _weight(milli: int) -> str:
-    return repr(milli / 1000)
-
-
-def _entry(term: str, ids: array.array[int], milli: array.array[int]) -> bytes:
-    # One "term":[[doc,weight],...] member of a shard, exactly as json.dumps writes it inside the object.
+def _entry(term: str, ids: array.array[int], tf: array.array[int]) -> bytes:
+    # One "term":[[doc,count],...] member of a shard, exactly as json.dumps writes it inside the object.
     return (json.dumps(term, ensure_ascii=False) + ":[" + ",".join(
-        f"[{d},{_weight(w)}]" for d, w in zip(ids, milli, strict=True)) + "]").encode("utf-8")
+        f"[{d},{n}]" for d, n in zip(ids, tf, strict=True)) + "]").encode("utf-8")
 
 
 class _Postings:
-    """The pages of one term, by position, with their weights: two arrays kept in order."""
+    """The pages of one term, by position, with its count in each: two arrays kept in order."""
 
-    __slots__ = ("ids", "milli")
+    __slots__ = ("ids", "tf")
 
     def __init__(self) -> None:
         self.ids: array.array[int] = array.array("i")
-        self.milli: array.array[int] = array.array("i")
+        self.tf: array.array[int] = array.array("i")
 
-    def put(self, doc: int, milli: int) -> bool:
-        """Set a page's weight; True when the page was already listed (its place in the file is unchanged)."""
+    def put(self, doc: int, tf: int) -> bool:
+        """Set a page's count; True when the page was already listed (its place in the file is unchanged)."""
         at = bisect.bisect_left(self.ids, doc)
         if at < len(self.ids) and self.ids[at] == doc:
-            self.milli[at] = milli
+            self.tf[at] = tf
             return True
         self.ids.insert(at, doc)
-        self.milli.insert(at, milli)
+        self.tf.insert(at, tf)
         return False
 
     def get(self, doc: int) -> int | None:
         at = bisect.bisect_left(self.ids, doc)
-        return self.milli[at] if at < len(self.ids) and self.ids[at] == doc else None
+        return self.tf[at] if at < len(self.ids) and self.ids[at] == doc else None
 
     def drop(self, doc: int) -> None:
         at = bisect.bisect_left(self.ids, doc)
         del self.ids[at]
-        del self.milli[at]
+        del self.tf[at]
 
 
 CHUNK = 500  # documents per file of result titles and excerpts
 
 
 class IndexBuilder:
-    """The index of the last documents it was given; the next call re-weights only the documents that changed.
+    """The index of the last documents it was given; the next call counts again only the documents that changed.
 
-    Postings list documents by position, so an edited page changes the shards of its own terms; a page added at the
-    front moves every later one, and then everything is redone. The files are those a fresh builder would write.
+    Postings list documents by position with a term's count in each, and meta.json each document's length: BM25 is
+    computed when a query runs (as Pagefind does), so an edited page changes the shards of the terms whose count
+    changed, not of every term it has. A page added at the front moves every later one, and then everything is
+    redone. The files are those a fresh builder would write.
     """
 
     def __init__(self) -> None:
@@ -196,7 +197,8 @@ class IndexBuilder:
 
     def _reset(self) -> None:
         self.keys: list[str] = []
-        self.weights: list[tuple[tuple[str, ...], array.array[int]]] = []
+        self.counts: list[tuple[tuple[str, ...], array.array[int]]] = []
+        self.lengths: list[int] = []  # the sum of each document's counts
         self.postings: dict[str, _Postings] = {}  # term -> the pages that have it, by position
         self.entries: dict[str, bytes] = {}  # term -> its JSON member
         self.size = 0  # bytes of every member, with the commas between them
@@ -214,7 +216,7 @@ class IndexBuilder:
         found: list[Any] = list(map(self.known.get, ids))  # a kept document is alive, so its id is its own
         for i in itertools.compress(range(len(found)), map(operator.not_, found)):
             d = documents[i]
-            found[i] = d, hashlib.sha256(repr(("weights-milli", d.title, d.headings, d.text, d.boost, d.url, d.kind,
+            found[i] = d, hashlib.sha256(repr(("counts", d.title, d.headings, d.text, d.boost, d.url, d.kind,
                                                d.excerpt)).encode()).hexdigest()
         self.known = dict(zip(ids, found, strict=True))
         keys = list(map(operator.itemgetter(1), found))
@@ -225,31 +227,32 @@ class IndexBuilder:
             self._reset()
             changed = set(range(len(keys)))
         reencode: set[str] = set()  # terms a page joined or left: their member is written anew
-        replaced: dict[str, list[int]] = {}  # terms where only listed pages' weights changed: patched in place
+        replaced: dict[str, list[int]] = {}  # terms where only listed pages' counts changed: patched in place
         nothing: tuple[tuple[str, ...], array.array[int]] = ((), array.array("i"))
         for i in sorted(changed):
-            terms, milli = memo(keys[i], functools.partial(weights, documents[i])) if i < len(documents) else nothing
-            if i < len(self.weights):
+            terms, tf = memo(keys[i], functools.partial(counts, documents[i])) if i < len(documents) else nothing
+            if i < len(self.counts):
                 keep = set(terms)
-                for term in self.weights[i][0]:
+                for term in self.counts[i][0]:
                     if term not in keep:
                         self.postings[term].drop(i)
                         reencode.add(term)
-            for term, weight in zip(terms, milli, strict=True):
+            for term, n in zip(terms, tf, strict=True):
                 postings = self.postings.get(term)
                 if postings is None:
                     postings = self.postings[term] = _Postings()
-                if postings.get(i) == weight:
+                if postings.get(i) == n:
                     continue
-                if postings.put(i, weight):  # a new weight for a listed page keeps its place
+                if postings.put(i, n):  # a new count for a listed page keeps its place
                     replaced.setdefault(term, []).append(i)
                 else:
                     reencode.add(term)
-            if i < len(self.weights):
-                self.weights[i] = (terms, milli)
+            if i < len(self.counts):
+                self.counts[i], self.lengths[i] = (terms, tf), sum(tf)
             elif i < len(documents):
-                self.weights.append((terms, milli))
-        del self.weights[len(documents):]
+                self.counts.append((terms, tf))
+                self.lengths.append(sum(tf))
+        del self.counts[len(documents):], self.lengths[len(documents):]
         self.keys = keys
         dirty = reencode | replaced.keys()
         for term in dirty:
@@ -265,14 +268,14 @@ class IndexBuilder:
                 continue
             if old is not None and term not in reencode:
                 entry = old
-                for i in replaced[term]:  # "[i,weight]": the weight as JSON prints the float
+                for i in replaced[term]:  # "[i,count]"
                     head = b"[%d," % i
                     start = entry.index(head) + len(head)
-                    weight = postings.get(i)
-                    assert weight is not None
-                    entry = entry[:start] + _weight(weight).encode() + entry[entry.index(b"]", start):]
+                    n = postings.get(i)
+                    assert n is not None
+                    entry = entry[:start] + b"%d" % n + entry[entry.index(b"]", start):]
             else:
-                entry = _entry(term, postings.ids, postings.milli)
+                entry = _entry(term, postings.ids, postings.tf)
             self.entries[term] = entry
             self.size += len(entry) + 1
         # Size of the whole postings object as one JSON file decides how many shards there are.
@@ -293,7 +296,11 @@ class IndexBuilder:
         self._chunks(documents, changed)
         files = {f"{SEARCH_TERMS}{name}.json": data for name, data in self.shards.items()}
         files.update({f"search/docs/{k}.json": data for k, data in enumerate(self.chunks)})
-        files["search/meta.json"] = _json({"v": 1, "docs": len(documents), "bits": bits, "chunk": CHUNK})
+        # Lengths and boosts beside the documents' count: what a query needs to weigh each match. One edit
+        # rewrites this file and its documents' chunk, not the shards of its terms whose count did not change.
+        files[META] = _json({"v": 2, "docs": len(documents), "bits": bits, "chunk": CHUNK,
+                             "lengths": self.lengths,
+                             "boosts": [[i, d.boost] for i, d in enumerate(documents) if d.boost != 1]})
         return files
 
     def _chunks(self, documents: list[Document], changed: set[int]) -> None:
@@ -312,9 +319,9 @@ class IndexBuilder:
 
 
 def build_index(documents: list[Document], memo: Memo = no_memo) -> Index:
-    """BM25-weighted postings for every term, sharded by FNV-1a of the term; docs in fixed-size chunks.
+    """Postings (document, count) for every term, sharded by FNV-1a of the term; docs in fixed-size chunks.
 
-    `memo` may hand back a document's weights from an earlier build (keyed by a digest of its text).
+    `memo` may hand back a document's counts from an earlier build (keyed by a digest of its text).
     """
     files = IndexBuilder().update(documents, memo)
     return load_index(files)
@@ -336,13 +343,17 @@ def search(index: Index, query: str, limit: int = 10) -> list[str]:
     """URLs of the best matches: most query terms matched first, then by BM25 score (as search.js ranks)."""
     terms = query_terms(query)
     total = len(index.docs)
+    # The same operations in the same order as search.js, so that both compute the very same floats.
+    average = sum(index.lengths) / total if total else 1
     scores: dict[int, list[float]] = {}
     for term in terms:
         hits = index.postings.get(term, [])
         if not hits:
             continue
         idf = math.log(1 + (total - len(hits) + 0.5) / (len(hits) + 0.5))
-        for doc_id, weight in hits:
+        for doc_id, tf in hits:
+            norm = K1 * (1 - B + B * index.lengths[doc_id] / average)
+            weight = index.boosts.get(doc_id, 1) * tf * (K1 + 1) / (tf + norm)
             entry = scores.setdefault(int(doc_id), [0, 0.0])
             entry[0] += 1
             entry[1] += idf * weight

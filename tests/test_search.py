@@ -7,6 +7,7 @@ import json
 import random
 import shutil
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -74,7 +75,7 @@ const out = {
     const terms = api.queryTerms(q);
     const postings = {};
     terms.forEach(t => { if (input.postings[t]) postings[t] = input.postings[t]; });
-    return api.rank(terms, postings, input.docs).slice(0, 5);
+    return api.rank(terms, postings, input.meta).slice(0, 5);
   }),
 };
 process.stdout.write(JSON.stringify(out));
@@ -91,7 +92,7 @@ def test_the_browser_script_tokenizes_and_ranks_as_python(outputs: dict[str, byt
     terms = sorted(index.postings)[:2000]
     meta = json.loads(outputs["search/meta.json"])
     payload = {"texts": texts, "terms": terms, "bits": 9, "queries": queries, "postings": index.postings,
-               "docs": meta["docs"]}
+               "meta": meta}
     script = str(REPO / "templates/assets/search.js")
     assert NODE is not None
     done = subprocess.run([NODE, "-e", HARNESS, script], input=json.dumps(payload, ensure_ascii=False),
@@ -131,19 +132,22 @@ def test_an_index_kept_up_to_date_equals_one_built_afresh() -> None:
 
 
 def _plain_index(documents: list[Document]) -> dict[str, bytes]:
-    """The index as first written: every posting list in one dict, json.dumps per shard (no incremental state)."""
-    postings: dict[str, list[list[float]]] = {}
+    """The index as first written: every posting list in one dict, json.dumps per file (no incremental state)."""
+    postings: dict[str, list[list[int]]] = {}
     for i, doc in enumerate(documents):
-        tf = search.term_counts(doc)
-        norm = search.K1 * (1 - search.B + search.B * sum(tf.values()) / search.AVERAGE_LENGTH)
-        for term, n in sorted(tf.items()):
-            postings.setdefault(term, []).append([i, round(doc.boost * n * (search.K1 + 1) / (n + norm), 3)])
+        for term, n in sorted(search.term_counts(doc).items()):
+            postings.setdefault(term, []).append([i, n])
     size = len(search._json(postings))
     bits = next((b for b in range(0, 17) if size / (1 << b) <= search.SHARD_TARGET), 16)
-    shards: dict[str, dict[str, list[list[float]]]] = {}
+    shards: dict[str, dict[str, list[list[int]]]] = {}
     for term in sorted(postings):
         shards.setdefault(search.shard_name(term, bits), {})[term] = postings[term]
-    return {f"search/terms/{name}.json": search._json(terms) for name, terms in shards.items()}
+    files = {f"search/terms/{name}.json": search._json(terms) for name, terms in shards.items()}
+    files["search/meta.json"] = search._json({
+        "v": 2, "docs": len(documents), "bits": bits, "chunk": search.CHUNK,
+        "lengths": [sum(search.term_counts(d).values()) for d in documents],
+        "boosts": [[i, d.boost] for i, d in enumerate(documents) if d.boost != 1]})
+    return files
 
 
 def test_the_index_files_are_plain_json_of_every_posting() -> None:
@@ -153,8 +157,8 @@ def test_the_index_files_are_plain_json_of_every_posting() -> None:
                      boost=rng.choice([1.0, 2.0])) for n in range(900)]
     files = IndexBuilder().update(docs)
     expected = _plain_index(docs)
-    assert {p: d for p, d in files.items() if p.startswith("search/terms/")} == expected
-    assert len(expected) > 3
+    assert {p: d for p, d in files.items() if not p.startswith("search/docs/")} == expected
+    assert len(expected) > 3 and b'"boosts":[[' in expected["search/meta.json"]
 
 
 def _phone_index() -> dict[str, bytes]:
@@ -185,3 +189,25 @@ def test_the_gate_view_blanks_every_posting_and_keeps_every_term() -> None:
         original = json.loads(data)
         assert json.loads(view) == dict.fromkeys(original, 0)
     assert not search.is_postings_file("search/docs/0.json") and not search.is_postings_file("search/meta.json")
+
+
+def test_an_edit_rewrites_only_the_shards_of_terms_whose_count_changed() -> None:
+    """A page that grows keeps its other terms' postings: BM25's length is read from meta.json at query time."""
+    words = ["退货", "虚假宣传", "价格不符", "证据不足", "第三方平台", "客服", "直播间", "保温杯", "refund", "12315"]
+    rng = random.Random(3)
+    docs = [Document(f"n/{n}/", f"第{n}号", "公示", " ".join(rng.choice(words) for _ in range(40))) for n in range(2000)]
+    before = IndexBuilder().update(docs)
+    docs[7] = replace(docs[7], text=docs[7].text + " zebra")
+    after = IndexBuilder().update(docs)
+    changed = {path for path in after if after[path] != before.get(path)}
+    new_shard = f"search/terms/{search.shard_name('zebra', json.loads(after['search/meta.json'])['bits'])}.json"
+    assert len([p for p in before if search.is_postings_file(p)]) > 10
+    assert changed == {"search/meta.json", new_shard}  # its title and excerpt are as they were
+
+
+def test_the_gate_view_of_meta_blanks_the_lengths_and_boosts() -> None:
+    docs = [Document(f"n/{n}/", f"第{n}号", "公示", "退货 " * (n + 1), boost=2.0 if n < 3 else 1.0) for n in range(200)]
+    meta = IndexBuilder().update(docs)["search/meta.json"]
+    view = search.gate_view("search/meta.json", meta)
+    assert b'"lengths":[' in meta and b'"boosts":[[' in meta
+    assert json.loads(view) == {**json.loads(meta), "lengths": 0, "boosts": 0}

@@ -36,18 +36,25 @@
     return s;
   }
 
-  // postings: {term: [[doc, weight], ...]} for the query's terms; returns doc ids best first.
-  function rank(terms, postings, total) {
-    var scores = {}, ids = [];
+  // postings: {term: [[doc, count], ...]} for the query's terms; meta: the index's meta.json (each document's
+  // length, and its boost where it is not 1). BM25 (k1 1.2, b 0.75) in the very operations of search.search in
+  // Python, so both compute the same floats. Returns doc ids best first.
+  function rank(terms, postings, meta) {
+    var scores = {}, ids = [], total = meta.docs, lengths = meta.lengths, boosts = {}, sum = 0;
+    meta.boosts.forEach(function (b) { boosts[b[0]] = b[1]; });
+    for (var i = 0; i < lengths.length; i++) sum += lengths[i];
+    var average = total ? sum / total : 1;
     terms.forEach(function (term) {
       var hits = postings[term];
       if (!hits || !hits.length) return;
       var idf = Math.log(1 + (total - hits.length + 0.5) / (hits.length + 0.5));
       hits.forEach(function (hit) {
+        var tf = hit[1], norm = 1.2 * (1 - 0.75 + 0.75 * lengths[hit[0]] / average);
+        var weight = (hit[0] in boosts ? boosts[hit[0]] : 1) * tf * (1.2 + 1) / (tf + norm);
         var e = scores[hit[0]];
         if (!e) { e = scores[hit[0]] = [0, 0]; ids.push(hit[0]); }
         e[0] += 1;
-        e[1] += idf * hit[1];
+        e[1] += idf * weight;
       });
     });
     return ids.sort(function (a, b) {
@@ -81,7 +88,7 @@
             .then(function (parts) {
               var postings = {};
               parts.forEach(function (p) { terms.forEach(function (t) { if (p[t]) postings[t] = p[t]; }); });
-              var ids = rank(terms, postings, m.docs).slice(0, 20);
+              var ids = rank(terms, postings, m).slice(0, 20);
               var chunks = {};
               ids.forEach(function (id) { chunks[Math.floor(id / m.chunk)] = true; });
               return Promise.all(Object.keys(chunks).map(function (c) {
