@@ -57,6 +57,11 @@ def shard_file(name: str) -> str:
     return f"{SHARDS}{name}.json"
 
 
+def open_data_file(month: str, kind: str) -> str:
+    """Output file of one month's open data ('YYYY-MM'; kind "json" or "csv")."""
+    return f"data/notices-{month}.{kind}"
+
+
 def asset_file(name: str, data: bytes) -> str:
     """Output file of an asset with a digest of its bytes: style.css -> assets/style.1a2b3c4d5e.css."""
     stem, dot, suffix = name.rpartition(".")

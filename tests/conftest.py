@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import shutil
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -108,3 +112,18 @@ def make_site(tmp_path: Path) -> MakeSite:
 def snapshot(folder: Path) -> dict[str, bytes]:
     """Every file under `folder` as {relative path: bytes}."""
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def open_data(files: Mapping[str, bytes]) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, str]]]:
+    """data/index.json, and the rows of every month's JSON and CSV files in the order it lists them."""
+    index = json.loads(files["data/index.json"])
+    rows: list[dict[str, Any]] = []
+    table: list[dict[str, str]] = []
+    for month in index["months"]:
+        data = json.loads(files[month["json"]])
+        assert data["month"] == month["month"] and len(data["notices"]) == month["notices"]
+        rows += data["notices"]
+        text = files[month["csv"]].decode("utf-8")
+        assert text.startswith("\ufeff")
+        table += csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    return index, rows, table

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
@@ -143,36 +144,52 @@ def test_an_output_that_failed_a_new_gate_is_not_passed_by_the_next_check(tmp_pa
 
 def test_a_long_output_that_passed_in_an_earlier_process_is_read_only_around_its_first_change(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from benchmarks.sites import bundled_copy
+    from benchmarks.sites import corpus
     from kspages.privacy import KnownGate, gate
 
-    monkeypatch.setattr("kspages.privacy.gate._KEEP", 2000)  # the bundled site's open data counts as long
-    root = bundled_copy(tmp_path / "site")
+    monkeypatch.setattr("kspages.privacy.gate._KEEP", 2000)  # a month of this site's open data counts as long
+    root = corpus(tmp_path / "site", 300)
     build(root, as_of=DAY)  # another process: its verdicts are kept on disk
     session = Session(root, as_of=DAY)
     session.build()  # every output passes by those verdicts: none is read
-    long = len((root / "output/data/notices.json").read_bytes())
+    month = max((root / "output/data").glob("notices-*.json"), key=lambda p: p.stat().st_size)
+    long = len(month.read_bytes())
     assert long > 10 * 2000
+    number = json.loads(month.read_bytes())["notices"][0]["number"]
+    file = next((root / "content/records").rglob(f"{number}.yaml"))
     read: list[bytes] = []
     find = KnownGate._find
     monkeypatch.setattr(KnownGate, "_find", lambda self, piece: read.append(piece) or find(self, piece))
     read_patterns: list[bytes] = []
     patterns = gate._patterns
     monkeypatch.setattr(gate, "_patterns", lambda piece: read_patterns.append(piece) or patterns(piece))
-    file = next(f for f in sorted((root / "content/records/2026").glob("*.yaml")) if "publish: true" in f.read_text("utf-8"))
     text = file.read_text("utf-8")
     assert "  body: |\n" in text
     file.write_text(text.replace("  body: |\n", "  body: |\n    补充说明一句。\n", 1), "utf-8")
     session.build(changed={file.relative_to(root).as_posix()})
-    data = (root / "output/data/notices.json").read_bytes()
+    data = month.read_bytes()
     assert 0 < sum(len(piece) for piece in read if piece in data) < long // 4  # the text around the change only
     assert 0 < sum(len(piece) for piece in read_patterns if piece in data) < long // 4  # both gates
-    # What the change brings is read: another record's private name in this notice is found.
+
+
+def test_what_a_session_edit_brings_into_a_long_output_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                                                                ) -> None:
+    """Another record's private name put into a notice is found in its month of open data, cut only around it."""
+    from benchmarks.sites import bundled_copy
+
+    monkeypatch.setattr("kspages.privacy.gate._KEEP", 200)  # a month of the bundled site's open data counts as long
+    root = bundled_copy(tmp_path / "site")
+    build(root, as_of=DAY)
+    session = Session(root, as_of=DAY)
+    session.build()
+    file = next(f for f in sorted((root / "content/records/2026").glob("*.yaml")) if "publish: true" in f.read_text("utf-8"))
+    text = file.read_text("utf-8")
+    month = next(p for p in (root / "output/data").glob("notices-*.json") if file.stem in p.read_text("utf-8"))
     other = next(f for f in sorted((root / "content/records/2026").glob("*.yaml")) if f != file)
     name = next(line.split(":", 1)[1].strip() for line in other.read_text("utf-8").splitlines()
                 if line.startswith("  name:"))
     file.write_text(text.replace("  body: |\n", f"  body: |\n    经{name}核实。\n", 1), "utf-8")
     with pytest.raises(BuildError) as info:
         session.build(changed={file.relative_to(root).as_posix()})
-    assert any("complainant.name" in e.message and "data/notices.json" in e.message or "more file" in e.message
+    assert any("complainant.name" in e.message and month.name in e.message or "more file" in e.message
                for e in info.value.errors)

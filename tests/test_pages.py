@@ -42,7 +42,8 @@ def test_every_declared_page_is_counted_and_rendered(make_site: MakeSite) -> Non
             declared.append(item.path)
     assert len(declared) == len(set(declared)) == planned_pages(site, all_shops)
     assert {"index.html", "stats/index.html", "status/index.html"} <= set(declared)
-    assert any(p.startswith("notices/KS-") for p in declared) and "data/notices.json" in files
+    assert any(p.startswith("notices/KS-") for p in declared) and "data/index.json" in files
+    assert any(p.startswith("data/notices-") for p in files)
     assets = {name: b"" for name in ("style.css", "lookup.js", "search.js", "favicon.svg", "favicon.ico")}
     outputs = render_site(site, Renderer(root, root / "templates"), assets).outputs
     assert set(declared) | set(files) <= set(outputs)

@@ -19,7 +19,7 @@ from kspages import pages
 from kspages.build import build
 from kspages.public import shop_url
 
-from .conftest import N1, N2, REPO, SITE_YAML, MakeSite, record, snapshot
+from .conftest import N1, N2, REPO, SITE_YAML, MakeSite, open_data, record, snapshot
 
 DAY = dt.date(2026, 11, 1)
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -147,17 +147,22 @@ def test_the_feed_page_without_a_full_base_url_says_how_to_copy_the_link(make_si
 
 
 def test_open_data_holds_the_published_notices_and_documents_its_fields(output: dict[str, bytes]) -> None:
-    data = json.loads(output["data/notices.json"])
-    rows = data["notices"]
-    assert len(rows) == 17 and set(rows[0]) == set(data["fields"])
-    assert data["labels"]["category"]["false_advertising"] == "虚假宣传"
-    text = output["data/notices.csv"].decode("utf-8")
-    assert text.startswith("\ufeff")
-    table = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+    index, rows, table = open_data(output)
+    assert len(rows) == 17 == index["notices"] and set(rows[0]) == set(index["fields"])
+    assert index["labels"]["category"]["false_advertising"] == "虚假宣传"
     assert [r["number"] for r in table] == [r["number"] for r in rows] and "body" not in table[0]
+    # A file per month of publication, newest first, each holding that month's notices only.
+    months = [m["month"] for m in index["months"]]
+    assert len(months) > 3 and months == sorted(months, reverse=True)
+    assert [r["date"][:7] for r in rows] == sorted((r["date"][:7] for r in rows), reverse=True)
+    assert {r["date"][:7] for r in rows} == set(months)
+    assert {p for p in output if p.startswith("data/notices")} == {f"data/notices-{m}.{k}" for m in months
+                                                                   for k in ("json", "csv")}
     page = output["data/index.html"].decode()
-    for field in data["fields"]:
+    for field in index["fields"]:
         assert f"<code>{field}</code>" in page
+    for month in index["months"]:
+        assert f'href="../{month["json"]}"' in page and f'href="../{month["csv"]}"' in page
     assert not any(r["number"] == "KS-852M-YZVQ-1" for r in rows)  # withdrawn
 
 
@@ -216,14 +221,15 @@ def test_guide_and_notice_pages_weigh_under_50_kb(output: dict[str, bytes]) -> N
 
 def test_json_put_together_from_kept_pieces_is_what_json_dumps_writes(output: dict[str, bytes]) -> None:
     # Lookup shards and open data are joined from per-record pieces a session keeps; readers get plain JSON.
-    files = [p for p in output if p.startswith("status/shards/") or p == "data/notices.json"]
-    assert len(files) > 16
+    files = [p for p in output if p.startswith(("status/shards/", "data/")) and p.endswith(".json")]
+    assert len(files) > 16 and "data/index.json" in files
     for path in files:
         data = json.loads(output[path])
         again = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
         assert output[path] == again.encode("utf-8"), path
-    csv_rows = list(csv.reader(io.StringIO(output["data/notices.csv"].decode("utf-8-sig"))))
-    assert [row[0] for row in csv_rows[1:]] == [n["number"] for n in json.loads(output["data/notices.json"])["notices"]]
+    for path in (p for p in files if p.startswith("data/notices-")):
+        csv_rows = list(csv.reader(io.StringIO(output[path[:-4] + "csv"].decode("utf-8-sig"))))
+        assert [row[0] for row in csv_rows[1:]] == [n["number"] for n in json.loads(output[path])["notices"]]
 
 
 ABOUT_YAML = SITE_YAML + """\

@@ -3,10 +3,7 @@ and through the scrubber and the leak gate like every public text."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
-import json
 import re
 import shutil
 
@@ -19,7 +16,7 @@ from kspages.privacy import scrub
 from kspages.public import shop_url
 from kspages.read import parse_yaml_file
 
-from .conftest import N1, N2, N3, REPO, MakeSite, record
+from .conftest import N1, N2, N3, REPO, MakeSite, open_data, record, snapshot
 
 DAY = dt.date(2026, 11, 1)
 N4, N5 = "KS-1Q5Z-Z36C-T", "KS-58T1-M142-Q"  # valid numbers of the bundled site
@@ -183,17 +180,16 @@ def test_open_data_carries_the_reply_and_the_feedback(make_site: MakeSite) -> No
     root = make_site({f"content/records/2026/{N1}.yaml": record(extra=REPLY + FEEDBACK),
                       f"content/records/2026/{N2}.yaml": _rejected(N2)})
     build(root, as_of=DAY)
-    data = json.loads((root / "output/data/notices.json").read_text("utf-8"))
-    rows = {r["number"]: r for r in data["notices"]}
+    index, found, csv_rows = open_data(snapshot(root / "output"))
+    rows = {r["number"]: r for r in found}
     assert {k: v for k, v in rows[N1].items() if k.startswith(("merchant_reply", "feedback"))} == {
         "merchant_reply_date": "2026-03-18", "merchant_reply": "宣传用语有误，已向消费者致歉并办理退款。",
         "feedback_rating": "partly", "feedback_rating_label": "基本满意",
         "feedback_comment": "退款到账了，希望商家以后如实宣传。", "feedback_date": "2026-03-22"}
     assert all(rows[N2][k] is None for k in ("merchant_reply_date", "merchant_reply", "feedback_rating",
                                              "feedback_rating_label", "feedback_comment", "feedback_date"))
-    assert data["labels"]["rating"] == {"satisfied": "满意", "partly": "基本满意", "unsatisfied": "不满意"}
-    text = (root / "output/data/notices.csv").read_text("utf-8").lstrip("\ufeff")
-    table = {r["number"]: r for r in csv.DictReader(io.StringIO(text))}
+    assert index["labels"]["rating"] == {"satisfied": "满意", "partly": "基本满意", "unsatisfied": "不满意"}
+    table = {r["number"]: r for r in csv_rows}
     assert table[N1]["feedback_rating"] == "partly" and table[N2]["merchant_reply"] == ""
     page = (root / "output/data/index.html").read_text("utf-8")
     assert "<code>merchant_reply</code>" in page and "<code>feedback_rating</code>" in page
@@ -209,7 +205,8 @@ def test_personal_data_in_the_reply_and_the_comment_is_scrubbed_everywhere(make_
     build(root, as_of=DAY)
     out = root / "output"
     pages = [out / f"notices/{N1}/index.html", out / shop_url("示例旗舰店") / "index.html",
-             out / "data/notices.json", out / "data/notices.csv"]
+             *sorted((out / "data").glob("notices-*"))]
+    assert len(pages) == 4
     for path in pages:
         text = path.read_text("utf-8")
         for leaked in ("张伟", "13812345678", "1234 5678", "16910553196", "李娜", "陈玉梅"):
