@@ -62,6 +62,9 @@ def _toc(tokens: list[dict[str, Any]]) -> tuple[TocItem, ...]:
     return tuple(TocItem(t["id"], t["name"], _toc(t.get("children", []))) for t in tokens)
 
 
+_NOTICE_HTML_HELD = 256
+
+
 class Renderer:
     """One Jinja2 environment and one Markdown instance per kind, reused for every page."""
 
@@ -84,6 +87,7 @@ class Renderer:
         self.notice_md = markdown.Markdown(extensions=["sane_lists", EditorListsExtension()])
         self.notice_md.preprocessors.deregister("html_block")
         self.notice_md.inlinePatterns.deregister("html")
+        self._notice_html: dict[str, str] = {}  # body -> HTML: the feed asks for its 50 again on every save
         self._closures: dict[str, str] = {}
 
     def closure(self, name: str) -> str:
@@ -161,8 +165,14 @@ class Renderer:
 
     def notice_html(self, text: str) -> str:
         """Markdown of a notice body to HTML, raw HTML escaped."""
-        self.notice_md.reset()
-        return self.notice_md.convert(text)
+        html = self._notice_html.get(text)
+        if html is None:
+            self.notice_md.reset()
+            html = self.notice_md.convert(text)
+            if len(self._notice_html) >= _NOTICE_HTML_HELD:  # a cold build's bodies are not asked for again
+                self._notice_html.clear()
+            self._notice_html[text] = html
+        return html
 
 
 def _root(path: str) -> str:
