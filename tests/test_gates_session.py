@@ -148,7 +148,7 @@ def test_a_long_output_that_passed_in_an_earlier_process_is_read_only_around_its
     from kspages.privacy import KnownGate, gate
 
     monkeypatch.setattr("kspages.privacy.gate._KEEP", 2000)  # a month of this site's open data counts as long
-    root = corpus(tmp_path / "site", 300)
+    root = corpus(tmp_path / "site", 300, months=1)  # every notice in one month, a long file
     build(root, as_of=DAY)  # another process: its verdicts are kept on disk
     session = Session(root, as_of=DAY)
     session.build()  # every output passes by those verdicts: none is read
