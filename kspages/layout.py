@@ -20,6 +20,7 @@ OUTPUT = "output"  # the output folder unless --out says otherwise
 CACHE = ".kspages-cache"  # the stamp and the cache
 SCHEMA = "schema/record.schema.json"  # the editor schema that `kspages new` and `kspages init` keep current
 MANIFEST = ".kspages-manifest.json"  # in the output folder: what kspages wrote, so it prunes nothing else
+MANIFEST_PARTS = ".kspages-manifest/"  # beside it: its parts, each file's digest and key by a hash of its path
 
 # Public outputs, relative to the output folder.
 SHARDS = "status/shards/"  # lookup shards (robots.txt keeps crawlers out)

@@ -9,7 +9,7 @@ import pytest
 
 from kspages.build import build
 from kspages.errors import BuildError
-from kspages.write import MANIFEST, _Staging, read_manifest, sync
+from kspages.write import MANIFEST, MANIFEST_PARTS, _Staging, read_manifest, sync, sync_changes
 
 from .conftest import N1, N2, MakeSite, record, snapshot
 
@@ -68,7 +68,8 @@ def test_sync_is_atomic_and_leaves_no_temp_files(tmp_path: Path) -> None:
     (out / "stray.html").write_bytes(b"x")
     report = sync({"a/index.html": b"changed"}, out)
     assert (report.written, report.unchanged, report.removed) == (1, 0, 2)
-    assert sorted(p.name for p in out.rglob("*")) == sorted(["a", "index.html", MANIFEST])
+    assert sorted(p.name for p in out.rglob("*") if not (p.relative_to(out).as_posix() + "/").startswith(MANIFEST_PARTS)
+                  ) == sorted(["a", "index.html", MANIFEST])
     assert not [p for p in out.rglob(".tmp-*")]
     assert oct(os.stat(out / "a/index.html").st_mode & 0o777) == "0o644"
 
@@ -94,7 +95,8 @@ def test_cold_sync_puts_exactly_the_outputs_in_place(tmp_path: Path, monkeypatch
     monkeypatch.setattr(_Staging, "commit", _no_commit)
     report = sync(SITE, out, {"index.html": "k1"})
     assert (report.written, report.unchanged, report.removed) == (3, 0, 0)
-    assert set(snapshot(out)) == {*SITE, MANIFEST} and all(snapshot(out)[rel] == data for rel, data in SITE.items())
+    assert {p for p in snapshot(out) if not p.startswith(MANIFEST_PARTS)} == {*SITE, MANIFEST}
+    assert all(snapshot(out)[rel] == data for rel, data in SITE.items())
     assert read_manifest(out)["index.html"][1] == "k1"
     assert _siblings(out) == []
     assert {oct(p.stat().st_mode & 0o777) for p in out.rglob("*") if p.is_file()} == {"0o644"}
@@ -137,7 +139,7 @@ def test_an_existing_build_keeps_unchanged_files_and_replaces_changed_ones(tmp_p
     assert after["notices/a/index.html"] == before["notices/a/index.html"]  # not rewritten
     assert after["index.html"][0] != before["index.html"][0]  # a new file renamed over the old one
     assert after[MANIFEST][0] != before[MANIFEST][0]
-    assert snapshot(out) == {**changed, MANIFEST: (out / MANIFEST).read_bytes()}
+    assert _without_parts(snapshot(out)) == {**changed, MANIFEST: (out / MANIFEST).read_bytes()}
     assert _siblings(out) == [] and not (out / "status").exists()
 
 
@@ -147,7 +149,11 @@ def test_without_a_staging_folder_it_writes_in_place(tmp_path: Path, monkeypatch
     sync(SITE, out)
     report = sync({**SITE, "index.html": b"new home"}, out)
     assert (report.written, report.unchanged) == (1, 2) and (out / "index.html").read_bytes() == b"new home"
-    assert set(snapshot(out)) == {*SITE, MANIFEST} and _siblings(out) == []
+    assert set(_without_parts(snapshot(out))) == {*SITE, MANIFEST} and _siblings(out) == []
+
+
+def _without_parts(files: dict[str, bytes]) -> dict[str, bytes]:
+    return {rel: data for rel, data in files.items() if not rel.startswith(MANIFEST_PARTS)}
 
 
 def _fail_after(monkeypatch: pytest.MonkeyPatch, n: int) -> None:
@@ -183,7 +189,7 @@ def test_a_failure_midway_leaves_the_output_as_it_was(tmp_path: Path, monkeypatc
 
 
 def test_the_manifest_is_what_json_dumps_writes() -> None:
-    # Made line by line for speed; readers (read_manifest, other tools) see json.dumps' own format.
+    # Made line by line for speed; readers (read_manifest, other tools) see json.dumps' own format, part by part.
     import hashlib
     import json
     import random
@@ -197,5 +203,80 @@ def test_the_manifest_is_what_json_dumps_writes() -> None:
         keys = {rel: f"k{i}" for i, rel in enumerate(rels) if rng.random() < 0.6} | {"gone.html": "x"}
         sha = {rel: f"s{rel}" for rel in rels if rng.random() < 0.5}
         files = {rel: sha.get(rel) or hashlib.sha256(data).hexdigest() for rel, data in outputs.items()}
-        manifest = {"files": files, "keys": {rel: key for rel, key in keys.items() if rel in outputs}}
-        assert _json_manifest(outputs, keys, sha) == (json.dumps(manifest, indent=0, sort_keys=True) + "\n").encode()
+        made = _json_manifest(outputs, keys, sha)
+        head = json.loads(made[MANIFEST])
+        assert made[MANIFEST] == (json.dumps(head, indent=0, sort_keys=True) + "\n").encode()
+        assert list(made)[-1] == MANIFEST and len(head["parts"]) == 1 << head["bits"] == len(made) - 1
+        together: dict[str, dict[str, str]] = {"files": {}, "keys": {}}
+        for name, digest in head["parts"].items():
+            data = made[f"{MANIFEST_PARTS}{name}.json"]
+            part = json.loads(data)
+            assert data == (json.dumps(part, indent=0, sort_keys=True) + "\n").encode()
+            assert hashlib.sha256(data).hexdigest()[:16] == digest
+            together["files"].update(part["files"])
+            together["keys"].update(part["keys"])
+        assert together == {"files": files, "keys": {rel: key for rel, key in keys.items() if rel in outputs}}
+
+
+def _outputs(count: int, salt: str = "") -> dict[str, bytes]:
+    return {f"notices/{i:05d}/index.html": f"{i}{salt}".encode() for i in range(count)}
+
+
+def _fresh_manifest(outputs: dict[str, bytes], keys: dict[str, str], out: Path) -> dict[str, tuple[str, str | None]]:
+    """The manifest a fresh sync of `outputs` writes, read back."""
+    sync(outputs, out, keys)
+    return read_manifest(out)
+
+
+def test_a_session_edit_rewrites_one_part_of_the_manifest_and_its_head(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out"
+    outputs = _outputs(6000)
+    keys = {rel: "k" for rel in outputs}
+    report, written = sync_changes(outputs, out, keys, {}, None, None)
+    assert written is not None and len(list((out / MANIFEST_PARTS).iterdir())) > 16
+    committed: list[list[str]] = []
+    commit = _Staging.commit
+    monkeypatch.setattr(_Staging, "commit", lambda self, o, rels: committed.append(rels) or commit(self, o, rels))
+    edited = {**outputs, "notices/00007/index.html": b"edited"}
+    report, written = sync_changes(edited, out, keys, {}, outputs, written)
+    assert report.written == 1
+    [rels] = committed
+    assert rels[0] == "notices/00007/index.html" and rels[-1] == MANIFEST
+    assert len(rels) == 3 and rels[1].startswith(MANIFEST_PARTS)  # one part: the edited file's
+    assert read_manifest(out) == _fresh_manifest(edited, keys, tmp_path / "fresh")
+
+
+def test_a_session_whose_site_grows_cuts_its_manifest_into_more_parts(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    outputs = _outputs(3000)
+    _, written = sync_changes(outputs, out, {}, {}, None, None)
+    before = {p.name for p in (out / MANIFEST_PARTS).iterdir()}
+    more = _outputs(9000)
+    _, written = sync_changes(more, out, {}, {}, outputs, written)
+    after = {p.name for p in (out / MANIFEST_PARTS).iterdir()}
+    assert len(after) > len(before) and not before & after  # longer names: none of the old parts is left
+    assert read_manifest(out) == _fresh_manifest(more, {}, tmp_path / "fresh")
+    fewer = _outputs(100)
+    _, written = sync_changes(fewer, out, {}, {}, more, written)
+    assert read_manifest(out) == _fresh_manifest(fewer, {}, tmp_path / "fresh2")
+    assert len(list((out / MANIFEST_PARTS).iterdir())) == 16
+
+
+def test_a_part_that_is_not_the_one_its_head_names_is_not_trusted(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    outputs = _outputs(300)
+    sync(outputs, out, {rel: "k" for rel in outputs})
+    part = sorted((out / MANIFEST_PARTS).iterdir())[3]
+    listed = [rel for rel in outputs if f'"{rel}"' in part.read_text("utf-8")]
+    assert listed
+    part.write_text(part.read_text("utf-8").replace('"k"', '"k2"'), "utf-8")  # as a sync stopped before its head
+    found = read_manifest(out)
+    assert not set(listed) & set(found) and len(found) == len(outputs) - len(listed)
+
+
+def test_a_manifest_of_one_file_as_before_is_read(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / MANIFEST).write_text('{\n"files": {\n"a.html": "s1"\n},\n"keys": {\n"a.html": "k1"\n}\n}\n', "utf-8")
+    assert read_manifest(out) == {"a.html": ("s1", "k1")}
