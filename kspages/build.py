@@ -25,10 +25,39 @@ from .layout import ASSETS, GUIDE, OUTPUT, RECORDS, SETTINGS, TEMPLATES, shop_ur
 from .model import GuidePage, Settings, validate_guide, validate_settings
 from .privacy import Vocabulary
 from .public import Assembly
-from .record import WARM, Context, Loaded, RecordResult, map_record, unreadable
+from .record import WARM, Context, Loaded, RecordResult, Shared, map_record, unreadable
 from .render import Progress, Rendered, Renderer, Reuse, render_site
 from .report import Report
 from .write import Spool, Written, check_target, read_manifest, reused, snapshot, sync, sync_changes
+
+
+def read_shared(root: Path, cache: Cache, errors: list[ContentError]) -> Shared:
+    """Read and validate the site-wide sources: settings, guide, templates and assets; append every problem found."""
+    settings_file = root / SETTINGS
+    settings = validate_settings(cache.source(root, settings_file, read.parse_yaml_file)
+                                 if settings_file.is_file() else None, errors)
+    guide_files = read.find_files(root, GUIDE, "*.md")
+    guide = validate_guide([cache.source(root, f, read.parse_markdown_file) for f in guide_files], errors)
+    templates = hashlib.sha256()
+    pages: list[str] = []
+    for rel in read.find_paths(root, TEMPLATES, "*"):
+        if not rel.startswith(f"{ASSETS}/"):
+            data = read.read_at(root, rel)[1] or b""
+            templates.update(rel.encode() + b"\0" + data + b"\0")
+            if rel.endswith(".html"):
+                pages.append(data.decode("utf-8", "replace"))
+    texts = _own_words(settings, guide, pages)
+    # Kept in memory for a session: most edits change no word of the site, and its phrases take a while to list.
+    vocabulary = cache.memo("~" + caching.digest("vocabulary", *texts), functools.partial(Vocabulary.of, texts))
+    return Shared(settings, guide, vocabulary, templates.hexdigest(), _assets(root, errors),
+                  (SETTINGS, *(f.relative_to(root).as_posix() for f in guide_files)))
+
+
+def _site_wide(changed: Collection[str] | None) -> bool:
+    """Whether a watcher's changed paths may name a site-wide source (None: not known, so they may): the settings,
+    a file under the guide or the templates, or a folder that holds one of them."""
+    return changed is None or any(rel == where or rel.startswith(f"{where}/") or where.startswith(f"{rel}/") or not rel
+                                  for rel in changed for where in (SETTINGS, GUIDE, TEMPLATES))
 
 
 def load(root: Path, errors: list[ContentError], warnings: list[ContentError], as_of: dt.date,
@@ -38,21 +67,20 @@ def load(root: Path, errors: list[ContentError], warnings: list[ContentError], a
 
     `cache` spares mapping a record whose bytes, context and publication day are unchanged; with `changed`, the
     site-relative paths a watcher saw change since the cache's last build, it spares looking at the others. With
-    `last`, this process's last load that passed, the site's figures and orders are brought up to date from it.
-    Without `masks` the results are held without what the scrubber replaced (`Loaded.masks` then refuses).
+    `last`, this process's last load that passed, the site's figures and orders are brought up to date from it, and
+    its site-wide sources taken when `changed` names none of them. Without `masks` the results are held without
+    what the scrubber replaced (`Loaded.masks` then refuses).
     """
     cache = cache or Cache()
     files = cache.files(root, RECORDS, "*.y*ml", changed, _YAML)
     if len(files) >= parallel.MINIMUM and not cache.holds_results():
         parallel.warm_up(WARM)  # a first build: the map's workers get ready while the settings and guide are read
-    settings_file = root / SETTINGS
-    settings = validate_settings(cache.source(root, settings_file, read.parse_yaml_file)
-                                 if settings_file.is_file() else None, errors)
-    guide = validate_guide([cache.source(root, f, read.parse_markdown_file)
-                            for f in read.find_files(root, GUIDE, "*.md")], errors)
-    texts = _own_words(root, settings, guide)
-    # Kept in memory for a session: most edits change no word of the site, and its phrases take a while to list.
-    vocabulary = cache.memo("~" + caching.digest("vocabulary", *texts), functools.partial(Vocabulary.of, texts))
+    if last is not None and last.shared is not None and not _site_wide(changed):
+        shared = last.shared
+        cache.used_sources.update(shared.sources)  # in use still, though not read
+    else:
+        shared = read_shared(root, cache, errors)
+    settings, vocabulary = shared.settings, shared.vocabulary
     context = Context(settings, vocabulary, as_of)
     map_it = functools.partial(map_record, context)
     holds = functools.partial(RecordResult.holds_with_masks if masks else RecordResult.holds_on, day=as_of)
@@ -109,11 +137,11 @@ def load(root: Path, errors: list[ContentError], warnings: list[ContentError], a
                    {r.summary.number: r.path for r in results if r.summary})
     tally, assembly, by_path, numbers = reduced
     figures = tally.figures()
-    guide = stats.fill_guide(guide, figures, errors)
+    guide = stats.fill_guide(shared.guide, figures, errors)
     public = assembly.site(settings, guide, figures)
     return Loaded(results=results, public=public, vocabulary=vocabulary, tally=tally,
                   assembly=assembly, by_path=by_path, numbers=numbers, context=context.key, warned=warned,
-                  moved=moved)
+                  moved=moved, shared=shared)
 
 
 _YAML = (".yaml", ".yml")
@@ -187,14 +215,11 @@ def _unique_numbers(results: list[RecordResult], errors: list[ContentError]) -> 
     return [r for r in results if r.path in kept]
 
 
-def _own_words(root: Path, settings: Settings, guide: list[GuidePage]) -> list[str]:
-    """The site's own texts (labels, guide, templates): a short name inside their words is those words."""
+def _own_words(settings: Settings, guide: list[GuidePage], pages: list[str]) -> list[str]:
+    """The site's own texts (labels, guide, page templates): a short name inside their words is those words."""
     texts = [settings.title, settings.description, *(v for group in settings.labels.values() for v in group.values())]
     texts += [f"{g.title} {g.summary} {g.body}" for g in guide]
-    for file in read.find_files(root, TEMPLATES, "*.html"):
-        _, data, _ = read.read_bytes(root, file)
-        texts.append(data.decode("utf-8", "replace") if data else "")
-    return texts
+    return texts + pages
 
 
 def _assets(root: Path, errors: list[ContentError]) -> dict[str, bytes]:
@@ -220,17 +245,14 @@ def render_all(root: Path, loaded: Loaded, errors: list[ContentError], reuse: Re
     stages = {} if stages is None else stages
     start = time.perf_counter()
     # A session keeps the Jinja environment (compiled templates, template closures) while no template changed.
-    templates = hashlib.sha256()
-    for rel in read.find_paths(root, TEMPLATES, "*"):
-        if not rel.startswith(f"{ASSETS}/"):
-            templates.update(rel.encode() + b"\0" + (read.read_at(root, rel)[1] or b"") + b"\0")
-    renderer: Renderer = cache.memo("~renderer:" + templates.hexdigest(),
-                                    functools.partial(Renderer, root, root / TEMPLATES))
+    shared = loaded.shared
+    assert shared is not None, "a load makes its site-wide sources"
+    renderer: Renderer = cache.memo("~renderer:" + shared.templates, functools.partial(Renderer, root, root / TEMPLATES))
     template_errors = renderer.check_templates()
     if template_errors:
         errors.extend(template_errors)
         return Rendered({}, {})
-    assets = _assets(root, errors)
+    assets = shared.assets
     checks = gates.Checks(root, loaded, cache, keep=spool is None)
     checked = 0.0
     if spool is not None:

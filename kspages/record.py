@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from . import __version__, read
 from .errors import ContentError
-from .model import FINAL_STATUSES, Complaint, PrivateValue, Settings, validate_record
+from .model import FINAL_STATUSES, Complaint, GuidePage, PrivateValue, Settings, validate_record
 from .packed import Packed, sharing
 from .privacy import Form, Vocabulary, gate_forms
 from .public import Assembly, Mask, PublicNotice, PublicSite, RecordPublic, mask_order, record_public, turning_days
@@ -165,6 +165,20 @@ def _warnings(record: Complaint, as_of: dt.date) -> tuple[ContentError, ...]:
 
 
 @dataclass(frozen=True)
+class Shared:
+    """The site-wide sources as a build read them (`build.read_shared`): the settings, the guide before its figures
+    are filled in, the site's own words, the templates' digest and the assets. A session's next build takes them as
+    they are when the watcher saw none of their files change."""
+
+    settings: Settings
+    guide: list[GuidePage]
+    vocabulary: Vocabulary
+    templates: str  # a digest of every template file but the assets
+    assets: dict[str, bytes]  # by name under templates/assets/
+    sources: tuple[str, ...]  # the cache's sources they were parsed from (settings and guide files)
+
+
+@dataclass(frozen=True)
 class Loaded:
     """All sources of a site, validated and anonymised, before anything is rendered."""
 
@@ -180,6 +194,7 @@ class Loaded:
     warned: dict[str, tuple[ContentError, ...]]  # the warnings of each record that has any, by path
     # The notices taken away or put in since the load this one started from (a session's last); None: not known.
     moved: tuple[PublicNotice, ...] | None = None
+    shared: Shared | None = None  # the site-wide sources it was made with, for a session's next load
 
     @property
     def masks(self) -> list[Mask]:
