@@ -28,6 +28,20 @@ SEARCH_TERMS = "search/terms/"  # the search index's term shards (search.py writ
 FEED = "notices/feed.xml"
 
 
+# Hidden files and what editors leave while they save (vim's 4913 probe and .swp, JetBrains' ___jb_tmp___, gedit's
+# .goutputstream, emacs' .#lock and #auto-save#, backups): never a source. The build's listings and the watcher
+# share this rule, so that a file the watcher does not report is one no build reads.
+LEFTOVER_PREFIXES = (".", "#", "~")
+LEFTOVER_SUFFIXES = (".swp", ".swx", ".swo", ".tmp", "~", ".part", ".crdownload", ".kate-swp", "___jb_tmp___",
+                     "___jb_old___", ".bak", ".orig")
+LEFTOVER_NAMES = frozenset({"4913"})
+
+
+def is_leftover(name: str) -> bool:
+    """Whether a file or folder name is hidden or an editor's leftover (see LEFTOVER_PREFIXES)."""
+    return name.startswith(LEFTOVER_PREFIXES) or name.endswith(LEFTOVER_SUFFIXES) or name in LEFTOVER_NAMES
+
+
 def page_file(url: str) -> str:
     """Output file of a page URL: guide/x/ -> guide/x/index.html; "" (the home page) -> index.html."""
     return url + "index.html"

@@ -20,16 +20,12 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
-from .layout import CONTENT, GUIDE, RECORDS, TEMPLATES
+from .layout import CONTENT, GUIDE, LEFTOVER_PREFIXES, RECORDS, TEMPLATES, is_leftover
 
 WATCHED = (CONTENT, TEMPLATES)
 TRUSTED_BATCH = 1000  # more changed paths in one batch than this (a checkout, a copy): every file is looked at
-# Editors save through temporary files (vim's 4913 probe and .swp, JetBrains' ___jb_tmp___, gedit's .goutputstream,
-# emacs' .#lock and #auto-save#): none of them is a source, and reacting to them would build half-saved states.
-_IGNORED_SUFFIXES = (".swp", ".swx", ".swo", ".tmp", "~", ".part", ".crdownload", ".kate-swp", "___jb_tmp___",
-                     "___jb_old___", ".bak", ".orig")
-_IGNORED_PREFIXES = (".", "#", "~")
-_IGNORED_NAMES = frozenset({"4913"})
+# Editors save through temporary files (layout.is_leftover): none of them is a source, and reacting to them would
+# build half-saved states.
 # A file closed after writing, moved into place or deleted is finished: a batch in which every file changed is
 # finished needs to wait only for the rest of a burst (an editor's save is a few events within milliseconds). A file
 # created or modified and not yet closed may be a write under way (a polling observer never sees a close): while
@@ -53,9 +49,7 @@ def relevant(root: Path, out: Path | None, path: str) -> bool:
         return False
     if not rel.parts or rel.parts[0] not in WATCHED:
         return False
-    name = rel.parts[-1]
-    return not (any(part.startswith(_IGNORED_PREFIXES) for part in rel.parts)
-                or name.endswith(_IGNORED_SUFFIXES) or name in _IGNORED_NAMES)
+    return not (any(part.startswith(LEFTOVER_PREFIXES) for part in rel.parts) or is_leftover(rel.parts[-1]))
 
 
 class Changes(FileSystemEventHandler):

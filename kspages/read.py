@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 
 from .errors import ContentError
+from .layout import LEFTOVER_PREFIXES, is_leftover
 
 # libyaml's parser when available; construction stays in Python so we can keep lines and catch duplicates.
 _BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -239,7 +240,7 @@ def find_paths(root: Path, folder: str, pattern: str) -> list[str]:
     top = str(root)
     # os.walk skips folders that vanish mid-walk (a directory moved during a build) instead of raising.
     for dirpath, dirnames, filenames in os.walk(os.path.join(top, folder)):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith(_HIDDEN))
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(LEFTOVER_PREFIXES))
         prefix = os.path.relpath(dirpath, top).replace(os.sep, "/") + "/"
         for name in filenames:
             if _listed(name, pattern):
@@ -247,11 +248,9 @@ def find_paths(root: Path, folder: str, pattern: str) -> list[str]:
     return sorted(found, key=path_order)
 
 
-_HIDDEN = (".", "~", "#")  # hidden files and editors' leftovers
-
-
 def _listed(name: str, pattern: str) -> bool:
-    return not name.startswith(_HIDDEN) and not name.endswith("~") and fnmatch.fnmatch(name, pattern)
+    # What the watcher does not report is never read (layout.is_leftover): else a session would miss its change.
+    return not is_leftover(name) and fnmatch.fnmatch(name, pattern)
 
 
 def path_order(rel: str) -> list[str]:
@@ -264,4 +263,4 @@ def is_found(rel: str, folder: str, pattern: str) -> bool:
     parts = rel.split("/")
     base = folder.split("/")
     return (parts[:len(base)] == base and len(parts) > len(base) and _listed(parts[-1], pattern)
-            and not any(part.startswith(_HIDDEN) for part in parts[len(base):-1]))
+            and not any(part.startswith(LEFTOVER_PREFIXES) for part in parts[len(base):-1]))

@@ -354,3 +354,21 @@ def test_a_session_after_a_failed_build_looks_again_at_what_that_build_was_told(
     second.write_text(good, "utf-8")
     session.build(changed={second.relative_to(root).as_posix()})  # the fix alone is named: the edit must not be lost
     assert verify(root, as_of=DAY) == []
+
+
+@pytest.mark.parametrize("name", ["templates/assets/print.css.bak", "templates/notice.html.orig",
+                                  "content/guide/01-x.md.tmp", "templates/assets/4913"])
+def test_a_file_the_watcher_ignores_is_read_by_no_build(tmp_path: Path, name: str) -> None:
+    """An editor's leftover is not reported by the watcher, so no build may read it: a session would miss it."""
+    from kspages import live
+
+    root = _bundled(tmp_path)
+    session = Session(root, as_of=DAY)
+    session.build()
+    leftover = root / name
+    leftover.write_text("body { color: red }\n", "utf-8")
+    assert not live.relevant(root, root / "output", str(leftover))
+    file = root / "content/records/2026/KS-1Q5Z-Z36C-T.yaml"
+    file.write_text(file.read_text("utf-8").replace("检测为镀银制品", "检测结果为镀银制品"), "utf-8")
+    session.build(changed={file.relative_to(root).as_posix()})
+    assert verify(root, as_of=DAY) == []
