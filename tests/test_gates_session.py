@@ -191,5 +191,5 @@ def test_what_a_session_edit_brings_into_a_long_output_is_read(tmp_path: Path, m
     file.write_text(text.replace("  body: |\n", f"  body: |\n    经{name}核实。\n", 1), "utf-8")
     with pytest.raises(BuildError) as info:
         session.build(changed={file.relative_to(root).as_posix()})
-    assert any("complainant.name" in e.message and month.name in e.message or "more file" in e.message
+    assert any("complainant.name" in e.message and (month.name in e.message or "more file" in e.message)
                for e in info.value.errors)

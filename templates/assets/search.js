@@ -18,7 +18,7 @@
   }
 
   function queryTerms(query) {
-    var seen = {}, out = [];
+    var seen = Object.create(null), out = [];
     tokens(query).forEach(function (t) { if (!seen[t]) { seen[t] = true; out.push(t); } });
     return out;
   }
@@ -36,6 +36,16 @@
     return s;
   }
 
+  // The natural logarithm of x >= 1 as kspages/search.py's ln computes it, operation for operation: Math.log is not
+  // correctly rounded in every browser, and a last bit of difference turned near ties around.
+  function ln(x) {
+    var k = 0;
+    while (x >= 2) { x /= 2; k += 1; }
+    var s = (x - 1) / (x + 1), s2 = s * s, term = s, total = 0;
+    for (var n = 1; n < 41; n += 2) { total += term / n; term *= s2; }
+    return 2 * total + k * 0.6931471805599453;
+  }
+
   // postings: {term: [[doc, count], ...]} for the query's terms; meta: the index's meta.json (each document's
   // length, and its boost where it is not 1). BM25 (k1 1.2, b 0.75) in the very operations of search.search in
   // Python, so both compute the same floats. Returns doc ids best first.
@@ -47,7 +57,7 @@
     terms.forEach(function (term) {
       var hits = postings[term];
       if (!hits || !hits.length) return;
-      var idf = Math.log(1 + (total - hits.length + 0.5) / (hits.length + 0.5));
+      var idf = ln(1 + (total - hits.length + 0.5) / (hits.length + 0.5));
       hits.forEach(function (hit) {
         var tf = hit[1], norm = 1.2 * (1 - 0.75 + 0.75 * lengths[hit[0]] / average);
         var weight = (hit[0] in boosts ? boosts[hit[0]] : 1) * tf * (1.2 + 1) / (tf + norm);
@@ -68,8 +78,8 @@
     var status = document.getElementById("search-status");
     var list = document.getElementById("search-results");
     var meta = null;
-    function json(path) {
-      return fetch(base + path).then(function (r) { if (!r.ok) throw new Error(path); return r.json(); });
+    function json(path, options) {
+      return fetch(base + path, options).then(function (r) { if (!r.ok) throw new Error(path); return r.json(); });
     }
     function say(text) { status.textContent = text; }
     function run(query) {
@@ -80,14 +90,19 @@
         return;
       }
       say("正在搜索……");
-      (meta ? Promise.resolve(meta) : json("meta.json").then(function (m) { meta = m; return m; }))
+      // meta.json has no digest in its name but says how the shards are cut and how long each page is: asked
+      // again of the server on each visit (a cached copy that outlived its index would fetch the wrong shards).
+      (meta ? Promise.resolve(meta)
+        : json("meta.json", { cache: "no-cache" }).then(function (m) { meta = m; return m; }))
         .then(function (m) {
           var shards = {};
           terms.forEach(function (t) { shards[shardName(t, m.bits)] = true; });
           return Promise.all(Object.keys(shards).map(function (s) { return json("terms/" + s + ".json"); }))
             .then(function (parts) {
               var postings = {};
-              parts.forEach(function (p) { terms.forEach(function (t) { if (p[t]) postings[t] = p[t]; }); });
+              parts.forEach(function (p) {
+                terms.forEach(function (t) { if (Object.prototype.hasOwnProperty.call(p, t)) postings[t] = p[t]; });
+              });
               var ids = rank(terms, postings, m).slice(0, 20);
               var chunks = {};
               ids.forEach(function (id) { chunks[Math.floor(id / m.chunk)] = true; });
@@ -137,5 +152,5 @@
     var form = document.getElementById("search");
     if (form) start(form);
   }
-  return { tokens: tokens, queryTerms: queryTerms, shardName: shardName, rank: rank, fnv1a: fnv1a };
+  return { tokens: tokens, queryTerms: queryTerms, shardName: shardName, rank: rank, fnv1a: fnv1a, ln: ln };
 });
