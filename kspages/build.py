@@ -41,9 +41,11 @@ def read_shared(root: Path, cache: Cache, errors: list[ContentError]) -> Shared:
     templates = hashlib.sha256()
     pages: list[str] = []
     for rel in read.find_paths(root, TEMPLATES, "*"):
-        if not rel.startswith(f"{ASSETS}/"):
+        asset = rel.startswith(f"{ASSETS}/")
+        if not asset or rel.endswith(".html"):  # an HTML asset is published as it is: its words are the site's
             data = read.read_at(root, rel)[1] or b""
-            templates.update(rel.encode() + b"\0" + data + b"\0")
+            if not asset:
+                templates.update(rel.encode() + b"\0" + data + b"\0")
             if rel.endswith(".html"):
                 pages.append(data.decode("utf-8", "replace"))
     texts = _own_words(settings, guide, pages)
