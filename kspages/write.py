@@ -482,7 +482,7 @@ def _json_manifest(outputs: Mapping[str, bytes], keys: dict[str, str], sha: dict
     return _Members.of(outputs, keys, sha).manifest()
 
 
-_PART_SIZE = 256  # files a part of the manifest lists, about: at 10k records 128 parts of 12 KB
+_PART_SIZE = 64  # files a part of the manifest lists, at most about: at 10k records 128 parts of 8 KB
 
 
 def _part_bits(count: int) -> int:
