@@ -413,10 +413,11 @@ def render_site(site: PublicSite, renderer: Renderer, assets: dict[str, bytes],
     root404 = re.sub(r"^https?://[^/]+", "", s.base_url)
     p404 = Page(path="404.html", title="页面未找到", root=root404)
     out["404.html"] = renderer.render("404.html", p404, nav=nav(None), **common)
-    paths = frozenset(out)
-    # What the sitemap shows of a notice is its address and date: an edit of its text leaves the sitemap as it was.
-    out.update(made("sitemap", (paths, tuple(keep(site.notices, "number-date", _number_date, "")), site.withdrawn),
-                    lambda: sitemap(s.base_url, sorted(paths), site)))
+    # What the sitemap shows is the pages' addresses and the notices' dates: an edit of a notice's text leaves it as
+    # it was, and so does a data file that appears (a new search term in an empty shard rebuilt it: 0.2 s at 100k).
+    pages = frozenset(filter(_IS_PAGE, out))
+    out.update(made("sitemap", (pages, tuple(keep(site.notices, "number-date", _number_date, "")), site.withdrawn),
+                    lambda: sitemap(s.base_url, sorted(pages), site)))
     out["robots.txt"] = robots(s.base_url)
     if last is not None:
         # Outputs made anew every build (assets, the 404 page, robots.txt, the search index's meta) that equal the
@@ -430,6 +431,7 @@ def render_site(site: PublicSite, renderer: Renderer, assets: dict[str, bytes],
 
 
 _ITEM, _PATH = operator.itemgetter(0), operator.itemgetter(1)
+_IS_PAGE = operator.methodcaller("endswith", ".html")
 
 
 def _number_date(n: PublicNotice) -> tuple[str, Any]:

@@ -372,3 +372,25 @@ def test_a_file_the_watcher_ignores_is_read_by_no_build(tmp_path: Path, name: st
     file.write_text(file.read_text("utf-8").replace("检测为镀银制品", "检测结果为镀银制品"), "utf-8")
     session.build(changed={file.relative_to(root).as_posix()})
     assert verify(root, as_of=DAY) == []
+
+
+def test_a_data_file_that_appears_leaves_the_sitemap_as_it_was(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The sitemap lists pages: a search term landing in an empty shard (a new file) made it again (0.2 s at 100k)."""
+    from kspages import render
+
+    root = _bundled(tmp_path)
+    session = Session(root, as_of=DAY)
+    session.build()
+    calls: list[int] = []
+    made = render.sitemap
+    monkeypatch.setattr(render, "sitemap", lambda *a: calls.append(1) or made(*a))
+    update = search.IndexBuilder.update
+    monkeypatch.setattr(search.IndexBuilder, "update",
+                        lambda self, *a, **k: {**update(self, *a, **k), "search/terms/extra.json": b"{}\n"})
+    file = root / "content/records/2026/KS-1Q5Z-Z36C-T.yaml"
+    file.write_text(file.read_text("utf-8").replace("检测为镀银制品", "检测结果为镀银制品"), "utf-8")
+    session.build(changed={file.relative_to(root).as_posix()})
+    assert (root / "output/search/terms/extra.json").exists() and calls == []
+    (root / "content/guide/99-new.md").write_text("---\ntitle: 新的一页\norder: 99\n---\n正文。\n", "utf-8")
+    session.build(changed={"content/guide/99-new.md"})
+    assert calls == [1]  # a new page is in it
