@@ -178,6 +178,7 @@ class _Postings:
         del self.tf[at]
 
 
+LENGTHS_BLOCK = 1024  # lengths printed together in meta.json, and printed again when one of them changes
 CHUNK = 50  # documents per file of titles and excerpts: an edit rewrites 16 KB, the top 20 fetch at most 20
 
 
@@ -198,6 +199,8 @@ class IndexBuilder:
         self.keys: list[str] = []
         self.counts: list[tuple[tuple[str, ...], array.array[int]]] = []
         self.lengths: list[int] = []  # the sum of each document's counts
+        self.length_text: list[str] = []  # the lengths as JSON prints them, LENGTHS_BLOCK documents a block
+        self.boosts: dict[int, float] = {}  # document -> its boost, where it is not 1
         self.postings: dict[str, _Postings] = {}  # term -> the pages that have it, by position
         self.entries: dict[str, bytes] = {}  # term -> its JSON member
         self.size = 0  # bytes of every member, with the commas between them
@@ -295,12 +298,31 @@ class IndexBuilder:
         self._chunks(documents, changed)
         files = {f"{SEARCH_TERMS}{name}.json": data for name, data in self.shards.items()}
         files.update({f"search/docs/{k}.json": data for k, data in enumerate(self.chunks)})
-        # Lengths and boosts beside the documents' count: what a query needs to weigh each match. One edit
-        # rewrites this file and its documents' chunk, not the shards of its terms whose count did not change.
-        files[META] = _json({"v": 2, "docs": len(documents), "bits": bits, "chunk": CHUNK,
-                             "lengths": self.lengths,
-                             "boosts": [[i, d.boost] for i, d in enumerate(documents) if d.boost != 1]})
+        files[META] = self._meta(documents, changed, bits)
         return files
+
+    def _meta(self, documents: list[Document], changed: set[int], bits: int) -> bytes:
+        """meta.json as `_json` writes it: the lengths and boosts beside the documents' count, what a query needs
+        to weigh each match. Only the blocks of lengths that changed are printed again (at 100k records printing
+        every length and looking at every boost took 12 ms a save)."""
+        for i in changed:
+            if i < len(documents) and documents[i].boost != 1:
+                self.boosts[i] = documents[i].boost
+            else:
+                self.boosts.pop(i, None)
+        count = (len(self.lengths) + LENGTHS_BLOCK - 1) // LENGTHS_BLOCK
+        del self.length_text[count:]
+        for k in sorted({i // LENGTHS_BLOCK for i in changed} | set(range(len(self.length_text), count))):
+            if k < count:
+                text = ",".join(map(str, self.lengths[k * LENGTHS_BLOCK:(k + 1) * LENGTHS_BLOCK]))
+                if k < len(self.length_text):
+                    self.length_text[k] = text
+                else:
+                    self.length_text.append(text)
+        boosts = json.dumps([[i, self.boosts[i]] for i in sorted(self.boosts)], separators=(",", ":"))
+        lengths = ",".join(self.length_text)
+        return (f'{{"bits":{bits},"boosts":{boosts},"chunk":{CHUNK},"docs":{len(documents)},'
+                f'"lengths":[{lengths}],"v":2}}' + "\n").encode("utf-8")
 
     def _chunks(self, documents: list[Document], changed: set[int]) -> None:
         count = max((len(documents) + CHUNK - 1) // CHUNK, 1)

@@ -116,9 +116,11 @@ def test_an_index_kept_up_to_date_equals_one_built_afresh() -> None:
 
     def doc(n: int) -> Document:
         text = " ".join(rng.choice(words) + rng.choice(words) for _ in range(rng.randint(1, 60)))
-        return Document(f"notices/{n}/", f"第{n}号 {rng.choice(words)}", "公示", text)
+        return Document(f"notices/{n}/", f"第{n}号 {rng.choice(words)}", "公示", text,
+                        boost=rng.choice([1.0, 1.0, 1.0, 2.0]))
 
-    docs = [doc(n) for n in range(700)]  # two chunks of titles; enough terms for several shards
+    # Chunks of titles; enough terms for several shards; three blocks of meta.json's lengths.
+    docs = [doc(n) for n in range(2 * search.LENGTHS_BLOCK + 100)]
     builder = IndexBuilder()
     for step in range(40):
         action = rng.choice(["edit", "edit", "edit", "append", "drop-last", "insert-front", "none"])
