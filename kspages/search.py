@@ -18,15 +18,16 @@ import operator
 import re
 import sys
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from . import numbers
 from .cache import Memo, no_memo
 from .layout import SEARCH_TERMS
 
 META = "search/meta.json"
+T = TypeVar("T")
 K1, B = 1.2, 0.75
 TITLE_WEIGHT = 3  # a term in the title counts as three in the body
 HEADING_WEIGHT = 2  # and in a heading or summary as two
@@ -198,8 +199,7 @@ class IndexBuilder:
     def _reset(self) -> None:
         self.keys: list[str] = []
         self.counts: list[tuple[tuple[str, ...], array.array[int]]] = []
-        self.lengths: list[int] = []  # the sum of each document's counts
-        self.length_text: list[str] = []  # the lengths as JSON prints them, LENGTHS_BLOCK documents a block
+        self.length_text: list[str] = []  # the documents' lengths (sums of counts) as JSON prints them, in blocks
         self.boosts: dict[int, float] = {}  # document -> its boost, where it is not 1
         self.postings: dict[str, _Postings] = {}  # term -> the pages that have it, by position
         self.entries: dict[str, bytes] = {}  # term -> its JSON member
@@ -250,11 +250,10 @@ class IndexBuilder:
                 else:
                     reencode.add(term)
             if i < len(self.counts):
-                self.counts[i], self.lengths[i] = (terms, tf), sum(tf)
+                self.counts[i] = (terms, tf)
             elif i < len(documents):
                 self.counts.append((terms, tf))
-                self.lengths.append(sum(tf))
-        del self.counts[len(documents):], self.lengths[len(documents):]
+        del self.counts[len(documents):]
         self.keys = keys
         dirty = reencode | replaced.keys()
         for term in dirty:
@@ -295,7 +294,9 @@ class IndexBuilder:
             else:
                 self.shards.pop(name, None)
                 self.members.pop(name, None)
-        self._chunks(documents, changed)
+        _redo_blocks(self.chunks, CHUNK, len(documents), changed, lambda k: _json([
+            {"url": d.url, "title": d.title, "kind": d.kind, "excerpt": (d.excerpt or d.text)[:EXCERPT]}
+            for d in documents[k * CHUNK:(k + 1) * CHUNK]]), at_least=1)
         files = {f"{SEARCH_TERMS}{name}.json": data for name, data in self.shards.items()}
         files.update({f"search/docs/{k}.json": data for k, data in enumerate(self.chunks)})
         files[META] = self._meta(documents, changed, bits)
@@ -310,33 +311,25 @@ class IndexBuilder:
                 self.boosts[i] = documents[i].boost
             else:
                 self.boosts.pop(i, None)
-        count = (len(self.lengths) + LENGTHS_BLOCK - 1) // LENGTHS_BLOCK
-        del self.length_text[count:]
-        for k in sorted({i // LENGTHS_BLOCK for i in changed} | set(range(len(self.length_text), count))):
-            if k < count:
-                text = ",".join(map(str, self.lengths[k * LENGTHS_BLOCK:(k + 1) * LENGTHS_BLOCK]))
-                if k < len(self.length_text):
-                    self.length_text[k] = text
-                else:
-                    self.length_text.append(text)
+        _redo_blocks(self.length_text, LENGTHS_BLOCK, len(documents), changed, lambda k: ",".join(
+            str(sum(tf)) for _, tf in self.counts[k * LENGTHS_BLOCK:(k + 1) * LENGTHS_BLOCK]))
         boosts = json.dumps([[i, self.boosts[i]] for i in sorted(self.boosts)], separators=(",", ":"))
         lengths = ",".join(self.length_text)
         return (f'{{"bits":{bits},"boosts":{boosts},"chunk":{CHUNK},"docs":{len(documents)},'
                 f'"lengths":[{lengths}],"v":2}}' + "\n").encode("utf-8")
 
-    def _chunks(self, documents: list[Document], changed: set[int]) -> None:
-        count = max((len(documents) + CHUNK - 1) // CHUNK, 1)
-        redo = {i // CHUNK for i in changed} | set(range(len(self.chunks), count))
-        del self.chunks[count:]
-        for k in sorted(redo):
-            if k >= count:
-                continue
-            data = _json([{"url": d.url, "title": d.title, "kind": d.kind, "excerpt": (d.excerpt or d.text)[:EXCERPT]}
-                          for d in documents[k * CHUNK:(k + 1) * CHUNK]])
-            if k < len(self.chunks):
-                self.chunks[k] = data
-            else:
-                self.chunks.append(data)
+
+def _redo_blocks(blocks: list[T], size: int, items: int, changed: set[int], make: Callable[[int], T],
+                 at_least: int = 0) -> None:
+    """Bring `blocks` of `size` items each (of `items` in all, at least `at_least` blocks) up to date: block k made
+    again by `make(k)` when it holds a `changed` item or is new, and those past the last item dropped."""
+    count = max((items + size - 1) // size, at_least)
+    del blocks[count:]
+    for k in sorted({i // size for i in changed if i // size < count} | set(range(len(blocks), count))):
+        if k < len(blocks):
+            blocks[k] = make(k)
+        else:
+            blocks.append(make(k))
 
 
 def build_index(documents: list[Document], memo: Memo = no_memo) -> Index:
