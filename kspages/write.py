@@ -477,11 +477,6 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _json_manifest(outputs: Mapping[str, bytes], keys: dict[str, str], sha: dict[str, str]) -> dict[str, bytes]:
-    """The manifest's files, its parts and then its head (see `_Members`)."""
-    return _Members.of(outputs, keys, sha).manifest()
-
-
 _PART_SIZE = 64  # files a part of the manifest lists, at most about: at 10k records 128 parts of 8 KB
 
 
@@ -522,8 +517,8 @@ class _Members:
     @classmethod
     def of(cls, outputs: Mapping[str, bytes], keys: dict[str, str], sha: dict[str, str]) -> _Members:
         members = cls({}, {}, _part_bits(len(outputs)), {}, {}, set())
-        members.update(outputs, keys, sha, sorted(outputs), ())  # in order: each path goes at the end
         members._cut()
+        members.update(outputs, keys, sha, sorted(outputs), ())  # in order: each path goes at its part's end
         return members
 
     def _cut(self) -> None:
@@ -542,24 +537,21 @@ class _Members:
         for rel in gone:
             del self.files[rel]
             self.keys.pop(rel, None)
-            if self.by_part:
-                part = _part_of(rel, self.bits)
-                paths = self.by_part[part]
-                del paths[bisect.bisect_left(paths, rel)]
-                self.dirty.add(part)
+            paths = self.by_part[part := _part_of(rel, self.bits)]
+            del paths[bisect.bisect_left(paths, rel)]
+            self.dirty.add(part)
         for rel in changed:
-            quoted = _quote(rel)
-            if rel not in self.files and self.by_part:
-                part = _part_of(rel, self.bits)
+            part = _part_of(rel, self.bits)
+            if rel not in self.files:
                 bisect.insort(self.by_part[part], rel)
+            self.dirty.add(part)
+            quoted = _quote(rel)
             self.files[rel] = f"{quoted}: {_quote(sha.get(rel) or hashlib.sha256(outputs[rel]).hexdigest())}"
             if rel in keys:
                 self.keys[rel] = f"{quoted}: {_quote(keys[rel])}"
             else:
                 self.keys.pop(rel, None)
-            if self.by_part:
-                self.dirty.add(_part_of(rel, self.bits))
-        if not self.by_part or _part_bits(len(self.files)) == self.bits:
+        if _part_bits(len(self.files)) == self.bits:
             return set()
         before = {_part_file(name) for name in self.by_part}
         self.bits = _part_bits(len(self.files))

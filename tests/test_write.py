@@ -194,7 +194,7 @@ def test_the_manifest_is_what_json_dumps_writes() -> None:
     import json
     import random
 
-    from kspages.write import _json_manifest
+    from kspages.write import _Members
     rng = random.Random(1)
     for _ in range(300):
         rels = [rng.choice(["a.html", "shops/店铺/index.html", 'q"x\\y.html', "z/\u2028.txt", "b"]) + str(i)
@@ -203,7 +203,7 @@ def test_the_manifest_is_what_json_dumps_writes() -> None:
         keys = {rel: f"k{i}" for i, rel in enumerate(rels) if rng.random() < 0.6} | {"gone.html": "x"}
         sha = {rel: f"s{rel}" for rel in rels if rng.random() < 0.5}
         files = {rel: sha.get(rel) or hashlib.sha256(data).hexdigest() for rel, data in outputs.items()}
-        made = _json_manifest(outputs, keys, sha)
+        made = _Members.of(outputs, keys, sha).manifest()
         head = json.loads(made[MANIFEST])
         assert made[MANIFEST] == (json.dumps(head, indent=0, sort_keys=True) + "\n").encode()
         assert list(made)[-1] == MANIFEST and len(head["parts"]) == 1 << head["bits"] == len(made) - 1
