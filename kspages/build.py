@@ -21,6 +21,7 @@ from . import cache as caching
 from . import gates, parallel, read, search, stamp, stats
 from .cache import Cache
 from .errors import BuildError, ContentError
+from .keys import Memo, digest, no_keep
 from .layout import ASSETS, GUIDE, OUTPUT, RECORDS, SETTINGS, TEMPLATES, shop_url
 from .model import GuidePage, Settings, validate_guide, validate_settings
 from .privacy import Vocabulary
@@ -50,7 +51,7 @@ def read_shared(root: Path, cache: Cache, errors: list[ContentError]) -> Shared:
                 pages.append(data.decode("utf-8", "replace"))
     texts = _own_words(settings, guide, pages)
     # Kept in memory for a session: most edits change no word of the site, and its phrases take a while to list.
-    vocabulary = cache.memo("~" + caching.digest("vocabulary", *texts), functools.partial(Vocabulary.of, texts))
+    vocabulary = cache.memo("~" + digest("vocabulary", *texts), functools.partial(Vocabulary.of, texts))
     return Shared(settings, guide, vocabulary, templates.hexdigest(), _assets(root, errors),
                   (SETTINGS, *(f.relative_to(root).as_posix() for f in guide_files)))
 
@@ -255,7 +256,9 @@ def render_all(root: Path, loaded: Loaded, errors: list[ContentError], reuse: Re
         errors.extend(template_errors)
         return Rendered({}, {})
     assets = shared.assets
-    checks = gates.Checks(root, loaded, cache, keep=spool is None)
+    if cache.verdicts is None:
+        cache.verdicts = gates.Verdicts()
+    checks = gates.Checks(root, loaded, cache.verdicts, keep=spool is None)
     checked = 0.0
     if spool is not None:
         def check(batch: dict[str, bytes]) -> tuple[dict[str, str], set[str]]:
@@ -268,7 +271,7 @@ def render_all(root: Path, loaded: Loaded, errors: list[ContentError], reuse: Re
     # What a session keeps for its next build ("~" memos: the search index builder; each record's JSON, open-data
     # row and search document) a new process lets go of.
     memo, keep = ((cache.memo, cache.keep) if spool is None
-                  else (_for_this_build(cache.memo), caching.no_keep))
+                  else (_for_this_build(cache.memo), no_keep))
     try:
         rendered = render_site(loaded.public, renderer, assets, reuse, memo, progress, keep, last,
                                spool, _BATCH if spool is not None else 0, for_next=spool is None,
@@ -289,7 +292,7 @@ def render_all(root: Path, loaded: Loaded, errors: list[ContentError], reuse: Re
     return Rendered({}, {}) if errors else rendered
 
 
-def _for_this_build(memo: caching.Memo) -> caching.Memo:
+def _for_this_build(memo: Memo) -> Memo:
     """`memo`, but what it would keep in memory only for a session's next build is made afresh and not kept."""
     def fresh(key: str, compute: Callable[[], Any]) -> Any:
         return compute() if key.startswith("~") else memo(key, compute)
@@ -465,7 +468,7 @@ class Session:
         self.cache = caching.load(root)
         self.last: Rendered | None = None
         self._written: Written | None = None  # what the last build wrote (see write.sync_changes)
-        self._memos = len(self.cache.memos)
+        self._memos = self.cache.held()
         # The paths changed since the last build that passed, which the next build must look at besides its own;
         # None when they are not known (no build passed yet, or one stopped half-way): then it looks at every file.
         self._since: set[str] | None = None
@@ -528,9 +531,9 @@ class Session:
         # collection no longer walks millions of kept objects in the middle of an edit (pauses of seconds at 100k).
         gc.freeze()
         # Edits leave results nothing uses any more (old texts, old pieces): drop them now and then, not every build.
-        if len(self.cache.memos) > 1.25 * self._memos:
+        if self.cache.held() > 1.25 * self._memos:
             self.cache.prune()
-            self._memos = len(self.cache.memos)
+            self._memos = self.cache.held()
         return report
 
     def save(self) -> None:

@@ -24,42 +24,12 @@ from typing import Any, TypeVar, cast
 
 from . import __version__, parallel, read
 from .errors import ContentError
+from .keys import digest, outgrown
 from .stamp import FOLDER, RACY_NS
 
 T = TypeVar("T")
-Memo = Callable[[str, Callable[[], Any]], Any]  # (digest of the inputs, compute) -> result, as Cache.memo
 V = TypeVar("V")
-# (objects, what, compute one) -> what `compute` gives for each object, as Cache.keep
-Keep = Callable[[Sequence[Any], str, Callable[[Any], Any], str], list[Any]]
-
-
 _VALUE = operator.itemgetter(1)
-
-
-def outgrown(table: Collection[Any], live: Collection[Any]) -> bool:
-    """Whether a table kept by object identity holds a sixteenth more than the objects still in use (and some):
-    time to make it again from those, so the objects gone since are let go."""
-    return len(table) > len(live) + 64 + len(live) // 16
-
-
-def no_memo(key: str, compute: Callable[[], T]) -> T:
-    """The Memo of a one-off build: compute every time."""
-    return compute()
-
-
-def no_keep(objs: Sequence[T], what: str, compute: Callable[[T], V], context: str = "") -> list[V]:
-    """The Keep of a one-off build: compute every time."""
-    return list(map(compute, objs))
-
-
-def digest(*parts: str) -> str:
-    """SHA-256 over the parts, each length-prefixed so ("ab", "c") and ("a", "bc") differ."""
-    h = hashlib.sha256()
-    for part in parts:
-        data = part.encode("utf-8")
-        h.update(len(data).to_bytes(8, "big"))
-        h.update(data)
-    return h.hexdigest()
 
 
 class Store:
@@ -141,8 +111,8 @@ class Cache:
 
     sources: dict[str, tuple[str, Any]] = field(default_factory=dict)  # what was made of each file, by its digest
     memos: dict[str, Any] = field(default_factory=dict)  # results of pure functions by a digest of their inputs
-    clean: set[str] = field(default_factory=set)  # outputs (by digest of bytes and allow list) the pattern gate passed
-    used_clean: set[str] = field(default_factory=set)
+    # What the checks keep (gates.Verdicts), saved with the rest: known here only by start, prune, held, changed.
+    verdicts: Any = None
     used_sources: set[str] = field(default_factory=set)
     used_memos: set[str] = field(default_factory=set)
     parsed: int = 0  # files parsed by this build (not reused)
@@ -331,41 +301,35 @@ class Cache:
             self.changed = self.changed or not key.startswith("~")
         return cast(T, self.memos[key])
 
-    def prefill(self, jobs: dict[str, Callable[[], Any]]) -> None:
-        """Compute the memos not held yet, on every core (see parallel.run_all), before a loop asks for them."""
-        missing = [key for key in jobs if key not in self.memos]
-        for key, value in zip(missing, parallel.run_all([jobs[key] for key in missing]), strict=True):
-            self.memos[key] = value
-            self.changed = self.changed or not key.startswith("~")
-
-    def is_clean(self, key: str) -> bool:
-        """Whether an output with this digest passed the pattern gate before."""
-        self.used_clean.add(key)
-        return key in self.clean
-
-    def mark_clean(self, key: str) -> None:
-        """Remember that an output passed the pattern gate."""
-        self.changed = self.changed or key not in self.clean
-        self.clean.add(key)
-
     def start(self) -> None:
         """Begin a build: nothing used yet."""
-        self.used_sources, self.used_memos, self.used_clean, self.parsed = set(), set(), set(), 0
+        self.used_sources, self.used_memos, self.parsed = set(), set(), 0
+        if self.verdicts is not None:
+            self.verdicts.start()
 
     def prune(self) -> None:
         """Forget what the last build did not use (deleted files, edited text)."""
-        sizes = len(self.sources), len(self.memos), len(self.clean)
+        sizes = len(self.sources), len(self.memos)
         self.sources = {k: v for k, v in self.sources.items() if k in self.used_sources}
         self.stored &= self.used_sources
         self.memos = {k: v for k, v in self.memos.items() if k in self.used_memos}
-        self.clean &= self.used_clean
         # A table `keep` did not use since the last prune: of a context or a shard that is no more.
         self.kept = {what: held for what, held in self.kept.items() if what in self.used_kept}
         self.used_kept = set()
-        self.changed = self.changed or sizes != (len(self.sources), len(self.memos), len(self.clean))
+        if self.verdicts is not None:
+            self.verdicts.prune()
+        self.changed = self.changed or sizes != (len(self.sources), len(self.memos))
+
+    def held(self) -> int:
+        """How many memoised results and verdicts are held: a session prunes when that has grown."""
+        return len(self.memos) + (self.verdicts.held() if self.verdicts is not None else 0)
+
+    def unsaved(self) -> bool:
+        """Whether anything was added or dropped since the cache was loaded or saved."""
+        return self.changed or self.verdicts is not None and self.verdicts.changed
 
 
-FORMAT = 19  # bump when the shape of Cache changes, or what a parse yields (7: yes/no stay text, YAML 1.2 booleans;
+FORMAT = 20  # bump when the shape of Cache changes, or what a parse yields (7: yes/no stay text, YAML 1.2 booleans;
 # 8: the gate keeps identity.Form objects; 9: numbers with a leading zero, a colon or an underscore stay text;
 # 10: records may carry merchant_reply and feedback, so a memoised validation of such a file is no longer an error;
 # 11: the scrubber drops a name after a role word without a token, and knows a plate in every spelling;
@@ -375,7 +339,7 @@ FORMAT = 19  # bump when the shape of Cache changes, or what a parse yields (7: 
 # 15: masks and gate forms kept pickled (packed.Packed), the record without its private values;
 # 16: a result holds the record's Summary (number, lines, what it adds to the figures), not the record;
 # 17: packed values compressed; 18: results and their parts pickled as slotted dataclasses;
-# 19: a notice's reply and feedback too)
+# 19: a notice's reply and feedback too; 20: the checks' verdicts kept by gates.Verdicts)
 
 
 def _file(root: Path) -> Path:
@@ -418,13 +382,13 @@ def save(root: Path, cache: Cache) -> None:
     """Keep what this build used, atomically; a cache that cannot be written is only a slower next build."""
     cache.prune()
     store = cache.store or _store(root)
-    if cache.changed:
+    if cache.unsaved():
         # Results made without a store (a cache built in memory) are stored now; the others were as they were made.
         rows = {rel: (key, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
                 for rel, (key, result) in cache.sources.items() if rel in cache.stored and cache.store is None}
         store.write(rows, cache.stored)
     target = _file(root)
-    if not cache.changed and target.exists():
+    if not cache.unsaved() and target.exists():
         return
     tmp = None
     try:
@@ -434,6 +398,8 @@ def save(root: Path, cache: Cache) -> None:
             pickle.dump(cache, fh, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, target)
         cache.changed = False
+        if cache.verdicts is not None:
+            cache.verdicts.changed = False
         for old in target.parent.glob("cache-*.pickle"):
             if old != target:
                 old.unlink(missing_ok=True)

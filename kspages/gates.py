@@ -11,15 +11,14 @@ import posixpath
 import re
 import sys
 import urllib.parse
-from collections.abc import Callable, Collection, Container, Mapping, Sequence
+from collections.abc import Callable, Collection, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
-from . import cache as caching
-from . import read, search
-from .cache import Cache
+from . import parallel, read, search
 from .errors import ContentError
+from .keys import digest
 from .layout import SETTINGS, TEMPLATES, guide_url, notice_url, page_file
 from .model import PrivateValue
 from .privacy import TOKENS, Form, KnownGate, Piece, Splits, gate_keys, scan_patterns
@@ -43,7 +42,7 @@ class _Seen:
 
 @dataclass
 class _Checked:
-    """What the last `check_site` with this cache saw (memory only): replaced whole when a check is over, so what
+    """What the last check with these verdicts saw (memory only): replaced whole when a check is over, so what
     it says is true of the outputs it names, however the next check ends."""
 
     seen: dict[str, _Seen] = field(default_factory=dict)
@@ -58,14 +57,86 @@ class _Checked:
     before: dict[str, tuple[bytes, list[Piece]]] = field(default_factory=dict)  # long outputs as last cut (Splits)
 
 
+class Verdicts:
+    """What the checks keep from one build to the next, owned by them and saved by the engine with its cache: the
+    keys under which outputs passed a gate and each page's link targets (on disk); the last check's view of every
+    output and the gates' indexes (in memory only: quicker to make again than to load)."""
+
+    def __init__(self) -> None:
+        self.passed: set[str] = set()  # keys (digest of an output's bytes and of what a gate looked for) that passed
+        self.links: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}  # link targets by page and SHA-256
+        self.changed = False  # anything added or dropped since loaded or saved: worth saving
+        self._memory()
+
+    def _memory(self) -> None:
+        self.checked = [_Checked()]  # the last check that finished (a list: a check replaces its one item)
+        self.pieces: dict[str, dict[bytes, list[tuple[str, bool]]]] = {}  # by what the known gate looks for
+        self.hits_of: dict[str, dict[bytes, list[tuple[str, str]]]] = {}  # by allow list
+        self.automata: dict[str, Any] = {}  # the known gate's, by the forms they find
+        self.gate_digests: dict[str, str] = {}  # the known gate's digest, by the digest of every record's values
+        self.start()
+
+    def start(self) -> None:
+        """Begin a build: nothing used yet (see `prune`)."""
+        self.used_passed: set[str] = set()
+        self.used_links: set[str] = set()
+        self.used: set[str] = set()  # keys of pieces, hits, automata and gate digests
+
+    def prune(self) -> None:
+        """Forget what the builds since `start` did not use (outputs gone or changed, values no more)."""
+        sizes = len(self.passed), len(self.links)
+        self.passed &= self.used_passed
+        self.links = {key: found for key, found in self.links.items() if key in self.used_links}
+        for table in (self.pieces, self.hits_of, self.automata, self.gate_digests):
+            for key in table.keys() - self.used:
+                del table[key]
+        self.changed = self.changed or sizes != (len(self.passed), len(self.links))
+
+    def held(self) -> int:
+        """How many entries are held: a session prunes when that has grown."""
+        return len(self.links) + len(self.automata) + len(self.gate_digests)
+
+    def mark(self, key: str) -> None:
+        """Remember that an output passed a gate under this key."""
+        self.changed = self.changed or key not in self.passed
+        self.passed.add(key)
+
+    def still(self, keys: Iterable[str]) -> None:
+        """Keep these verdicts, which this check did not look at again, as used and passed (a build that checked
+        nothing may have pruned them)."""
+        keys = set(keys)
+        self.used_passed |= keys
+        if not self.passed.issuperset(keys):
+            self.passed |= keys
+            self.changed = True
+
+    def passed_before(self, key: str) -> bool:
+        """Whether an output passed a gate under this key before."""
+        self.used_passed.add(key)
+        return key in self.passed
+
+    def table(self, tables: dict[str, dict[bytes, Any]], key: str) -> dict[bytes, Any]:
+        """The table of pieces' verdicts kept under `key`, a new one if none."""
+        self.used.add(key)
+        return tables.setdefault(key, {})
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"passed": self.passed, "links": self.links}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.passed, self.links, self.changed = state["passed"], state["links"], False
+        self._memory()
+
+
 _UNSEEN = _Seen(None, "", False)
 _DATA, _SHA, _KNOWN, _CLEAN = (operator.attrgetter(name) for name in ("data", "sha", "known", "clean"))
 _LINK_KEY, _VALUES = operator.attrgetter("link_key"), operator.attrgetter("values")
 
 
-def check_site(root: Path, loaded: Loaded, rendered: Rendered, cache: Cache) -> list[ContentError]:
+def check_site(root: Path, loaded: Loaded, rendered: Rendered, verdicts: Verdicts | None = None
+               ) -> list[ContentError]:
     """Every leak of a private value or pattern and every bad link in the rendered outputs (sets `rendered.sha`)."""
-    checks = Checks(root, loaded, cache)
+    checks = Checks(root, loaded, verdicts or Verdicts())
     rendered.sha = checks.batch(rendered.outputs)
     return checks.finish(rendered.outputs)
 
@@ -80,28 +151,28 @@ class Checks:
     Both gates and the link check depend only on an output's bytes and on what they look for (every record's
     private values; the allow list; which outputs exist): an output that passed before passes again, so unchanged
     outputs are not rescanned. In a session most outputs are the very objects of the last check: only the outputs
-    that changed cost anything here. With `keep` false nothing is kept for a next check in this process, so no
-    output's bytes outlive its batch.
+    that changed cost anything here. The `verdicts` of earlier checks say what passed; with `keep` false nothing
+    else is kept for a next check in this process, so no output's bytes outlive its batch.
     """
 
-    def __init__(self, root: Path, loaded: Loaded, cache: Cache, keep: bool = True) -> None:
-        self.root, self.loaded, self.cache, self.keep = root, loaded, cache, keep
-        self.holder: list[_Checked] = cache.memo("~checks", lambda: [_Checked()]) if keep else [_Checked()]
+    def __init__(self, root: Path, loaded: Loaded, verdicts: Verdicts, keep: bool = True) -> None:
+        self.root, self.loaded, self.verdicts, self.keep = root, loaded, verdicts, keep
+        self.holder = verdicts.checked if keep else [_Checked()]
         last, now = self.last, self.now = self.holder[0], _Checked()
         now.values = list(map(_VALUES, loaded.results))
         now.values_digest = (last.values_digest if last.values_digest and now.values == last.values
-                             else caching.digest(*sorted(now.values)))
-        self.gate = gate = _known_gate(loaded, cache, last, now)
+                             else digest(*sorted(now.values)))
+        self.gate = gate = _known_gate(loaded, verdicts, last, now)
         now.known_with = (gate.digest, loaded.vocabulary.digest)
         now.allow = repr(loaded.public.settings.allow)
         self.same_known, self.same_allow = now.known_with == last.known_with, now.allow == last.allow
         # What each piece of output text held is kept in memory (a watch session, or pages sharing their navigation).
-        self.pieces: dict[bytes, list[tuple[str, bool]]] = cache.memo(
-            "~" + caching.digest("pieces", gate.digest, loaded.vocabulary.digest), dict) if keep else {}
+        self.pieces: dict[bytes, list[tuple[str, bool]]] = verdicts.table(
+            verdicts.pieces, digest("pieces", gate.digest, loaded.vocabulary.digest)) if keep else {}
         # A piece's hits before the allow list is applied, kept per allow list: so a piece of a long output that
         # passed with this list in an earlier process can be taken as passed (no hit this list does not allow).
-        self.hits_of: dict[bytes, list[tuple[str, str]]] = cache.memo(
-            "~" + caching.digest("pattern-pieces", now.allow), dict) if keep else {}
+        self.hits_of: dict[bytes, list[tuple[str, str]]] = verdicts.table(
+            verdicts.hits_of, digest("pattern-pieces", now.allow)) if keep else {}
         self.before = dict(last.before)
         self.leaks: dict[tuple[str, str, int], list[str]] = {}
         self.found: dict[tuple[str, int | None, str], list[str]] = {}
@@ -110,7 +181,7 @@ class Checks:
 
     def batch(self, outputs: Mapping[str, bytes]) -> dict[str, str]:
         """Check these outputs with both gates, and note their links; return each one's SHA-256."""
-        cache, last, now, gate, loaded = self.cache, self.last, self.now, self.gate, self.loaded
+        verdicts, last, now, gate, loaded = self.verdicts, self.last, self.now, self.gate, self.loaded
         seen = now.seen
         sha: dict[str, str] = {}
         if self.keep and self.same_known and self.same_allow and last.settled:
@@ -122,9 +193,9 @@ class Checks:
             entries = list(map(last.seen.__getitem__, same))
             seen.update(zip(same, entries, strict=True))
             now.settled |= same
-            # Still used (a prune keeps them), and still in the cache's passed set: the last check left them there.
-            cache.used_clean.update(map(_KNOWN, entries))
-            cache.used_clean.update(filter(None, map(_CLEAN, entries)))
+            # Still used (a prune keeps them), and still among the verdicts: the last check left them there.
+            verdicts.used_passed.update(map(_KNOWN, entries))
+            verdicts.used_passed.update(filter(None, map(_CLEAN, entries)))
             sha.update(zip(same, map(_SHA, entries), strict=True))
             outputs = {path: outputs[path] for path in sorted(outputs.keys() - same)}
         need_known: list[str] = []  # outputs whose known-gate verdict is not known yet, then those for the pattern gate
@@ -145,13 +216,13 @@ class Checks:
             elif not search.is_postings_file(path):
                 # The search index's term shards hold bigrams and words cut from the pages, which this gate reads whole.
                 need_patterns.append(path)
-        _still_clean(cache, passed)
+        verdicts.still(passed)
         sha.update((path, seen[path].sha) for path in outputs)
-        known_key = {path: caching.digest("known", sha[path], gate.digest, loaded.vocabulary.digest)
+        known_key = {path: digest("known", sha[path], gate.digest, loaded.vocabulary.digest)
                      for path in need_known}
         # The search index's term shards are read as their terms, without the postings kspages computes beside them.
         unscanned = {path: search.gate_view(path, outputs[path])
-                     for path in need_known if not cache.is_clean(known_key[path])}
+                     for path in need_known if not verdicts.passed_before(known_key[path])}
         # Both gates read most outputs: each is cut into pieces once, and a long one only where it changed.
         splits = Splits(before=self.before if self.keep else {})
         leaks: set[str] = set()
@@ -160,20 +231,20 @@ class Checks:
             leaks.add(leak.output)
         if self.keep:
             _pass_unread_pieces(need_known, unscanned, outputs, splits, self.pieces)
-        _note_verdicts(cache, seen, "known", known_key, unscanned, leaks)
+        _note_verdicts(verdicts, seen, "known", known_key, unscanned, leaks)
         self.failed |= leaks
-        clean = {path: caching.digest("patterns", sha[path], now.allow) for path in need_patterns}
-        unknown = {path: outputs[path] for path in need_patterns if not cache.is_clean(clean[path])}
+        clean = {path: digest("patterns", sha[path], now.allow) for path in need_patterns}
+        unknown = {path: outputs[path] for path in need_patterns if not verdicts.passed_before(clean[path])}
         if self.keep:
             _pass_unread_pieces(need_patterns, unknown, outputs, splits, self.hits_of)
         hits = scan_patterns(unknown, loaded.public.settings.allow, self.hits_of, splits)
         hit_outputs = {hit.output for hit in hits}
         self.failed |= hit_outputs
-        _note_verdicts(cache, seen, "clean", clean, unknown, hit_outputs)
+        _note_verdicts(verdicts, seen, "clean", clean, unknown, hit_outputs)
         for hit in hits:
             source, line = _source_of(self.root, loaded, hit.output, hit.text)
             self.found.setdefault((source, line, hit.kind), []).append(hit.output)
-        self.fresh.update(_note_links(cache, outputs, seen))
+        self.fresh.update(_note_links(verdicts, outputs, seen))
         if self.keep:
             now.settled.update(path for path in outputs if path not in self.failed and seen[path].known and (
                 seen[path].clean or search.is_postings_file(path)))
@@ -202,7 +273,7 @@ class Checks:
                                                      f"published in {_files(where)}",
                                        "write it as the token, or if it is the team's own public contact add it to "
                                        "'privacy: allow:' in content/site.yaml; nothing was written"))
-        self.cache.used_memos.update(filter(None, map(_LINK_KEY, self.now.seen.values())))
+        self.verdicts.used_links.update(filter(None, map(_LINK_KEY, self.now.seen.values())))
         links = _check_links(outputs, self.fresh, self.last, self.now)
         sources = _link_sources(self.loaded) if links else {}
         for page, href, problem in links:
@@ -232,23 +303,23 @@ def _pass_unread_pieces(paths: list[str], read: Container[str], outputs: Mapping
                 memo.setdefault(digest, [])
 
 
-def _note_verdicts(cache: Cache, seen: dict[str, _Seen], gate: Literal["known", "clean"], keys: dict[str, str],
-                   read: Container[str], failed: set[str]) -> None:
-    """Keep, for each output that needed a verdict of `gate`, the key it passed with (marked clean in the cache if
-    it was `read`), or none if it `failed`: a pass under an earlier gate no longer counts."""
+def _note_verdicts(verdicts: Verdicts, seen: dict[str, _Seen], gate: Literal["known", "clean"],
+                   keys: dict[str, str], read: Container[str], failed: set[str]) -> None:
+    """Keep, for each output that needed a verdict of `gate`, the key it passed with (marked in `verdicts` if it
+    was `read`), or none if it `failed`: a pass under an earlier gate no longer counts."""
     def marked(entry: _Seen, key: str) -> _Seen:
         return replace(entry, known=key) if gate == "known" else replace(entry, clean=key)
 
     for path, key in keys.items():
         if path not in failed:
             if path in read:
-                cache.mark_clean(key)
+                verdicts.mark(key)
             seen[path] = marked(seen[path], key)
         elif getattr(seen[path], gate):
             seen[path] = marked(seen[path], "")
 
 
-def _known_gate(loaded: Loaded, cache: Cache, last: _Checked, now: _Checked) -> KnownGate[RecordResult]:
+def _known_gate(loaded: Loaded, verdicts: Verdicts, last: _Checked, now: _Checked) -> KnownGate[RecordResult]:
     """The known-value gate over every record's forms, its automata kept in memory by the digest of what they look
     for: an edit that moves a private value to another line, or that changes a record but none of its values,
     builds nothing. The records and their forms are read only when the gate needs them (to build its automata for
@@ -261,7 +332,11 @@ def _known_gate(loaded: Loaded, cache: Cache, last: _Checked, now: _Checked) -> 
         return loaded.results  # each with its summary: the load keeps no other
 
     def automaton(key: str, make: Callable[[], Any]) -> Any:
-        return cache.memo("~" + caching.digest("automaton", key), make)
+        verdicts.used.add(key)
+        found = verdicts.automata.get(key)
+        if found is None:
+            found = verdicts.automata[key] = make()
+        return found
 
     now.results = loaded.by_path
     same = now.values_digest == last.values_digest or now.results.keys() == last.results.keys() and all(
@@ -271,29 +346,27 @@ def _known_gate(loaded: Loaded, cache: Cache, last: _Checked, now: _Checked) -> 
         # The same values, or each record (by file) looks for what it did: the same gate.
         now.gate_digest = last.gate_digest
     else:
-        now.gate_digest = cache.memo("~" + caching.digest("gate-digest", now.values_digest),
-                                     lambda: KnownGate(records(), forms, automaton).digest)
+        verdicts.used.add(now.values_digest)
+        found = verdicts.gate_digests.get(now.values_digest)
+        if found is None:
+            found = verdicts.gate_digests[now.values_digest] = KnownGate(records(), forms, automaton).digest
+        now.gate_digest = found
     return KnownGate(records(), forms, automaton, now.gate_digest, loaded.vocabulary)
 
 
-def _still_clean(cache: Cache, keys: list[str]) -> None:
-    """Keep what the gates passed before and this check did not look at again as used (and as passed: a cache
-    pruned after a build that checked nothing may have dropped it)."""
-    cache.used_clean.update(keys)
-    if not cache.clean.issuperset(keys):
-        cache.clean.update(keys)
-        cache.changed = True
-
-
-def _note_links(cache: Cache, outputs: Mapping[str, bytes], seen: dict[str, _Seen]) -> list[str]:
-    """Note the link targets (`link_targets`) of each page of `outputs` not yet read for them; return those
-    pages."""
+def _note_links(verdicts: Verdicts, outputs: Mapping[str, bytes], seen: dict[str, _Seen]) -> list[str]:
+    """Note the link targets (`link_targets`) of each page of `outputs` not yet read for them, read on every core
+    unless `verdicts` hold them; return those pages."""
     fresh = [path for path in outputs if seen[path].page and seen[path].links is None]
-    link_keys = {path: caching.digest("link-targets", path, seen[path].sha) for path in fresh}
-    cache.prefill({link_keys[path]: functools.partial(link_targets, path, outputs[path]) for path in fresh})
+    link_keys = {path: digest("link-targets", path, seen[path].sha) for path in fresh}
+    known = verdicts.links
+    missing = [path for path in fresh if link_keys[path] not in known]
+    for path, targets in zip(missing, parallel.run_all([functools.partial(link_targets, path, outputs[path])
+                                                        for path in missing]), strict=True):
+        known[link_keys[path]] = targets
+    verdicts.changed = verdicts.changed or bool(missing)
     for path in fresh:
-        seen[path] = replace(seen[path], link_key=link_keys[path], links=cache.memo(
-            link_keys[path], functools.partial(link_targets, path, outputs[path])))
+        seen[path] = replace(seen[path], link_key=link_keys[path], links=known[link_keys[path]])
     return fresh
 
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, TypeVar
 
 from . import numbers
-from .cache import Keep, no_keep
+from .keys import Keep, no_keep
 from .layout import FEED, SHARDS, archive_url, guide_url, notice_url, open_data_file, page_file, shard_file, shop_url
 from .model import GuidePage
 from .public import PublicNotice, PublicSite, Shop, StatusEntry, case_of, shard_groups

@@ -24,8 +24,8 @@ import markdown
 from markdown.extensions.toc import slugify_unicode
 
 from . import __version__, parallel
-from .cache import Keep, Memo, no_keep, no_memo, outgrown
 from .errors import ContentError
+from .keys import Keep, Memo, no_keep, no_memo, outgrown
 from .layout import asset_file, guide_url
 from .mdlists import EditorListsExtension
 from .model import GuidePage

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from . import numbers
-from .cache import Memo, no_memo
+from .keys import Memo, no_memo
 from .layout import SEARCH_TERMS
 
 META = "search/meta.json"

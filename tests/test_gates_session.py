@@ -127,15 +127,15 @@ def test_an_output_that_failed_a_new_gate_is_not_passed_by_the_next_check(tmp_pa
     from kspages.render import Rendered
     from kspages.stats import Tally
 
-    cache = Cache()
+    verdicts = gates.Verdicts()
 
     def check(allow: tuple[str, ...]) -> list[str]:
         site = PublicSite(settings=Settings(title="t", base_url="/", allow=allow), guide=(), notices=(), statuses=())
         loaded = Loaded(results=[], public=site, vocabulary=Vocabulary(), tally=Tally(None),
                         assembly=Assembly(), by_path={}, numbers={}, context="", warned={})
-        cache.start()
+        verdicts.start()
         return [e.message for e in gates.check_site(tmp_path, loaded, Rendered({"x/index.html": b"<p>13812345678</p>"},
-                                                                              {}), cache)]
+                                                                              {}), verdicts)]
 
     assert check(("13812345678",)) == []
     failed = check(())

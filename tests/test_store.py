@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from kspages import cache as caching
-from kspages.cache import Cache, Store, digest
+from kspages.cache import Cache, Store
 from kspages.errors import ContentError
+from kspages.keys import digest
 
 
 def _files(root: Path, count: int) -> list[str]:
