@@ -13,21 +13,22 @@ import operator
 import os
 import tempfile
 import time
-from collections.abc import Callable, Collection, Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 from . import cache as caching
 from . import gates, parallel, read, search, stamp, stats
 from .cache import Cache
+from .engine import Progress, Rendered, Reuse, render_site
 from .errors import BuildError, ContentError
-from .keys import Memo, digest, no_keep
+from .keys import digest, no_keep
 from .layout import ASSETS, GUIDE, OUTPUT, RECORDS, SETTINGS, TEMPLATES, shop_url
 from .model import GuidePage, Settings, validate_guide, validate_settings
 from .privacy import Vocabulary
 from .public import Assembly
 from .record import WARM, Context, Loaded, RecordResult, Shared, map_record, unreadable
-from .render import Progress, Rendered, Renderer, Reuse, render_site
+from .render import Renderer
 from .report import Report
 from .write import Spool, Written, check_target, read_manifest, reused, snapshot, sync, sync_changes
 
@@ -268,12 +269,11 @@ def render_all(root: Path, loaded: Loaded, errors: list[ContentError], reuse: Re
             checked += time.perf_counter() - started
             return sha, checks.failed
         spool.check = check
-    # What a session keeps for its next build ("~" memos: the search index builder; each record's JSON, open-data
-    # row and search document) a new process lets go of.
-    memo, keep = ((cache.memo, cache.keep) if spool is None
-                  else (_for_this_build(cache.memo), no_keep))
+    # What a session keeps for its next build (each record's JSON, open-data row and search document) a new process
+    # lets go of.
+    keep = cache.keep if spool is None else no_keep
     try:
-        rendered = render_site(loaded.public, renderer, assets, reuse, memo, progress, keep, last,
+        rendered = render_site(loaded.public, renderer, assets, reuse, cache.memo, progress, keep, last,
                                spool, _BATCH if spool is not None else 0, for_next=spool is None,
                                moved=loaded.moved if last is not None and last.loaded is not None else None)
     except ContentError as exc:
@@ -290,13 +290,6 @@ def render_all(root: Path, loaded: Loaded, errors: list[ContentError], reuse: Re
     errors.extend(checks.finish(rendered.outputs))
     stages["check"] = time.perf_counter() - start + checked
     return Rendered({}, {}) if errors else rendered
-
-
-def _for_this_build(memo: Memo) -> Memo:
-    """`memo`, but what it would keep in memory only for a session's next build is made afresh and not kept."""
-    def fresh(key: str, compute: Callable[[], Any]) -> Any:
-        return compute() if key.startswith("~") else memo(key, compute)
-    return fresh
 
 
 _BATCH = 2048  # pages rendered at a time when they are staged as they come (a few MB of them)

@@ -17,13 +17,13 @@ from pathlib import Path
 from typing import Any, Literal
 
 from . import parallel, read, search
+from .engine import Rendered
 from .errors import ContentError
 from .keys import digest
 from .layout import SETTINGS, TEMPLATES, guide_url, notice_url, page_file
 from .model import PrivateValue
 from .privacy import TOKENS, Form, KnownGate, Piece, Splits, gate_keys, scan_patterns
 from .record import Loaded, RecordResult
-from .render import Rendered
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,7 +2,7 @@
 
 A planner says what a kind of output is (path, template, title, context; or data files and what they are made
 of), as Pelican's generators and Lektor's build programs do. It renders nothing and knows no keys: the engine
-(`render.render_site`) keys, reuses, renders and collects what `plan` declares.
+(`engine.render_site`) keys, reuses, renders and collects what `plan` declares.
 """
 
 from __future__ import annotations
@@ -70,7 +70,7 @@ class Planned:
 @dataclass(slots=True)
 class Each(Generic[T]):
     """A page per item (a notice, a shop, an archive page), made of the item's `inputs` alone and what every page
-    shares (see render._PER_RECORD): the engine asks for an item's `page` only when its inputs are not those of the
+    shares (see engine._PER_RECORD): the engine asks for an item's `page` only when its inputs are not those of the
     last build, so an edit costs what it changed. `path` and `inputs` depend on the item alone: an item that is the
     very object of the last build has its page taken without asking either."""
 

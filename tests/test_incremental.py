@@ -41,9 +41,9 @@ def test_a_second_build_parses_renders_and_writes_nothing(tmp_path: Path) -> Non
 def test_pages_of_an_older_rendering_are_rendered_again(make_site: MakeSite, monkeypatch: pytest.MonkeyPatch) -> None:
     # The same kspages version may render the same context differently (Markdown lists, issue 13): pages built
     # before must not be reused.
-    from kspages import render
+    from kspages import engine
     root = make_site()
-    monkeypatch.setattr(render, "PAGES_FORMAT", render.PAGES_FORMAT - 1)
+    monkeypatch.setattr(engine, "PAGES_FORMAT", engine.PAGES_FORMAT - 1)
     first = build(root, as_of=DAY, shortcut=False)
     monkeypatch.undo()
     again = build(root, as_of=DAY, shortcut=False)
@@ -376,14 +376,14 @@ def test_a_file_the_watcher_ignores_is_read_by_no_build(tmp_path: Path, name: st
 
 def test_a_data_file_that_appears_leaves_the_sitemap_as_it_was(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The sitemap lists pages: a search term landing in an empty shard (a new file) made it again (0.2 s at 100k)."""
-    from kspages import render
+    from kspages import engine
 
     root = _bundled(tmp_path)
     session = Session(root, as_of=DAY)
     session.build()
     calls: list[int] = []
-    made = render.sitemap
-    monkeypatch.setattr(render, "sitemap", lambda *a: calls.append(1) or made(*a))
+    made = engine.sitemap
+    monkeypatch.setattr(engine, "sitemap", lambda *a: calls.append(1) or made(*a))
     update = search.IndexBuilder.update
     monkeypatch.setattr(search.IndexBuilder, "update",
                         lambda self, *a, **k: {**update(self, *a, **k), "search/terms/extra.json": b"{}\n"})

@@ -9,12 +9,13 @@ from typing import Any
 
 import pytest
 
-from kspages import render
+from kspages import engine
 from kspages.build import check, load
+from kspages.engine import render_site
 from kspages.errors import BuildError
 from kspages.pages import Each, Files, Planned, plan, planned_pages
 from kspages.public import shops
-from kspages.render import Renderer, render_site
+from kspages.render import Renderer
 
 from .conftest import N2, N3, MakeSite, record
 
@@ -58,7 +59,7 @@ def test_two_producers_of_one_path_are_an_error(make_site: MakeSite, monkeypatch
         yield from plan(*args)
         yield Planned("about/index.html", "又一个", "about.html")
 
-    monkeypatch.setattr(render, "plan", twice)
+    monkeypatch.setattr(engine, "plan", twice)
     with pytest.raises(BuildError) as caught:
         check(root, DAY)
     assert [e.message for e in caught.value.errors] == ["two outputs would be written to about/index.html"]

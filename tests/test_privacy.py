@@ -15,10 +15,11 @@ import yaml
 from benchmarks.sites import synthetic_records
 from kspages import numbers, read
 from kspages.build import build, check, load
+from kspages.engine import render_site
 from kspages.errors import BuildError
 from kspages.model import PrivateValue, validate_record
 from kspages.privacy import Scrubber, scan_output
-from kspages.render import Renderer, render_site
+from kspages.render import Renderer
 
 from .conftest import N1, N2, REPO, MakeSite, record, snapshot
 

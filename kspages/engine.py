@@ -1,0 +1,347 @@
+"""The outputs' engine: every output the planners declare (pages.py), made once a build. An output whose inputs are
+the last build's is taken from it; any other page is keyed by a digest of all that goes into it, taken when its key
+is unchanged, else rendered (render.py) on every core, a batch at a time.
+
+With the cache (cache.py), the only room that knows of reuse: the planners, the renderer and the search index are
+handed what they may take back (a `Keep`, a `Made`, a `Memo`) and know nothing else of it. Pure: writes nothing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import hashlib
+import itertools
+import operator
+import re
+import time
+from collections.abc import Callable, Iterable, MutableMapping
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from . import __version__, parallel
+from .errors import ContentError
+from .keys import Keep, Memo, no_keep, no_memo, outgrown
+from .layout import asset_file, guide_url
+from .pages import Each, Files, Markup, NavLink, Planned, plan, planned_pages, robots, search_documents, sitemap
+from .public import PublicNotice, PublicSite, Shop, shops
+from .render import Page, Renderer, root_of
+from .search import IndexBuilder
+
+T = TypeVar("T")
+Reuse = Callable[[str, str], bytes | None]  # (output path, key) -> the bytes of the last build, if still valid
+Progress = Callable[[int, int], None]  # (pages done, pages in all)
+
+
+@dataclass
+class Rendered:
+    """Every output of the site, the key each rendered page was made from, and how many were rendered anew."""
+
+    outputs: MutableMapping[str, bytes]  # a dict, or a write.Spool that keeps most of them on disk
+    keys: dict[str, str]
+    rendered: int = 0
+    search_seconds: float = 0.0  # of the rendering time, what the search index took
+    reused: set[str] = field(default_factory=set)  # pages taken from the last build as they were
+    sha: dict[str, str] = field(default_factory=dict)  # SHA-256 of every output, once the leak gate has them
+    # What the per-record outputs (notice, shop, archive and tombstone pages, lookup shards) were made of: a session's
+    # next build takes an output whose inputs are the very same objects (and whose `world` is the same) as it was.
+    inputs: dict[str, tuple[Any, ...]] = field(default_factory=dict)
+    world: str = ""  # a digest of what every page shares: version, settings, assets, templates, guide navigation, day
+    made: dict[str, tuple[tuple[Any, ...], Any]] = field(default_factory=dict)  # name -> (inputs, value), see Made
+    # Per `Each` (by name), its items' pages: {id of an item: (the item, its page's path)}, for the next build to
+    # take the page of the very same item in bulk.
+    each: dict[str, dict[int, tuple[Any, str]]] = field(default_factory=dict)
+    digests: dict[int, tuple[PublicNotice, str]] = field(default_factory=dict)  # see _Engine.fingerprint
+    shops: dict[str, Shop] = field(default_factory=dict)  # the shops, by name
+    loaded: Any = None  # the build.load result it was rendered from, for a session's next load to start from
+    index: IndexBuilder | None = None  # the search index's builder, for a session's next build to update
+
+
+def render_site(site: PublicSite, renderer: Renderer, assets: dict[str, bytes],
+                reuse: Reuse | None = None, memo: Memo = no_memo,
+                progress: Progress | None = None, keep: Keep = no_keep, last: Rendered | None = None,
+                outputs: MutableMapping[str, bytes] | None = None, batch: int = 0, for_next: bool = True,
+                moved: tuple[PublicNotice, ...] | None = None) -> Rendered:
+    """Every output file of the site, put into `outputs` (default: a new dict): what `pages.plan` declares, the
+    search index, the 404 page, the sitemap and robots.txt. A page whose key is unchanged is taken from the last
+    build. With `batch`, pages are rendered that many at a time as they are planned, each batch put into `outputs`
+    before the next is planned (a `write.Spool` then checks and stages them and lets their bytes go).
+
+    A page's key is a digest of all that goes into it: the kspages version, its template closure and its whole
+    context (which holds the settings). Expensive parts (Markdown) are computed only for pages that are rendered.
+    With `last`, the same process's last build, a per-record output whose inputs are the same objects as then is
+    taken without computing its key: an edit costs what it changed, not a key for every page. Without `for_next`
+    (a build in a new process) what a next build would take pages by is not kept. `moved`: the notices taken
+    away or put in since `last` was rendered, when known (see Loaded.moved). `memo` may hand back a search
+    document's terms, `keep` what was computed of the very same objects (see keys.py).
+    """
+    engine = _Engine(site, renderer, assets, last, reuse, progress, batch, for_next, outputs, moved)
+    engine.plan(keep)
+    engine.search(memo, keep)
+    engine.finish(keep)
+    return engine.result
+
+
+class _Engine:
+    """One build's outputs: what it made, claimed and took, and the last build's tables it takes them from."""
+
+    def __init__(self, site: PublicSite, renderer: Renderer, assets: dict[str, bytes], last: Rendered | None,
+                 reuse: Reuse | None, progress: Progress | None, batch: int, for_next: bool,
+                 outputs: MutableMapping[str, bytes] | None, moved: tuple[PublicNotice, ...] | None) -> None:
+        self.site, self.renderer, self.last, self.reuse = site, renderer, last, reuse
+        self.progress, self.batch, self.for_next = progress, batch, for_next
+        s = site.settings
+        # Assets carry a digest of their bytes in their names: a redeploy uploads only what changed, and browsers
+        # may cache them for ever. Pages name them through `assets`, so a changed stylesheet changes every page's key.
+        hashed = {name: asset_file(name, data) for name, data in assets.items()}
+        self.common: dict[str, Any] = {"settings": s, "labels": s.labels, "assets": hashed}
+        self.result = result = Rendered({} if outputs is None else outputs, {})
+        self.out = out = result.outputs
+        out.update({hashed[name]: data for name, data in assets.items()})
+        if "favicon.ico" in assets:  # browsers and feed readers ask for /favicon.ico whatever the pages link
+            out["favicon.ico"] = assets["favicon.ico"]
+        self.guide = list(site.guide)
+        self.shops = shops(site.notices, last.shops if last is not None else {}, moved)
+        result.shops = {x.name: x for x in self.shops}
+        self.planned = planned_pages(site, self.shops)
+
+        # Everything a page shows comes from its context, so a digest of it is the page's key. The parts every page
+        # shares are digested once, and a notice (an unchanged record's is the same object as in the last build of
+        # a session) once per build or session.
+        self.shared = hashlib.sha256(repr((__version__, PAGES_FORMAT, self.common)).encode()).hexdigest()
+        self.printed: dict[int, tuple[Any, str]] = {}  # lists several pages share, e.g. the archive: printed once
+        # A notice's digest, which several pages of a build show, by the notice's identity: kept for a session's
+        # next build (a template edited keys every page again), the notices gone since let go now and then.
+        digests = last.digests if last is not None and for_next else {}
+        if outgrown(digests, site.notices):
+            digests = {id(n): found for n in site.notices if (found := digests.get(id(n))) is not None}
+        self.digests = result.digests = digests
+        self.navs: dict[str | None, tuple[list[NavLink], str]] = {}
+        self.todo: list[tuple[str, Callable[[], bytes]]] = []
+        self.produced: set[str] = set(out)
+
+        # Per-record pages show only their inputs and what every page shares (the world): the same inputs in the
+        # same world, the same bytes.
+        as_of = site.stats.updated if site.stats else None
+        self.world = result.world = hashlib.sha256(repr((
+            self.shared, as_of, repr(self.nav(None)), [renderer.closure(t) for t in _PER_RECORD])).encode()).hexdigest()
+        same_world = last is not None and last.world == self.world
+        self.known = last.inputs if last is not None and same_world else {}
+        self.known_made = last.made if last is not None and same_world else {}
+        self.known_each = last.each if last is not None and same_world else {}
+
+    def nav(self, current: str | None) -> list[NavLink]:
+        """The guide's navigation, `current` marked."""
+        return [NavLink(g.title, guide_url(g.slug), g.part, g.slug == current) for g in self.guide]
+
+    def fingerprint(self, value: Any) -> str:
+        """What a page's key holds of one value of its context: a notice's and a list's digests are kept."""
+        if isinstance(value, PublicNotice):
+            found = self.digests.get(id(value))  # a notice kept is alive, so its id is its own
+            if found is None:
+                found = self.digests[id(value)] = value, _digest_repr(value)
+            return found[1]
+        if isinstance(value, (list, tuple)):
+            known = self.printed.get(id(value))
+            if known is None or known[0] is not value:
+                known = self.printed[id(value)] = value, f"{type(value).__name__}[{','.join(map(self.fingerprint, value))}]"
+            return known[1]
+        if isinstance(value, Shop):
+            return f"Shop({','.join(self.fingerprint(getattr(value, f.name)) for f in dataclasses.fields(value))})"
+        return repr(value)
+
+    def made(self, name: str, inputs: tuple[Any, ...], compute: Callable[[], T]) -> T:
+        """A reduce's value (`pages.Made`): the last build's when its inputs are the same."""
+        before = self.known_made.get(name)
+        value = before[1] if before is not None and _same(inputs, before[0]) else compute()
+        if self.for_next:  # else the files go once staged (lookup shards and open data: 100 MB at 100k records)
+            self.result.made[name] = (inputs, value)
+        return value
+
+    def taken(self, path: str, inputs: tuple[Any, ...]) -> bool:
+        """Whether the page at `path` was taken from the last build, its inputs being the same."""
+        result, last = self.result, self.last
+        if self.for_next:
+            result.inputs[path] = inputs
+        if last is None or not _same(inputs, self.known.get(path)):
+            return False
+        result.keys[path] = last.keys[path]
+        self.out[path] = last.outputs[path]
+        result.reused.add(path)
+        self._progressed()
+        return True
+
+    def _progressed(self) -> None:
+        if self.progress is not None:
+            self.progress(len(self.result.reused) + self.result.rendered, self.planned)
+
+    def render_waiting(self) -> None:
+        """Render the pages waiting, on every core, and put them into the outputs."""
+        result, todo, progress = self.result, self.todo, self.progress
+        before = len(result.reused) + result.rendered
+        done = None if progress is None else (lambda n: progress(before + n, self.planned))
+        for (path, _), data in zip(todo, parallel.run_all([job for _, job in todo], done), strict=True):
+            self.out[path] = data
+        result.rendered += len(todo)
+        todo.clear()
+
+    def page(self, p: Planned) -> None:
+        """Take, or key and then take or render, one planned page."""
+        renderer = self.renderer
+        if p.inputs is not None and self.taken(p.path, (renderer.closure(p.template), p.title, p.description,
+                                                        p.current, *p.inputs)):
+            return
+        context = dict(p.context)
+        shown = Page(path=p.path, title=p.title, root=root_of(p.path),
+                     description=p.description or self.site.settings.description)
+        if p.current not in self.navs:
+            links = self.nav(p.current)
+            self.navs[p.current] = links, repr(links)
+        context["nav"], nav_print = self.navs[p.current]
+        parts = [self.shared, renderer.closure(p.template), repr(shown), nav_print]
+        parts += [f"{name}={self.fingerprint(value)}" for name, value in sorted(context.items()) if name != "nav"]
+        key = hashlib.sha256("\n".join(parts).encode()).hexdigest()
+        self.result.keys[p.path] = key
+        data = self.reuse(p.path, key) if self.reuse else None
+        if data is not None:
+            self.result.reused.add(p.path)
+            self.out[p.path] = data
+            self._progressed()
+        else:
+            self.out[p.path] = b""  # rendered with the others waiting, on every core
+            self.todo.append((p.path, functools.partial(_render, renderer, p.template, shown, self.common, context,
+                                                        p.lazy)))
+            if len(self.todo) == self.batch:  # a build that stages as it goes holds one batch of contexts
+                self.render_waiting()
+
+    def claim(self, path: str) -> None:
+        """Note that `path` is produced; a second producer of one path is an error."""
+        if path in self.produced:  # two planners, or one twice: the second would silently replace the first
+            raise ContentError(path, None, f"two outputs would be written to {path}",
+                               "guide slugs are unique, so two shops' names gave one address (its 10 hex digits "
+                               "of a digest): a limit of kspages, please report it with both names")
+        self.produced.add(path)
+
+    def take_all(self, paths: list[str]) -> None:
+        """Take these pages from the last build, their items being the very objects it made them of (loops in C)."""
+        last, result = self.last, self.result
+        assert last is not None
+        if not self.produced.isdisjoint(paths) or len(set(paths)) != len(paths):
+            for path in paths:
+                self.claim(path)  # names the path given twice
+        self.produced.update(paths)
+        result.inputs.update(zip(paths, map(self.known.__getitem__, paths), strict=True))
+        result.keys.update(zip(paths, map(last.keys.__getitem__, paths), strict=True))
+        self.out.update(zip(paths, map(last.outputs.__getitem__, paths), strict=True))
+        result.reused.update(paths)
+        if paths:
+            self._progressed()
+
+    def each(self, item: Each[Any]) -> None:
+        """The pages of an `Each`: those of the very items of the last build in bulk, the others one by one."""
+        before = self.known_each.get(item.name, {})
+        table = self.result.each.setdefault(item.name, {}) if self.for_next else {}
+        items: Iterable[Any] = item.items
+        if before:
+            hits = list(map(before.get, map(id, item.items)))  # (item, path) where the item is the very same
+            kept = list(filter(None, hits))
+            self.take_all(list(map(_PATH, kept)))
+            table.update(zip(map(id, map(_ITEM, kept)), kept, strict=True))
+            items = itertools.compress(item.items, map(operator.not_, hits))
+        for one in items:
+            path = item.path(one)
+            self.claim(path)
+            table[id(one)] = (one, path)
+            if not self.taken(path, item.inputs(one)):
+                self.page(item.page(one))
+
+    def plan(self, keep: Keep) -> None:
+        """Every page and data file the planners declare."""
+        for item in plan(self.site, self.shops, keep, self.made):
+            if isinstance(item, Each):
+                self.each(item)
+            elif isinstance(item, Files):
+                files = self.made(item.name, item.inputs, item.make)
+                for path in files:
+                    self.claim(path)
+                self.out.update(files)
+            else:
+                self.claim(item.path)
+                self.page(item)
+
+    def search(self, memo: Memo, keep: Keep) -> None:
+        """The search index: the last build's builder (a session's) brought up to date with the pages that changed."""
+        started = time.perf_counter()
+        last = self.last
+        builder = last.index if last is not None and last.index is not None and self.for_next else IndexBuilder()
+        index = builder.update(search_documents(self.site, self.shops, keep), memo)
+        if self.for_next:
+            self.result.index = builder
+        for path in index:
+            self.claim(path)
+        self.out.update(index)
+        self.result.search_seconds = time.perf_counter() - started
+
+    def finish(self, keep: Keep) -> None:
+        """The pages still waiting, the 404 page, the sitemap and robots.txt; outputs equal to the last build's
+        become its very bytes objects."""
+        self.render_waiting()
+        s, out, result, last = self.site.settings, self.out, self.result, self.last
+        root404 = re.sub(r"^https?://[^/]+", "", s.base_url)
+        p404 = Page(path="404.html", title="页面未找到", root=root404)
+        out["404.html"] = self.renderer.render("404.html", p404, nav=self.nav(None), **self.common)
+        # What the sitemap shows is the pages' addresses and the notices' dates: an edit of a notice's text leaves
+        # it as it was, and so does a data file that appears (a new search term in an empty shard rebuilt it: 0.2 s
+        # at 100k).
+        pages = frozenset(filter(_IS_PAGE, out))
+        out.update(self.made("sitemap", (pages, tuple(keep(self.site.notices, "number-date", _number_date, "")),
+                                         self.site.withdrawn),
+                             lambda: sitemap(s.base_url, sorted(pages), self.site)))
+        out["robots.txt"] = robots(s.base_url)
+        if last is not None:
+            # Outputs made anew every build (assets, the 404 page, robots.txt, the search index's meta) that equal
+            # the last build's become its very bytes objects, and so do pages rendered again to the same bytes under
+            # the same key: the checks and the write then take them as unchanged without reading them.
+            was = last.outputs
+            for path in [*itertools.compress(out, map(operator.is_not, out.values(), map(was.get, out)))]:
+                if out[path] == was.get(path) and result.keys.get(path) == last.keys.get(path):
+                    out[path] = was[path]
+
+
+def _same(now: tuple[Any, ...], before: tuple[Any, ...] | None) -> bool:
+    """Whether two outputs' inputs are equal: the same objects (an unchanged record's), or of one type and equal.
+
+    Inputs are values (frozen dataclasses, strings, dates): equal inputs make equal outputs.
+    """
+    if now is before:
+        return True
+    if before is None or len(now) != len(before):
+        return False
+    # Most are the very same objects (an unchanged record's): found in C, and only the others compared by value.
+    return all(type(now[i]) is type(before[i]) and now[i] == before[i]
+               for i in itertools.compress(range(len(now)), map(operator.is_not, now, before)))
+
+
+_ITEM, _PATH = operator.itemgetter(0), operator.itemgetter(1)
+_IS_PAGE = operator.methodcaller("endswith", ".html")
+
+
+def _number_date(n: PublicNotice) -> tuple[str, Any]:
+    return n.number, n.date
+
+
+def _render(renderer: Renderer, template: str, page: Page, common: dict[str, Any], context: dict[str, Any],
+            lazy: Callable[[Markup], dict[str, Any]] | None) -> bytes:
+    return renderer.render(template, page, **common, **context, **(lazy(renderer) if lazy else {}))
+
+
+def _digest_repr(value: Any) -> str:
+    return hashlib.sha256(repr(value).encode()).hexdigest()
+
+
+# Templates of `Each` pages (their closures are in the world; a `Planned.inputs` page has its own in its inputs).
+_PER_RECORD = ("notice.html", "shop.html", "notice_list.html", "tombstone.html")
+
+# Bump when the same context renders differently without a new kspages version, so no page is reused from an
+# older build (2: Markdown lists as editors preview them, kspages/mdlists.py).
+PAGES_FORMAT = 2
