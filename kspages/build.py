@@ -33,8 +33,9 @@ from .report import Report
 from .write import Spool, Written, check_target, read_manifest, reused, snapshot, sync, sync_changes
 
 
-def read_shared(root: Path, cache: Cache, errors: list[ContentError]) -> Shared:
-    """Read and validate the site-wide sources: settings, guide, templates and assets; append every problem found."""
+def read_shared(root: Path, cache: Cache, errors: list[ContentError], last: Shared | None = None) -> Shared:
+    """Read and validate the site-wide sources: settings, guide, templates and assets; append every problem found.
+    The vocabulary of `last` (a session's last load) is taken when the site's own texts are the same."""
     settings_file = root / SETTINGS
     settings = validate_settings(cache.source(root, settings_file, read.parse_yaml_file)
                                  if settings_file.is_file() else None, errors)
@@ -51,9 +52,10 @@ def read_shared(root: Path, cache: Cache, errors: list[ContentError]) -> Shared:
             if rel.endswith(".html"):
                 pages.append(data.decode("utf-8", "replace"))
     texts = _own_words(settings, guide, pages)
-    # Kept in memory for a session: most edits change no word of the site, and its phrases take a while to list.
-    vocabulary = cache.memo("~" + digest("vocabulary", *texts), functools.partial(Vocabulary.of, texts))
-    return Shared(settings, guide, vocabulary, templates.hexdigest(), _assets(root, errors),
+    # Taken from a session's last load: most edits change no word of the site, and its phrases take a while to list.
+    words = digest("vocabulary", *texts)
+    vocabulary = last.vocabulary if last is not None and last.words == words else Vocabulary.of(texts)
+    return Shared(settings, guide, vocabulary, words, templates.hexdigest(), _assets(root, errors),
                   (SETTINGS, *(f.relative_to(root).as_posix() for f in guide_files)))
 
 
@@ -83,7 +85,7 @@ def load(root: Path, errors: list[ContentError], warnings: list[ContentError], a
         shared = last.shared
         cache.used_sources.update(shared.sources)  # in use still, though not read
     else:
-        shared = read_shared(root, cache, errors)
+        shared = read_shared(root, cache, errors, last.shared if last is not None else None)
     settings, vocabulary = shared.settings, shared.vocabulary
     context = Context(settings, vocabulary, as_of)
     map_it = functools.partial(map_record, context)
@@ -251,7 +253,9 @@ def render_all(root: Path, loaded: Loaded, errors: list[ContentError], reuse: Re
     # A session keeps the Jinja environment (compiled templates, template closures) while no template changed.
     shared = loaded.shared
     assert shared is not None, "a load makes its site-wide sources"
-    renderer: Renderer = cache.memo("~renderer:" + shared.templates, functools.partial(Renderer, root, root / TEMPLATES))
+    before = last.loaded.shared if last is not None and last.loaded is not None else None
+    renderer = last.renderer if last is not None and last.renderer is not None and before is not None \
+        and before.templates == shared.templates else Renderer(root, root / TEMPLATES)
     template_errors = renderer.check_templates()
     if template_errors:
         errors.extend(template_errors)
@@ -279,6 +283,7 @@ def render_all(root: Path, loaded: Loaded, errors: list[ContentError], reuse: Re
     except ContentError as exc:
         errors.append(exc)
         return Rendered({}, {})
+    rendered.renderer = renderer
     stages["render"] = time.perf_counter() - start - rendered.search_seconds - checked
     stages["search"] = rendered.search_seconds
     start = time.perf_counter()

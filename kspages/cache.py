@@ -262,9 +262,7 @@ class Cache:
         return cast(list[T], found)
 
     def __getstate__(self) -> dict[str, Any]:
-        # Keys starting with "~" are kept in memory only (an Aho-Corasick automaton: quicker to rebuild than to load).
         state = dict(self.__dict__)
-        state["memos"] = {k: v for k, v in self.memos.items() if not k.startswith("~")}
         state["kept"], state["used_kept"], state["seen"] = {}, set(), {}
         state["sources"] = {k: v for k, v in self.sources.items() if k not in self.stored}
         state["store"], state["stored"], state["listings"] = None, set(), {}
@@ -298,7 +296,7 @@ class Cache:
         self.used_memos.add(key)
         if key not in self.memos:
             self.memos[key] = compute()
-            self.changed = self.changed or not key.startswith("~")
+            self.changed = True
         return cast(T, self.memos[key])
 
     def start(self) -> None:

@@ -55,6 +55,7 @@ class Rendered:
     shops: dict[str, Shop] = field(default_factory=dict)  # the shops, by name
     loaded: Any = None  # the build.load result it was rendered from, for a session's next load to start from
     index: IndexBuilder | None = None  # the search index's builder, for a session's next build to update
+    renderer: Renderer | None = None  # what rendered it, for a session's next build while no template changed
 
 
 def render_site(site: PublicSite, renderer: Renderer, assets: dict[str, bytes],

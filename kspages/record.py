@@ -173,6 +173,7 @@ class Shared:
     settings: Settings
     guide: list[GuidePage]
     vocabulary: Vocabulary
+    words: str  # a digest of the site's own texts the vocabulary was made of
     templates: str  # a digest of every template file but the assets
     assets: dict[str, bytes]  # by name under templates/assets/
     sources: tuple[str, ...]  # the cache's sources they were parsed from (settings and guide files)

@@ -120,11 +120,11 @@ def test_a_private_value_an_edit_adds_is_looked_for_at_once(make_site: MakeSite,
 def test_an_output_that_failed_a_new_gate_is_not_passed_by_the_next_check(tmp_path: Path) -> None:
     # It passed with a number on the allow list; the number comes off the list: it fails, and fails again after.
     from kspages import gates
+    from kspages.engine import Rendered
     from kspages.model import Settings
     from kspages.privacy import Vocabulary
     from kspages.public import Assembly, PublicSite
     from kspages.record import Loaded
-    from kspages.render import Rendered
     from kspages.stats import Tally
 
     verdicts = gates.Verdicts()
