@@ -254,8 +254,8 @@ def render_all(root: Path, loaded: Loaded, errors: list[ContentError], reuse: Re
     shared = loaded.shared
     assert shared is not None, "a load makes its site-wide sources"
     before = last.loaded.shared if last is not None and last.loaded is not None else None
-    renderer = last.renderer if last is not None and last.renderer is not None and before is not None \
-        and before.templates == shared.templates else Renderer(root, root / TEMPLATES)
+    kept = last.renderer if last is not None and before is not None and before.templates == shared.templates else None
+    renderer = kept or Renderer(root, root / TEMPLATES)
     template_errors = renderer.check_templates()
     if template_errors:
         errors.extend(template_errors)
