@@ -291,7 +291,7 @@ def render_all(root: Path, loaded: Loaded, errors: list[ContentError], reuse: Re
         spool.flush(final=True)
         rendered.sha = spool.sha
     else:
-        rendered.sha = checks.batch(rendered.outputs)
+        rendered.sha = checks.batch(rendered.outputs, rendered.changes)
     errors.extend(checks.finish(rendered.outputs))
     stages["check"] = time.perf_counter() - start + checked
     return Rendered({}, {}) if errors else rendered
@@ -449,8 +449,11 @@ def _build(root: Path, out: Path, day: dt.date, cache: Cache, reuse: Reuse, prog
         done, written = sync(rendered.outputs, out, rendered.keys, rendered.reused, rendered.sha), None
     else:
         assert isinstance(rendered.outputs, dict)  # a session never spools
+        changes = rendered.changes
         done, written = sync_changes(rendered.outputs, out, rendered.keys, rendered.sha,
-                                     None if last is None else last.outputs, written, rendered.reused)
+                                     None if last is None else last.outputs, written, rendered.reused,
+                                     None if changes is None or changes.base is not last else changes.fresh,
+                                     None if changes is None or changes.base is not last else changes.gone)
     report.stages["write"] = time.perf_counter() - started
     report.written, report.unchanged, report.removed = done.written, done.unchanged, done.removed
     report.seconds = time.perf_counter() - start
@@ -524,6 +527,7 @@ class Session:
             except BuildError:
                 self.last, self._written = last, written  # nothing was written
                 raise
+        rendered.changes = None  # it names the build before: kept, each build would keep every one before it
         self.last = rendered
         # What a session keeps lives until the next build or longer: out of the cyclic collector's sight, a full
         # collection no longer walks millions of kept objects in the middle of an edit (pauses of seconds at 100k).

@@ -54,8 +54,19 @@ class Rendered:
     digests: dict[int, tuple[PublicNotice, str]] = field(default_factory=dict)  # see _Engine.fingerprint
     shops: dict[str, Shop] = field(default_factory=dict)  # the shops, by name
     loaded: Any = None  # the build.load result it was rendered from, for a session's next load to start from
+    changes: Changes | None = None  # how the outputs differ from `last`'s, when rendered with a last build
     index: IndexBuilder | None = None  # the search index's builder, for a session's next build to update
     renderer: Renderer | None = None  # what rendered it, for a session's next build while no template changed
+
+
+@dataclass(frozen=True, slots=True)
+class Changes:
+    """How a build's outputs differ from those of `base`, the last build: every other output is the very bytes
+    object `base` holds, so a stage that kept what it made of `base` need look at these only."""
+
+    base: Rendered
+    fresh: list[str]  # outputs that are new, or not the bytes objects of `base`
+    gone: set[str]  # outputs of `base` that are no more
 
 
 def render_site(site: PublicSite, renderer: Renderer, assets: dict[str, bytes],
@@ -302,11 +313,18 @@ class _Engine:
         if last is not None:
             # Outputs made anew every build (assets, the 404 page, robots.txt, the search index's meta) that equal
             # the last build's become its very bytes objects, and so do pages rendered again to the same bytes under
-            # the same key: the checks and the write then take them as unchanged without reading them.
+            # the same key: the checks and the write then take them as unchanged without reading them, and are
+            # told which outputs are not (one loop in C here, not one in each of them).
             was = last.outputs
+            fresh = []
             for path in [*itertools.compress(out, map(operator.is_not, out.values(), map(was.get, out)))]:
                 if out[path] == was.get(path) and result.keys.get(path) == last.keys.get(path):
                     out[path] = was[path]
+                else:
+                    fresh.append(path)
+            added = sum(path not in was for path in fresh)
+            gone = set() if len(out) - added == len(was) else was.keys() - out.keys()
+            result.changes = Changes(last, fresh, gone)
 
 
 def _same(now: tuple[Any, ...], before: tuple[Any, ...] | None) -> bool:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from . import parallel, read, search
-from .engine import Rendered
+from .engine import Changes, Rendered
 from .errors import ContentError
 from .keys import digest
 from .layout import SETTINGS, TEMPLATES, guide_url, notice_url, page_file
@@ -55,6 +55,7 @@ class _Checked:
     problems: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict)  # pages with a bad link
     settled: set[str] = field(default_factory=set)  # outputs that passed both gates (`known_with`, `allow`)
     before: dict[str, tuple[bytes, list[Piece]]] = field(default_factory=dict)  # long outputs as last cut (Splits)
+    of: Mapping[str, bytes] | None = None  # the outputs it read whole, in one batch (a session's), if it did
 
 
 class Verdicts:
@@ -83,10 +84,13 @@ class Verdicts:
         self.used: set[str] = set()  # keys of pieces, hits, automata and gate digests
 
     def prune(self) -> None:
-        """Forget what the builds since `start` did not use (outputs gone or changed, values no more)."""
+        """Forget what the builds since `start` did not use (outputs gone or changed, values no more), nor the
+        last check's view of every output holds (a session's check takes most of them over without a look)."""
         sizes = len(self.passed), len(self.links)
-        self.passed &= self.used_passed
-        self.links = {key: found for key, found in self.links.items() if key in self.used_links}
+        view = self.checked[0].seen.values()
+        self.passed &= self.used_passed.union(map(_KNOWN, view), map(_CLEAN, view))
+        used_links = self.used_links.union(map(_LINK_KEY, view))
+        self.links = {key: found for key, found in self.links.items() if key in used_links}
         for table in (self.pieces, self.hits_of, self.automata, self.gate_digests):
             for key in table.keys() - self.used:
                 del table[key]
@@ -178,25 +182,43 @@ class Checks:
         self.found: dict[tuple[str, int | None, str], list[str]] = {}
         self.fresh: set[str] = set()  # pages whose links were read anew
         self.failed: set[str] = set()  # outputs in which either gate found something
+        self.gone: set[str] | None = None  # the last check's outputs that are no more, when the engine said
+        self.batches = 0
 
-    def batch(self, outputs: Mapping[str, bytes]) -> dict[str, str]:
-        """Check these outputs with both gates, and note their links; return each one's SHA-256."""
+    def batch(self, outputs: Mapping[str, bytes], changes: Changes | None = None) -> dict[str, str]:
+        """Check these outputs with both gates, and note their links; return each one's SHA-256. `changes`: how
+        they differ from the last build's, when the engine knows."""
         verdicts, last, now, gate, loaded = self.verdicts, self.last, self.now, self.gate, self.loaded
         seen = now.seen
         sha: dict[str, str] = {}
+        self.batches += 1
+        if self.keep:
+            now.of = outputs if self.batches == 1 else None
         if self.keep and self.same_known and self.same_allow and last.settled:
             # In a session most outputs are the very bytes objects that passed both gates last time, with the
-            # same gates: taken over in bulk (loops in C), so an edit costs what it changed, not a look at each.
-            was = map(last.seen.get, outputs, itertools.repeat(_UNSEEN))
-            same = last.settled.intersection(itertools.compress(outputs, map(operator.is_, outputs.values(),
-                                                                                map(_DATA, was))))
-            entries = list(map(last.seen.__getitem__, same))
-            seen.update(zip(same, entries, strict=True))
-            now.settled |= same
-            # Still used (a prune keeps them), and still among the verdicts: the last check left them there.
-            verdicts.used_passed.update(map(_KNOWN, entries))
-            verdicts.used_passed.update(filter(None, map(_CLEAN, entries)))
-            sha.update(zip(same, map(_SHA, entries), strict=True))
+            # same gates: taken over in bulk, so an edit costs what it changed, not a look at each. (What they
+            # used is found in this check's view when the verdicts are pruned: see Verdicts.prune.)
+            if changes is not None and last.of is changes.base.outputs and self.batches == 1:
+                # The last check read the last build's outputs whole, and only `changes.fresh` are not its very
+                # bytes objects: nothing is looked at for the others.
+                same = last.settled.difference(changes.fresh, changes.gone)
+                now.seen = seen = dict(last.seen)
+                sha = dict(changes.base.sha)
+                for path in changes.gone:
+                    seen.pop(path, None)
+                    sha.pop(path, None)
+                self.gone = changes.gone
+            else:
+                was = map(last.seen.get, outputs, itertools.repeat(_UNSEEN))
+                same = last.settled.intersection(itertools.compress(outputs, map(operator.is_, outputs.values(),
+                                                                                    map(_DATA, was))))
+                entries = list(map(last.seen.__getitem__, same))
+                seen.update(zip(same, entries, strict=True))
+                sha.update(zip(same, map(_SHA, entries), strict=True))
+            if now.settled:
+                now.settled |= same
+            else:
+                now.settled = same
             outputs = {path: outputs[path] for path in sorted(outputs.keys() - same)}
         need_known: list[str] = []  # outputs whose known-gate verdict is not known yet, then those for the pattern gate
         need_patterns: list[str] = []
@@ -273,8 +295,9 @@ class Checks:
                                                      f"published in {_files(where)}",
                                        "write it as the token, or if it is the team's own public contact add it to "
                                        "'privacy: allow:' in content/site.yaml; nothing was written"))
-        self.verdicts.used_links.update(filter(None, map(_LINK_KEY, self.now.seen.values())))
-        links = _check_links(outputs, self.fresh, self.last, self.now)
+        if not self.keep:  # else found in the view kept when the verdicts are pruned
+            self.verdicts.used_links.update(filter(None, map(_LINK_KEY, self.now.seen.values())))
+        links = _check_links(outputs, self.fresh, self.last, self.now, self.gone)
         sources = _link_sources(self.loaded) if links else {}
         for page, href, problem in links:
             path, line = sources.get(page, (TEMPLATES, None))
@@ -370,14 +393,14 @@ def _note_links(verdicts: Verdicts, outputs: Mapping[str, bytes], seen: dict[str
     return fresh
 
 
-def _check_links(outputs: Mapping[str, bytes], fresh: set[str], last: _Checked, now: _Checked
-                 ) -> list[tuple[str, str, str]]:
+def _check_links(outputs: Mapping[str, bytes], fresh: set[str], last: _Checked, now: _Checked,
+                 gone: Collection[str] | None = None) -> list[tuple[str, str, str]]:
     """Every page's bad links (`link_problems`), reading again only the pages whose bytes changed, those that
-    had a bad link, and those that link to an output that is gone: any other page passed before and passes again.
-    `fresh`: the pages whose link targets were read anew."""
+    had a bad link, and those that link to an output that is gone (`gone`, when known): any other page passed
+    before and passes again. `fresh`: the pages whose link targets were read anew."""
     seen = now.seen
     again = fresh | last.problems.keys()
-    gone = last.seen.keys() - outputs.keys()
+    gone = last.seen.keys() - outputs.keys() if gone is None else set(gone)
     if gone:
         again |= {path for path, entry in seen.items() if entry.links and not gone.isdisjoint(entry.links[0])}
     for path in again:

@@ -131,7 +131,8 @@ class Written:
 
 
 def sync_changes(outputs: dict[str, bytes], out: Path, keys: dict[str, str], sha: dict[str, str],
-                 last: Mapping[str, bytes] | None, written: Written | None, known: Collection[str] = ()
+                 last: Mapping[str, bytes] | None, written: Written | None, known: Collection[str] = (),
+                 fresh: Collection[str] | None = None, gone: Collection[str] | None = None
                  ) -> tuple[WriteReport, Written | None]:
     """`sync` for a session: `last` is what the session's last sync made `out` hold (None before its first),
     `written` what that sync returned. Only the outputs that are not the very bytes objects of `last` are
@@ -142,13 +143,15 @@ def sync_changes(outputs: dict[str, bytes], out: Path, keys: dict[str, str], sha
     process meanwhile), or there is no `written`, `out` is made to hold `outputs` as `sync` does: every file
     compared (but those in `known`, on the session's first build: pages checked against the manifest), every other
     file removed. A single output deleted by hand is not noticed: it comes back when its page changes, or at the
-    next build in a new process.
+    next build in a new process. `fresh` and `gone`, when the caller knows them, are the outputs that are not the
+    bytes objects of `last` and the paths of `last` no longer there: then no output is looked at but those.
     """
     if last is None or written is None or _identity(out / MANIFEST) != written.manifest:
         report, members = _sync(outputs, out, keys, set(known) if last is None else set(), sha)
         return report, None if members is None else Written(members, _identity(out / MANIFEST))
-    rels = list(itertools.compress(outputs, map(operator.is_not, outputs.values(), map(last.get, outputs))))
-    gone = last.keys() - outputs.keys()
+    rels = list(itertools.compress(outputs, map(operator.is_not, outputs.values(), map(last.get, outputs)))
+                ) if fresh is None else list(fresh)
+    gone = last.keys() - outputs.keys() if gone is None else gone
     changed = [rel for rel in rels if last.get(rel) != outputs[rel]]
     if rels or gone:
         stale = written.members.update(outputs, keys, sha, rels, gone)
