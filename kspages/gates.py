@@ -84,8 +84,8 @@ class Verdicts:
         self.used: set[str] = set()  # keys of pieces, hits, automata and gate digests
 
     def prune(self) -> None:
-        """Forget what the builds since `start` did not use (outputs gone or changed, values no more), nor the
-        last check's view of every output holds (a session's check takes most of them over without a look)."""
+        """Forget what neither the builds since `start` used nor the last check's view holds (outputs gone or
+        changed, values no more): a session's check takes most outputs over without noting their keys."""
         sizes = len(self.passed), len(self.links)
         view = self.checked[0].seen.values()
         self.passed &= self.used_passed.union(map(_KNOWN, view), map(_CLEAN, view))
