@@ -449,11 +449,11 @@ def _build(root: Path, out: Path, day: dt.date, cache: Cache, reuse: Reuse, prog
         done, written = sync(rendered.outputs, out, rendered.keys, rendered.reused, rendered.sha), None
     else:
         assert isinstance(rendered.outputs, dict)  # a session never spools
-        changes = rendered.changes
+        changes = rendered.changes if rendered.changes is not None and rendered.changes.base is last else None
         done, written = sync_changes(rendered.outputs, out, rendered.keys, rendered.sha,
                                      None if last is None else last.outputs, written, rendered.reused,
-                                     None if changes is None or changes.base is not last else changes.fresh,
-                                     None if changes is None or changes.base is not last else changes.gone)
+                                     None if changes is None else changes.fresh,
+                                     None if changes is None else changes.gone)
     report.stages["write"] = time.perf_counter() - started
     report.written, report.unchanged, report.removed = done.written, done.unchanged, done.removed
     report.seconds = time.perf_counter() - start

@@ -2,8 +2,9 @@
 the last build's is taken from it; any other page is keyed by a digest of all that goes into it, taken when its key
 is unchanged, else rendered (render.py) on every core, a batch at a time.
 
-With the cache (cache.py), the only room that knows of reuse: the planners, the renderer and the search index are
-handed what they may take back (a `Keep`, a `Made`, a `Memo`) and know nothing else of it. Pure: writes nothing.
+Reuse is decided here, in the cache (cache.py) and in build.py (which keeps a session's last build, its renderer
+and its load): the planners, the renderer and the search index are handed what they may take back (a `Keep`, a
+`Made`, a `Memo`) and know nothing else of it. Pure: writes nothing.
 """
 
 from __future__ import annotations

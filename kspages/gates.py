@@ -59,8 +59,8 @@ class _Checked:
 
 
 class Verdicts:
-    """What the checks keep from one build to the next, owned by them and saved by the engine with its cache: the
-    keys under which outputs passed a gate and each page's link targets (on disk); the last check's view of every
+    """What the checks keep from one build to the next, owned by them and saved with the cache (cache.py): the keys
+    under which outputs passed a gate and each page's link targets (on disk); the last check's view of every
     output and the gates' indexes (in memory only: quicker to make again than to load)."""
 
     def __init__(self) -> None:
@@ -70,7 +70,7 @@ class Verdicts:
         self._memory()
 
     def _memory(self) -> None:
-        self.checked = [_Checked()]  # the last check that finished (a list: a check replaces its one item)
+        self.checked = _Checked()  # the last check of a session that finished (replaced whole by the next)
         self.pieces: dict[str, dict[bytes, list[tuple[str, bool]]]] = {}  # by what the known gate looks for
         self.hits_of: dict[str, dict[bytes, list[tuple[str, str]]]] = {}  # by allow list
         self.automata: dict[str, Any] = {}  # the known gate's, by the forms they find
@@ -84,10 +84,10 @@ class Verdicts:
         self.used: set[str] = set()  # keys of pieces, hits, automata and gate digests
 
     def prune(self) -> None:
-        """Forget what neither the builds since `start` used nor the last check's view holds (outputs gone or
+        """Forget what neither the build since `start` used nor the last check's view holds (outputs gone or
         changed, values no more): a session's check takes most outputs over without noting their keys."""
         sizes = len(self.passed), len(self.links)
-        view = self.checked[0].seen.values()
+        view = self.checked.seen.values()
         self.passed &= self.used_passed.union(map(_KNOWN, view), map(_CLEAN, view))
         used_links = self.used_links.union(map(_LINK_KEY, view))
         self.links = {key: found for key, found in self.links.items() if key in used_links}
@@ -155,14 +155,14 @@ class Checks:
     Both gates and the link check depend only on an output's bytes and on what they look for (every record's
     private values; the allow list; which outputs exist): an output that passed before passes again, so unchanged
     outputs are not rescanned. In a session most outputs are the very objects of the last check: only the outputs
-    that changed cost anything here. The `verdicts` of earlier checks say what passed; with `keep` false nothing
-    else is kept for a next check in this process, so no output's bytes outlive its batch.
+    that changed cost anything here. The `verdicts` of earlier checks say what passed; with `keep` false they
+    keep no view of the outputs and no verdicts of their pieces (only what passed, link targets and the gate's
+    indexes), so no output's bytes outlive its batch.
     """
 
     def __init__(self, root: Path, loaded: Loaded, verdicts: Verdicts, keep: bool = True) -> None:
         self.root, self.loaded, self.verdicts, self.keep = root, loaded, verdicts, keep
-        self.holder = verdicts.checked if keep else [_Checked()]
-        last, now = self.last, self.now = self.holder[0], _Checked()
+        last, now = self.last, self.now = verdicts.checked if keep else _Checked(), _Checked()
         now.values = list(map(_VALUES, loaded.results))
         now.values_digest = (last.values_digest if last.values_digest and now.values == last.values
                              else digest(*sorted(now.values)))
@@ -309,7 +309,7 @@ class Checks:
             errors.append(ContentError(path, line, f"{problem} '{href}'{in_page}", hint))
         if self.keep:
             self.now.before = {path: cut for path, cut in self.before.items() if path in outputs}
-            self.holder[0] = self.now
+            self.verdicts.checked = self.now
         return errors
 
 
@@ -322,8 +322,8 @@ def _pass_unread_pieces(paths: list[str], read: Container[str], outputs: Mapping
     for path in paths:
         data = outputs[path]
         if path not in read and Splits.long(data) and not search.is_postings_file(path):
-            for digest, _, _ in splits.of(path, data):
-                memo.setdefault(digest, [])
+            for piece, _, _ in splits.of(path, data):
+                memo.setdefault(piece, [])
 
 
 def _note_verdicts(verdicts: Verdicts, seen: dict[str, _Seen], gate: Literal["known", "clean"],
