@@ -420,7 +420,8 @@ def _shop_document(x: Shop, labels: dict[str, dict[str, str]]) -> Document:
 
 
 def _notice_document(n: PublicNotice, labels: dict[str, dict[str, str]]) -> Document:
-    return Document(n.url, n.title, "公示", plain(f"{n.status.merchant} {labels['category'][n.status.category]} "
+    # Merchant and kind of problem first, set apart as the result shows them: "某某店 · 虚假宣传：经核查……".
+    return Document(n.url, n.title, "公示", plain(f"{n.status.merchant} · {labels['category'][n.status.category]}："
                                                  f"{n.body}"))
 
 

@@ -31,11 +31,27 @@ T = TypeVar("T")
 K1, B = 1.2, 0.75
 TITLE_WEIGHT = 3  # a term in the title counts as three in the body
 HEADING_WEIGHT = 2  # and in a heading or summary as two
-EXCERPT = 80  # characters of text shown under a result
+EXCERPT = 80  # characters of text shown under a result, at most
 SHARD_TARGET = 24_000  # bytes: a query of a few terms fetches a few small files
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _RUNS = re.compile(f"[{_CJK}]+|[a-z0-9]+")
 _TAGS = re.compile(r"<[^>]+>")
+
+
+_SENTENCE_END, _PAUSE = "。！？；", "，、："
+
+
+def excerpt(text: str) -> str:
+    """What a result shows of its text: whole sentences up to EXCERPT characters; else the text up to its last pause
+    (a comma, a colon) within them, or cut at the limit, and an ellipsis."""
+    if len(text) <= EXCERPT:
+        return text
+    head = text[:EXCERPT - 2]
+    end = max(map(head.rfind, _SENTENCE_END))
+    if end >= EXCERPT // 2:
+        return head[:end + 1]
+    pause = max(map(head.rfind, _PAUSE))
+    return (head[:pause] if pause >= EXCERPT // 2 else head).rstrip() + "……"
 
 
 def tokens(text: str) -> list[str]:
@@ -295,7 +311,7 @@ class IndexBuilder:
                 self.shards.pop(name, None)
                 self.members.pop(name, None)
         _redo_blocks(self.chunks, CHUNK, len(documents), changed, lambda k: _json([
-            {"url": d.url, "title": d.title, "kind": d.kind, "excerpt": (d.excerpt or d.text)[:EXCERPT]}
+            {"url": d.url, "title": d.title, "kind": d.kind, "excerpt": excerpt(d.excerpt or d.text)}
             for d in documents[k * CHUNK:(k + 1) * CHUNK]]), at_least=1)
         files = {f"{SEARCH_TERMS}{name}.json": data for name, data in self.shards.items()}
         files.update({f"search/docs/{k}.json": data for k, data in enumerate(self.chunks)})

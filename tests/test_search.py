@@ -238,3 +238,14 @@ def test_a_near_tie_ranks_the_same_in_the_browser_and_in_python() -> None:
                           input=json.dumps(payload, ensure_ascii=False), capture_output=True, text=True, check=True)
     python = [int(url.split("/")[1]) for url in search.search(index, "alpha beta", 5)]
     assert json.loads(done.stdout)["ranks"] == [python]
+
+
+def test_an_excerpt_ends_where_a_sentence_or_a_clause_does() -> None:
+    sentence = "经核查，投诉属实。" * 3 + "商家已在七个工作日内退款。" * 4
+    shown = search.excerpt(sentence)
+    assert shown.endswith("。") and len(shown) <= search.EXCERPT and sentence.startswith(shown)
+    clauses = "商家" + "，并在消费者寄回商品、平台确认签收后补偿运费" * 4
+    shown = search.excerpt(clauses)
+    assert shown.endswith("补偿运费……") and len(shown) <= search.EXCERPT
+    assert search.excerpt("三" * 100) == "三" * 78 + "……"
+    assert search.excerpt("短短一句。") == "短短一句。"
