@@ -14,7 +14,7 @@ import urllib.parse
 from collections.abc import Callable, Collection, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from . import parallel, read, search
 from .engine import Changes, Rendered
@@ -24,6 +24,8 @@ from .layout import SETTINGS, TEMPLATES, guide_url, notice_url, page_file
 from .model import PrivateValue
 from .privacy import TOKENS, Form, KnownGate, Piece, Splits, gate_keys, scan_patterns
 from .record import Loaded, RecordResult
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,10 +121,14 @@ class Verdicts:
         self.used_passed.add(key)
         return key in self.passed
 
-    def table(self, tables: dict[str, dict[bytes, Any]], key: str) -> dict[bytes, Any]:
-        """The table of pieces' verdicts kept under `key`, a new one if none."""
+    def kept(self, table: dict[str, T], key: str, make: Callable[[], T]) -> T:
+        """What one of the memory-only tables holds under `key`, made and held if nothing; used by this build, so
+        a prune keeps it."""
         self.used.add(key)
-        return tables.setdefault(key, {})
+        found = table.get(key)
+        if found is None:
+            found = table[key] = make()
+        return found
 
     def __getstate__(self) -> dict[str, Any]:
         return {"passed": self.passed, "links": self.links}
@@ -171,12 +177,12 @@ class Checks:
         now.allow = repr(loaded.public.settings.allow)
         self.same_known, self.same_allow = now.known_with == last.known_with, now.allow == last.allow
         # What each piece of output text held is kept in memory (a watch session, or pages sharing their navigation).
-        self.pieces: dict[bytes, list[tuple[str, bool]]] = verdicts.table(
-            verdicts.pieces, digest("pieces", gate.digest, loaded.vocabulary.digest)) if keep else {}
+        self.pieces: dict[bytes, list[tuple[str, bool]]] = verdicts.kept(
+            verdicts.pieces, digest("pieces", gate.digest, loaded.vocabulary.digest), dict) if keep else {}
         # A piece's hits before the allow list is applied, kept per allow list: so a piece of a long output that
         # passed with this list in an earlier process can be taken as passed (no hit this list does not allow).
-        self.hits_of: dict[bytes, list[tuple[str, str]]] = verdicts.table(
-            verdicts.hits_of, digest("pattern-pieces", now.allow)) if keep else {}
+        self.hits_of: dict[bytes, list[tuple[str, str]]] = verdicts.kept(
+            verdicts.hits_of, digest("pattern-pieces", now.allow), dict) if keep else {}
         self.before = dict(last.before)
         self.leaks: dict[tuple[str, str, int], list[str]] = {}
         self.found: dict[tuple[str, int | None, str], list[str]] = {}
@@ -355,11 +361,7 @@ def _known_gate(loaded: Loaded, verdicts: Verdicts, last: _Checked, now: _Checke
         return loaded.results  # each with its summary: the load keeps no other
 
     def automaton(key: str, make: Callable[[], Any]) -> Any:
-        verdicts.used.add(key)
-        found = verdicts.automata.get(key)
-        if found is None:
-            found = verdicts.automata[key] = make()
-        return found
+        return verdicts.kept(verdicts.automata, key, make)
 
     now.results = loaded.by_path
     same = now.values_digest == last.values_digest or now.results.keys() == last.results.keys() and all(
@@ -369,11 +371,8 @@ def _known_gate(loaded: Loaded, verdicts: Verdicts, last: _Checked, now: _Checke
         # The same values, or each record (by file) looks for what it did: the same gate.
         now.gate_digest = last.gate_digest
     else:
-        verdicts.used.add(now.values_digest)
-        found = verdicts.gate_digests.get(now.values_digest)
-        if found is None:
-            found = verdicts.gate_digests[now.values_digest] = KnownGate(records(), forms, automaton).digest
-        now.gate_digest = found
+        now.gate_digest = verdicts.kept(verdicts.gate_digests, now.values_digest,
+                                        lambda: KnownGate(records(), forms, automaton).digest)
     return KnownGate(records(), forms, automaton, now.gate_digest, loaded.vocabulary)
 
 
