@@ -129,8 +129,7 @@ def load(root: Path, errors: list[ContentError], warnings: list[ContentError], a
     if results is None:
         assert last is not None
         if reduced is not None:
-            # In the last load's order, a changed record in its place: the checks compare the records' values in
-            # order, and an edit that moved its record to the end made them digest every record's values again.
+            # In the last load's order, a changed record in its place: the same order as a load of every file.
             results = list(reduced[2].values())
         else:
             gone = {r.path for r in removed}

@@ -327,7 +327,7 @@ class Cache:
         return self.changed or self.verdicts is not None and self.verdicts.changed
 
 
-FORMAT = 20  # bump when the shape of Cache changes, or what a parse yields (7: yes/no stay text, YAML 1.2 booleans;
+FORMAT = 21  # bump when the shape of Cache changes, or what a parse yields (7: yes/no stay text, YAML 1.2 booleans;
 # 8: the gate keeps identity.Form objects; 9: numbers with a leading zero, a colon or an underscore stay text;
 # 10: records may carry merchant_reply and feedback, so a memoised validation of such a file is no longer an error;
 # 11: the scrubber drops a name after a role word without a token, and knows a plate in every spelling;
@@ -337,7 +337,8 @@ FORMAT = 20  # bump when the shape of Cache changes, or what a parse yields (7: 
 # 15: masks and gate forms kept pickled (packed.Packed), the record without its private values;
 # 16: a result holds the record's Summary (number, lines, what it adds to the figures), not the record;
 # 17: packed values compressed; 18: results and their parts pickled as slotted dataclasses;
-# 19: a notice's reply and feedback too; 20: the checks' verdicts kept by gates.Verdicts)
+# 19: a notice's reply and feedback too; 20: the checks' verdicts kept by gates.Verdicts; 21: the known gate's
+# digest a sum of its records' shares, a result without the digest of its values)
 
 
 def _file(root: Path) -> Path:

@@ -22,7 +22,20 @@ from .errors import ContentError
 from .keys import digest
 from .layout import SETTINGS, TEMPLATES, guide_url, notice_url, page_file
 from .model import PrivateValue
-from .privacy import TOKENS, Form, KnownGate, Piece, Splits, gate_keys, scan_patterns
+from .privacy import (
+    TOKENS,
+    Form,
+    KnownGate,
+    Layers,
+    Piece,
+    Readings,
+    Splits,
+    gate_digest,
+    gate_keys,
+    layer,
+    record_term,
+    scan_patterns,
+)
 from .record import Loaded, RecordResult
 
 T = TypeVar("T")
@@ -50,10 +63,10 @@ class _Checked:
     seen: dict[str, _Seen] = field(default_factory=dict)
     known_with: tuple[str, str] = ("", "")  # the gate's and the vocabulary's digests the `known` keys were made with
     allow: str = ""  # the allow list the `clean` keys were made with
-    values: list[str] = field(default_factory=list)  # every record's digest of its private values, in order
-    values_digest: str = ""
     results: dict[str, RecordResult] = field(default_factory=dict)  # every record's result, by path
     gate_digest: str = ""  # the digest of what the known gate looked for (`KnownGate.digest`)
+    layers: Layers = ()  # the known gate's indexes
+    added: frozenset[str] = frozenset()  # what `layers[1:]` look for: forms added since `layers[0]` was made
     problems: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict)  # pages with a bad link
     settled: set[str] = field(default_factory=set)  # outputs that passed both gates (`known_with`, `allow`)
     before: dict[str, tuple[bytes, list[Piece]]] = field(default_factory=dict)  # long outputs as last cut (Splits)
@@ -75,8 +88,8 @@ class Verdicts:
         self.checked = _Checked()  # the last check of a session that finished (replaced whole by the next)
         self.pieces: dict[str, dict[bytes, list[tuple[str, bool]]]] = {}  # by what the known gate looks for
         self.hits_of: dict[str, dict[bytes, list[tuple[str, str]]]] = {}  # by allow list
-        self.automata: dict[str, Any] = {}  # the known gate's, by the forms they find
-        self.gate_digests: dict[str, str] = {}  # the known gate's digest, by the digest of every record's values
+        self.automata: dict[str, Layers] = {}  # the known gate's indexes, by its digest
+        self.readings = Readings()  # the outputs as the known gate reads them, made when a value is added
         self.start()
 
     def start(self) -> None:
@@ -93,14 +106,14 @@ class Verdicts:
         self.passed &= self.used_passed.union(map(_KNOWN, view), map(_CLEAN, view))
         used_links = self.used_links.union(map(_LINK_KEY, view))
         self.links = {key: found for key, found in self.links.items() if key in used_links}
-        for table in (self.pieces, self.hits_of, self.automata, self.gate_digests):
+        for table in (self.pieces, self.hits_of, self.automata):
             for key in table.keys() - self.used:
                 del table[key]
         self.changed = self.changed or sizes != (len(self.passed), len(self.links))
 
     def held(self) -> int:
         """How many entries are held: a session prunes when that has grown."""
-        return len(self.links) + len(self.automata) + len(self.gate_digests)
+        return len(self.links) + len(self.automata)
 
     def mark(self, key: str) -> None:
         """Remember that an output passed a gate under this key."""
@@ -140,7 +153,7 @@ class Verdicts:
 
 _UNSEEN = _Seen(None, "", False)
 _DATA, _SHA, _KNOWN, _CLEAN = (operator.attrgetter(name) for name in ("data", "sha", "known", "clean"))
-_LINK_KEY, _VALUES = operator.attrgetter("link_key"), operator.attrgetter("values")
+_LINK_KEY = operator.attrgetter("link_key")
 
 
 def check_site(root: Path, loaded: Loaded, rendered: Rendered, verdicts: Verdicts | None = None
@@ -161,21 +174,24 @@ class Checks:
     Both gates and the link check depend only on an output's bytes and on what they look for (every record's
     private values; the allow list; which outputs exist): an output that passed before passes again, so unchanged
     outputs are not rescanned. In a session most outputs are the very objects of the last check: only the outputs
-    that changed cost anything here. The `verdicts` of earlier checks say what passed; with `keep` false they
-    keep no view of the outputs and no verdicts of their pieces (only what passed, link targets and the gate's
-    indexes), so no output's bytes outlive its batch.
+    that changed cost anything here. When the known gate looks for more than it did (a private value changed, a
+    record added), the outputs that passed it are looked at for what was added only (`Readings`). The `verdicts`
+    of earlier checks say what passed; with `keep` false they keep no view of the outputs and no verdicts of their
+    pieces (only what passed, link targets and the gate's indexes), so no output's bytes outlive its batch.
     """
 
     def __init__(self, root: Path, loaded: Loaded, verdicts: Verdicts, keep: bool = True) -> None:
         self.root, self.loaded, self.verdicts, self.keep = root, loaded, verdicts, keep
         last, now = self.last, self.now = verdicts.checked if keep else _Checked(), _Checked()
-        now.values = list(map(_VALUES, loaded.results))
-        now.values_digest = (last.values_digest if last.values_digest and now.values == last.values
-                             else digest(*sorted(now.values)))
-        self.gate = gate = _known_gate(loaded, verdicts, last, now)
+        gate, added = _known_gate(loaded, verdicts, last, now)
+        self.gate = gate
         now.known_with = (gate.digest, loaded.vocabulary.digest)
         now.allow = repr(loaded.public.settings.allow)
         self.same_known, self.same_allow = now.known_with == last.known_with, now.allow == last.allow
+        # What the outputs that passed the last check's known gate need looking for, to pass this one: nothing if
+        # it is the same gate; what was added, if that is all that changed; None: look at them whole.
+        self.added = frozenset() if self.same_known else (
+            added if added is not None and now.known_with[1] == last.known_with[1] else None)
         # What each piece of output text held is kept in memory (a watch session, or pages sharing their navigation).
         self.pieces: dict[bytes, list[tuple[str, bool]]] = verdicts.kept(
             verdicts.pieces, digest("pieces", gate.digest, loaded.vocabulary.digest), dict) if keep else {}
@@ -200,7 +216,7 @@ class Checks:
         self.batches += 1
         if self.keep:
             now.of = outputs if self.batches == 1 else None
-        if self.keep and self.same_known and self.same_allow and last.settled:
+        if self.keep and self.added is not None and self.same_allow and last.settled:
             # In a session most outputs are the very bytes objects that passed both gates last time, with the
             # same gates: taken over in bulk, so an edit costs what it changed, not a look at each. (What they
             # used is found in this check's view when the verdicts are pruned: see Verdicts.prune.)
@@ -221,6 +237,8 @@ class Checks:
                 entries = list(map(last.seen.__getitem__, same))
                 seen.update(zip(same, entries, strict=True))
                 sha.update(zip(same, map(_SHA, entries), strict=True))
+            if not self.same_known:
+                same = self._added_to_gate(outputs, same, seen, sha)
             if now.settled:
                 now.settled |= same
             else:
@@ -283,6 +301,22 @@ class Checks:
                 if len(memo) > _MEMO_LIMIT:
                     memo.clear()
         return sha
+
+    def _added_to_gate(self, outputs: Mapping[str, bytes], same: set[str], seen: dict[str, _Seen],
+                       sha: dict[str, str]) -> set[str]:
+        """Of the outputs `same` that passed the last check's known gate, those that pass this one: those in which
+        nothing it added may be found (the others are scanned whole), noted as passed under this gate's key."""
+        assert self.added is not None
+        if self.added:
+            same = same - self.verdicts.readings.may_hold(self.added, {path: outputs[path] for path in same}, sha,
+                                                          search.gate_view)
+        gate, vocabulary = self.gate.digest, self.loaded.vocabulary.digest
+        for path in same:
+            entry = seen[path]
+            key = digest("known", entry.sha, gate, vocabulary)
+            seen[path] = replace(entry, known=key)
+            self.verdicts.mark(key)
+        return same
 
     def finish(self, outputs: Mapping[str, bytes]) -> list[ContentError]:
         """Every problem the batches found, and every bad link of the site as a whole (`outputs`: all of them)."""
@@ -348,32 +382,54 @@ def _note_verdicts(verdicts: Verdicts, seen: dict[str, _Seen], gate: Literal["kn
             seen[path] = marked(seen[path], "")
 
 
-def _known_gate(loaded: Loaded, verdicts: Verdicts, last: _Checked, now: _Checked) -> KnownGate[RecordResult]:
-    """The known-value gate over every record's forms, its automata kept in memory by the digest of what they look
-    for: an edit that moves a private value to another line, or that changes a record but none of its values,
-    builds nothing. The records and their forms are read only when the gate needs them (to build its automata for
-    values not seen before, or for the owners of something found): always the current records, their files and
-    lines as they are now."""
+_ADDED_LIMIT = 2048  # forms a session's gate may have added to its index before it is made again from every record
+
+
+def _known_gate(loaded: Loaded, verdicts: Verdicts, last: _Checked, now: _Checked
+                ) -> tuple[KnownGate[RecordResult], frozenset[str] | None]:
+    """The known-value gate over every record's forms, and what it looks for that the last check's did not (None
+    when there was none to compare with).
+
+    The digest adds up each record's share (`record_term`): after an edit only the records it changed are read, and
+    an edit that moves a private value to another line, or that changes a record but none of its values, changes
+    nothing. In a session a gate that looks for more keeps the index of the one before and adds one of what was
+    added (a form no record has any more is found in the old index and counts for nothing). The records and their
+    forms are read only when the gate needs them (to build its index, or for the owners of something found):
+    always the current records, their files and lines as they are now."""
     def forms(result: RecordResult) -> Sequence[tuple[PrivateValue, Form]]:
         return result.gate
 
     def records() -> list[RecordResult]:
         return loaded.results  # each with its summary: the load keeps no other
 
-    def automaton(key: str, make: Callable[[], Any]) -> Any:
+    def automaton(key: str, make: Callable[[], Layers]) -> Layers:
         return verdicts.kept(verdicts.automata, key, make)
 
-    now.results = loaded.by_path
-    same = now.values_digest == last.values_digest or now.results.keys() == last.results.keys() and all(
-        gate_keys(last.results[path].gate) == gate_keys(r.gate)
-        for path, r in now.results.items() if last.results[path] is not r)
-    if last.gate_digest and same:
-        # The same values, or each record (by file) looks for what it did: the same gate.
-        now.gate_digest = last.gate_digest
+    now.results = results = loaded.by_path
+    if not last.gate_digest:
+        gate = KnownGate(records(), forms, automaton, vocabulary=loaded.vocabulary)
+        now.gate_digest, now.layers = gate.digest, gate.layers
+        return gate, None
+    total, added = int(last.gate_digest, 16), set()
+    before = last.results
+    for path in [path for path, result in results.items() if before.get(path) is not result]:
+        was = before.get(path)
+        old, new = gate_keys(was.gate) if was is not None else set(), gate_keys(results[path].gate)
+        if old != new:
+            total += record_term(new) - record_term(old)
+            added |= new - old
+    for path in before.keys() - results.keys():
+        total -= record_term(gate_keys(before[path].gate))
+    now.gate_digest = gate_digest(total)
+    if now.gate_digest == last.gate_digest:
+        now.layers, now.added = last.layers, last.added
+    elif len(since := last.added | added) <= _ADDED_LIMIT:
+        now.layers, now.added = (last.layers[0], layer(since)) if since else last.layers[:1], since
     else:
-        now.gate_digest = verdicts.kept(verdicts.gate_digests, now.values_digest,
-                                        lambda: KnownGate(records(), forms, automaton).digest)
-    return KnownGate(records(), forms, automaton, now.gate_digest, loaded.vocabulary)
+        now.layers = verdicts.kept(verdicts.automata, now.gate_digest, lambda: KnownGate(records(), forms).layers)
+    layers = now.layers
+    return KnownGate(records(), forms, lambda _key, _make: layers, now.gate_digest, loaded.vocabulary), \
+        frozenset(added)
 
 
 def _note_links(verdicts: Verdicts, outputs: Mapping[str, bytes], seen: dict[str, _Seen]) -> list[str]:

@@ -67,7 +67,6 @@ class RecordResult:
     # Every strong form of every private value (privacy.gate_forms), kept pickled: read to build the gate's
     # automata and to name a leak's owner, held meanwhile for every record (a quarter of a record's memory).
     packed_gate: Packed[tuple[tuple[PrivateValue, Form], ...]] | None = None
-    values: str = ""  # a digest of the private values: names what `gate` was made from
     since: dt.date = dt.date.min  # the result is the same for every day from `since` to the day before `until`
     until: dt.date = dt.date.max
 
@@ -137,7 +136,6 @@ def map_record(context: Context, rel: str, raw: bytes) -> RecordResult:
                       Counted.of(record, public.state == "published", as_of), notice is not None)
     return RecordResult(rel, tuple(problems), summary, public,
                         _warnings(record, as_of), Packed.of(tuple(gate_forms(record))),
-                        hashlib.sha256(repr(record.private).encode()).hexdigest(),
                         days[after - 1] if after else dt.date.min, days[after] if after < len(days) else dt.date.max)
 
 

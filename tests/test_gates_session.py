@@ -8,6 +8,7 @@ import functools
 import json
 import random
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -117,6 +118,63 @@ def test_a_private_value_an_edit_adds_is_looked_for_at_once(make_site: MakeSite,
     assert [error] == _fresh(root, tmp_path)
     theirs.write_text(record(N2), "utf-8")
     session.build()
+
+
+def test_a_phone_corrected_to_a_number_an_unchanged_page_shows_fails_the_build(make_site: MakeSite,
+                                                                               tmp_path: Path) -> None:
+    # The guide gives the team's hotline (on the allow list, so the pattern gate passes it). A complainant's phone
+    # is corrected to that number: no page changes, but the guide's page now holds a private value.
+    hotline = "13987654321"
+    site_yaml = SITE_YAML + f"privacy:\n  allow:\n    - {hotline}\n"
+    root = make_site({"content/site.yaml": site_yaml, "content/guide/01-first.md": GUIDE_MD + f"\n热线 {hotline}。\n",
+                      f"content/records/2026/{N2}.yaml": record(N2)})
+    session = Session(root, as_of=DAY)
+    session.build()
+    theirs = root / f"content/records/2026/{N2}.yaml"
+    theirs.write_text(record(N2).replace("13812345678", "139 8765 4321"), "utf-8")
+    [error] = _errors(session.build)
+    assert error.startswith(f"content/records/2026/{N2}.yaml:14: private field 'complainant.phone' would be "
+                            f"published in guide/first/index.html")
+    assert [error] == _fresh(root, tmp_path)
+    theirs.write_text(record(N2).replace("13812345678", "13811112222"), "utf-8")
+    session.build()
+    theirs.write_text(record(N2).replace("13812345678", hotline), "utf-8")  # and again, the index made since
+    assert _errors(session.build) == [error]
+
+
+def test_a_value_corrected_in_a_session_reads_only_the_outputs_that_may_hold_it(
+        make_site: MakeSite, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A new private value is looked for in the outputs that passed the gate before it in their readings, made once;
+    # the gate reads whole only the outputs that changed and those whose reading holds the new value.
+    from kspages.privacy import gate
+
+    root = make_site({f"content/records/2026/{N2}.yaml": record(N2), f"content/records/2026/{N3}.yaml": record(N3)})
+    session = Session(root, as_of=DAY)
+    session.build()
+    scanned: list[set[str]] = []
+    read: list[int] = []
+    real_scan, real_reading = gate.KnownGate.scan, gate._reading_of
+
+    def scan(self: Any, outputs: dict[str, bytes], *args: Any, **kwargs: Any) -> Any:
+        scanned.append(set(outputs))
+        return real_scan(self, outputs, *args, **kwargs)
+
+    def reading(data: bytes) -> object:
+        read.append(1)
+        return real_reading(data)
+
+    monkeypatch.setattr(gate.KnownGate, "scan", scan)
+    monkeypatch.setattr(gate, "_reading_of", reading)
+    theirs = root / f"content/records/2026/{N2}.yaml"
+    total = len(session.outputs)
+    for step, phone in enumerate(("13811112222", "13833334444")):
+        scanned.clear()
+        read.clear()
+        theirs.write_text(record(N2).replace("13812345678", phone), "utf-8")
+        session.build()
+        assert scanned and all(len(outputs) < total // 4 for outputs in scanned), (step, scanned)
+        # No page shows a phone: every output is read on the first correction, none on the second.
+        assert len(read) == (total if step == 0 else 0), (step, len(read))
 
 
 def test_a_page_a_failed_build_changed_and_the_next_put_back_is_read_with_the_gate_of_now(
@@ -233,13 +291,13 @@ def _found(run: object) -> list[str]:
 def test_a_session_finds_what_a_build_from_scratch_finds_after_random_edits(make_site: MakeSite, tmp_path: Path,
                                                                           seed: int, mode: str) -> None:
     # Each save turns one thing on or off: another record's private name in a public note, that name made private
-    # or public, a phone number in the guide, in a template or on the allow list, a template edit, a record deleted
-    # and put back, a guide link to its notice. After every save the session (watch, serve, or watch told what
+    # or public, a phone number in the guide, in a template or on the allow list, or made another record's, a
+    # template edit, a record deleted and put back, a guide link to its notice. After every save the session (watch, serve, or watch told what
     # changed) reports what a build from scratch reports. (Written by a review of the checks taking a session's
     # unchanged outputs over in bulk.)
     phone = "13912345678"
     root = make_site({f"content/records/2026/{N2}.yaml": record(N2), f"content/records/2026/{N3}.yaml": record(N3)})
-    on = dict.fromkeys(("note", "private", "mine", "guide", "allow", "template", "link"), False)
+    on = dict.fromkeys(("note", "private", "mine", "guide", "allow", "template", "link", "phone"), False)
     on["third"] = True
     edits = 0
     ours, theirs, third = (root / f"content/records/2026/{n}.yaml" for n in (N1, N2, N3))
@@ -254,7 +312,8 @@ def test_a_session_finds_what_a_build_from_scratch_finds_after_random_edits(make
             mine = mine.replace("name: 张伟", f"name: {NAME}")
         texts = {
             ours: mine,
-            theirs: record(N2).replace("name: 张伟", f"name: {NAME}") if on["private"] else record(N2),
+            theirs: (record(N2).replace("name: 张伟", f"name: {NAME}") if on["private"] else record(N2)).replace(
+                "13812345678", phone if on["phone"] else "13812345678"),
             guide: GUIDE_MD + (f"\n请致电 {phone}。\n" if on["guide"] else "")
             + (f"\n见[这份公示](../../notices/{N3}/)。\n" if on["link"] else ""),
             site: SITE_YAML + (f"privacy:\n  allow:\n    - {phone}\n" if on["allow"] else ""),

@@ -8,12 +8,17 @@ from .detect import Span, detect
 from .gate import (
     GATE_KINDS,
     KnownGate,
+    Layers,
     Leak,
     PatternLeak,
     Piece,
+    Readings,
     Splits,
+    gate_digest,
     gate_forms,
     gate_keys,
+    layer,
+    record_term,
     scan_output,
     scan_patterns,
 )
@@ -22,6 +27,7 @@ from .known import KnownValues, is_sensitive, kind_for
 from .scrub import PEOPLE_FORMS, TOKENS, Hit, Scrubbed, Scrubber
 from .vocabulary import Vocabulary
 
-__all__ = ["GATE_KINDS", "PEOPLE_FORMS", "TOKENS", "Form", "Hit", "KnownGate", "KnownValues", "Leak", "Matcher",
-           "PatternLeak", "Piece", "Scrubbed", "Scrubber", "Span", "Splits", "Vocabulary", "detect", "forms_of",
-           "gate_forms", "gate_keys", "is_sensitive", "kind_for", "scan_output", "scan_patterns"]
+__all__ = ["GATE_KINDS", "PEOPLE_FORMS", "TOKENS", "Form", "Hit", "KnownGate", "KnownValues", "Layers", "Leak",
+           "Matcher", "PatternLeak", "Piece", "Readings", "Scrubbed", "Scrubber", "Span", "Splits", "Vocabulary",
+           "detect", "forms_of", "gate_digest", "gate_forms", "gate_keys", "is_sensitive", "kind_for", "layer",
+           "record_term", "scan_output", "scan_patterns"]

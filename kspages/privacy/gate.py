@@ -10,7 +10,7 @@ import re
 import unicodedata
 import urllib.parse
 import zlib
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, TypeVar
 
@@ -19,7 +19,7 @@ import ahocorasick
 from .. import numbers, parallel
 from ..model import Complaint, PrivateValue
 from .detect import _COMPLAINT_NUMBER, detect
-from .identity import GAP, PREFIXES, Form, compact_text, digit_runs, fold, forms_of
+from .identity import GAP, PREFIXES, Form, compact_text, digit_runs, fold, forms_of, run_digits
 from .view import SEPARATORS, numerals, view
 from .vocabulary import Vocabulary, is_short_name
 
@@ -265,7 +265,12 @@ class PatternLeak:
 
 
 def _blank_number(match: re.Match[str]) -> str:
-    return " " * len(match[0]) if numbers.check(match[0]).verdict == "ok" else match[0]
+    return " " * len(match[0]) if _is_complaint_number(match[0]) else match[0]
+
+
+@functools.lru_cache(maxsize=1 << 16)  # a notice's number stands on many pages: its page, lists, lookup, feeds
+def _is_complaint_number(text: str) -> bool:
+    return numbers.check(text).verdict == "ok"
 
 
 def readable(raw: bytes) -> str:
@@ -274,7 +279,9 @@ def readable(raw: bytes) -> str:
     text = _JSON_ESCAPE.sub(lambda m: chr(int(m[1], 16)), text)
     if "%" in text:
         text = urllib.parse.unquote(text)
-    return unicodedata.normalize("NFKC", text).lower()
+    if not unicodedata.is_normalized("NFKC", text):  # most text is: a quick check in C, no copy
+        text = unicodedata.normalize("NFKC", text)
+    return text.lower()
 
 
 class Owner(Protocol):
@@ -291,24 +298,28 @@ class KnownGate(Generic[OwnerT]):
     """Every strong form of every private value of every record: words found by an automaton in the compact text,
     digits looked up where a digit run holds a whole number as `identity` defines (`Digits`).
 
-    One pass per output whatever the number of records. `digest` names the set of values: an output that passed a
-    gate with the same digest passes again, which lets incremental builds skip unchanged outputs.
+    One pass per output whatever the number of records. `digest` names what the gate looks for: an output that
+    passed a gate with the same digest passes again, which lets incremental builds skip unchanged outputs.
+
+    Its indexes are `Layers`: one made from every record's forms, and in a session also one of the forms added since
+    (`layer`, made by the caller, gates.py). A form an index holds that no record has any more is found, and counts for nothing: only
+    forms with an owner are leaks.
     """
 
     def __init__(self, records: Iterable[OwnerT], forms: Callable[[OwnerT], Sequence[tuple[PrivateValue, Form]]],
-                 automaton: Callable[[str, Callable[[], Any]], Any] | None = None,
+                 automaton: Callable[[str, Callable[[], Layers]], Layers] | None = None,
                  digest: str | None = None, vocabulary: Vocabulary | None = None) -> None:
         self.vocabulary = vocabulary or Vocabulary()
-        # The records' forms are read only when needed: for the digest when none is given, to build the automata
+        # The records' forms are read only when needed: for the digest when none is given, to build the indexes
         # when `automaton` has none for this digest, and for `owners` when something was found; and not kept (a
         # build holds every record meanwhile). A build that hands back both reads no form here.
         self._records, self._forms = list(records), forms
         if digest is None:  # the digest of what the gate looks for comes with its indexes: one pass over the forms
             built, self.digest = _build(self.records)
-            self.automaton = (automaton or _call)(self.digest, lambda: built)
+            self.layers = (automaton or _call)(self.digest, lambda: built)
         else:  # from the caller, who knows the forms are those of a gate before, which `automaton` may hand back
             self.digest = digest
-            self.automaton = (automaton or _call)(digest, lambda: _build(self.records)[0])
+            self.layers = (automaton or _call)(digest, lambda: _build(self.records)[0])
         self._owners: dict[str, list[tuple[OwnerT, PrivateValue]]] | None = None
 
     @property
@@ -335,8 +346,7 @@ class KnownGate(Generic[OwnerT]):
         `memo` keeps what each piece of text held, for this gate (the same values, the same vocabulary); `splits`
         the outputs already cut into pieces (see `Splits`).
         """
-        words, digits = self.automaton
-        if not len(words) and not digits:
+        if not any(len(words) or digits for words, digits in self.layers):
             return []
         memo = {} if memo is None else memo
         split = _fill(memo, outputs, self._find, splits)
@@ -349,7 +359,7 @@ class KnownGate(Generic[OwnerT]):
                     # A short name inside a phrase the site itself publishes is that phrase, not the name.
                     if covered or short_names_too and is_short_name(key[2:]):
                         continue
-                    for record, value in self.owners[key]:
+                    for record, value in self.owners.get(key, ()):
                         seen_key = (record.path, value.field, out_path)
                         if seen_key not in seen:
                             seen.add(seen_key)
@@ -358,21 +368,84 @@ class KnownGate(Generic[OwnerT]):
 
     def _find(self, piece: bytes) -> list[tuple[str, bool]]:
         """The forms in a piece of output, each with whether it is a short name inside the site's own words."""
-        words, digits = self.automaton
-        # Complaint numbers are public, and with their dashes joined a short value can hide inside one:
-        # "KS-G5NA-1619-K" holds the WeChat ID "na1619". Blank them first.
-        text = numerals(_COMPLAINT_NUMBER.sub(_blank_number, readable(piece)))
-        found: list[tuple[str, bool]] = []
-        if len(words):
-            packed = compact_text(text)
-            for last, length in words.iter(packed):
-                start = last + 1 - length
-                form = packed[start:last + 1]
-                covered = is_short_name(form) and self.vocabulary.covers(packed, start, last + 1)
-                found.append(("w:" + form, covered))
-        if digits:
-            found += ((key, False) for key in sorted(digits.found(text)))
+        text = reading(piece)
+        found: dict[tuple[str, bool], None] = {}  # in order, once: a form may be in two layers
+        packed = compact_text(text) if any(len(words) for words, _ in self.layers) else text
+        for words, digits in self.layers:
+            if len(words):
+                for last, length in words.iter(packed):
+                    start = last + 1 - length
+                    form = packed[start:last + 1]
+                    covered = is_short_name(form) and self.vocabulary.covers(packed, start, last + 1)
+                    found["w:" + form, covered] = None
+            if digits:
+                found.update(((key, False), None) for key in sorted(digits.found(text)))
+        return list(found)
+
+
+def reading(piece: bytes) -> str:
+    """A piece of output as the known gate reads it (`readable`), public complaint numbers blanked and runs of
+    Chinese numerals read as digits."""
+    # Complaint numbers are public, and with their dashes joined a short value can hide inside one:
+    # "KS-G5NA-1619-K" holds the WeChat ID "na1619". Blank them first.
+    return numerals(_COMPLAINT_NUMBER.sub(_blank_number, readable(piece)))
+
+
+class Readings:
+    """Outputs as the known gate reads them, kept by path with the SHA-256 of their bytes: forms added to a gate are
+    looked for in the outputs that passed it before, without cutting and reading them again. Made the first time
+    they are asked for, then only for outputs that changed since (see `_reading_of`)."""
+
+    def __init__(self) -> None:
+        self._by_path: dict[str, tuple[str, _Reading]] = {}
+
+    def may_hold(self, keys: Collection[str], outputs: Mapping[str, bytes], sha: Mapping[str, str],
+                 gate_view: Callable[[str, bytes], bytes]) -> set[str]:
+        """The outputs in which one of these gate keys (`gate_keys`) may be found: every one the gate would find
+        one in, and some it would not (a short name inside the site's own words, digits that are part of a longer
+        number). `gate_view(path, data)`: the bytes of an output the gate reads."""
+        old = self._by_path
+        missing = [path for path in outputs if old.get(path, ("",))[0] != sha[path]]
+        made = dict(zip(missing, parallel.run_all([functools.partial(_reading_of, gate_view(path, outputs[path]))
+                                                   for path in missing]), strict=True))
+        self._by_path = by_path = {path: (sha[path], made[path]) if path in made else old[path] for path in outputs}
+        words = [key[2:] for key in keys if not key.startswith("d:")]
+        digits = [key[2:] for key in keys if key.startswith("d:")]
+        if any(len(form) < _SHORTEST_DIGITS for form in digits):
+            return set(by_path)  # not in the numbers kept: look at every output whole
+        automaton, _ = layer(f"w:{word}" for word in words)
+        masks = [_char_mask(word) for word in words]
+        found: set[str] = set()
+        for path, (_, (chars, packed, runs)) in by_path.items():
+            if any(form in runs for form in digits) or any(chars & mask == mask for mask in masks) and next(
+                    automaton.iter(zlib.decompress(packed).decode("utf-8", "surrogatepass")), None) is not None:
+                found.add(path)
         return found
+
+
+_Reading = tuple[int, bytes, str]  # an output's characters (`_char_mask`), its compact reading compressed, its numbers
+
+
+def _reading_of(data: bytes) -> _Reading:
+    """An output as the known gate reads it, piece by piece (`reading`): the characters of its compact text, that
+    text compressed (the pieces joined by NUL, which no form holds, and no digit run or compacted name crosses), and
+    the digits of each digit run as long as a digit form at least (NUL between them)."""
+    texts = [reading(data[start:end]) for start, end in _spans(data)]
+    packed = "\x00".join(map(compact_text, texts))
+    runs = {digits for text in texts for digits in run_digits(text) if len(digits) >= _SHORTEST_DIGITS}
+    return (_char_mask(packed), zlib.compress(packed.encode("utf-8", "surrogatepass"), 1),
+            "\x00".join(sorted(runs)))
+
+
+_SHORTEST_DIGITS = 5  # no digit form is shorter (identity.forms_of: digit forms of five digits or more)
+
+
+def _char_mask(text: str) -> int:
+    """The characters of `text`, each as one of 4096 bits (by its code point): a text with a word holds its bits."""
+    mask = 0
+    for char in set(text):
+        mask |= 1 << (ord(char) & 4095)
+    return mask
 
 
 def _key(form: Form) -> str:
@@ -384,16 +457,17 @@ def gate_keys(pairs: Iterable[tuple[PrivateValue, Form]]) -> set[str]:
     return {_key(form) for _, form in pairs}
 
 
-def _build(records: Iterable[tuple[Any, Sequence[tuple[PrivateValue, Form]]]]) -> tuple[tuple[Any, Digits], str]:
-    """The gate's indexes over the records' forms (an automaton of the words, the set of digit forms) and the
-    digest of what they look for, whatever records, fields and lines the forms come from and in whatever order.
+Layer = tuple[Any, "Digits"]  # one index of a known gate: an automaton of word forms and the digit forms
+Layers = tuple[Layer, ...]
+
+
+def _build(records: Iterable[tuple[Any, Sequence[tuple[PrivateValue, Form]]]]) -> tuple[Layers, str]:
+    """The gate's index over the records' forms (an automaton of the words, the set of digit forms) and the digest
+    of what they look for (`gate_digest`).
 
     No sorted list of every key is made on the way, and no set of the word forms (most of the keys; a hundred MB
-    at 100k records with the list): the automaton says which words are new to it, the digit forms are the set the
-    gate keeps, and the digest adds up each distinct key's hash.
+    at 100k records with the list): the digit forms are the set the gate keeps, the digest adds up each record's.
     """
-    # Each word's length, not the word, is what the automaton keeps: a match is read back from the text it was
-    # found in, and the words (a tenth of the automaton's memory) need not be held for every record.
     words = ahocorasick.Automaton(ahocorasick.STORE_LENGTH)
     digits: set[str] = set()
     total = 0
@@ -401,22 +475,54 @@ def _build(records: Iterable[tuple[Any, Sequence[tuple[PrivateValue, Form]]]]) -
         for _, form in pairs:
             if form.digits:
                 digits.add(form.text)
-            elif words.add_word(form.text):
-                total += _hash(_key(form))
-    total += sum(map(_hash, ("d:" + d for d in digits)))
+            else:
+                words.add_word(form.text)
+        total += record_term(gate_keys(pairs))
+    return (_layer(words, digits),), gate_digest(total)
+
+
+def layer(keys: Iterable[str]) -> Layer:
+    """An index of these gate keys (`gate_keys`)."""
+    words = ahocorasick.Automaton(ahocorasick.STORE_LENGTH)
+    digits = set()
+    for key in keys:
+        if key.startswith("d:"):
+            digits.add(key[2:])
+        else:
+            words.add_word(key[2:])
+    return _layer(words, digits)
+
+
+def _layer(words: Any, digits: set[str]) -> Layer:
+    # Each word's length, not the word, is what the automaton keeps: a match is read back from the text it was
+    # found in, and the words (a tenth of the automaton's memory) need not be held for every record.
     if len(words):
         words.make_automaton()
-    return (words, Digits(frozenset(digits))), (total % (1 << 256)).to_bytes(32, "big").hex()
+    return words, Digits(frozenset(digits))
 
 
-def _call(_: str, make: Callable[[], Any]) -> Any:
+def record_term(keys: Collection[str]) -> int:
+    """One record's share of a gate's digest: the hash of what the gate looks for in its values (its `gate_keys`;
+    0 for none)."""
+    if not keys:
+        return 0
+    sha = hashlib.sha256()
+    for key in sorted(keys):
+        data = key.encode("utf-8", "surrogatepass")  # length-prefixed: a description's form may hold a line end
+        sha.update(len(data).to_bytes(8, "big") + data)
+    return int.from_bytes(sha.digest(), "big")
+
+
+def gate_digest(total: int) -> str:
+    """The digest of a gate from the sum of its records' `record_term`s: a sum, so that a session adds and takes
+    away the terms of the records an edit changed instead of reading every record again (and the same records
+    give the same digest whatever their order)."""
+    return (total % (1 << 256)).to_bytes(32, "big").hex()
+
+
+def _call(_: str, make: Callable[[], Layers]) -> Layers:
     """The `automaton` of a gate that keeps none: build it."""
     return make()
-
-
-def _hash(key: str) -> int:
-    data = key.encode()  # length-prefixed, as in the digests of the cache: a description's form may hold a line end
-    return int.from_bytes(hashlib.sha256(len(data).to_bytes(8, "big") + data).digest(), "big")
 
 
 class Digits:

@@ -315,6 +315,12 @@ def digit_runs(text: str, holding: Iterable[str] | None = None) -> Iterator[Run]
         yield Run(joined, positions)
 
 
+def run_digits(text: str) -> Iterator[str]:
+    """The digits of each digit run of a normalised text (`digit_runs` without where they stand)."""
+    for match in DIGIT_RUN.finditer(text):
+        yield _NOT_RUN_DIGIT.sub("", match[0]).lower()
+
+
 def compact_text(text: str) -> str:
     """`text` without spaces and dots between Chinese characters (no map back: for the gate)."""
     return _NAME_GAP.sub("", text)
