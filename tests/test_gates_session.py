@@ -159,9 +159,9 @@ def test_a_value_corrected_in_a_session_reads_only_the_outputs_that_may_hold_it(
         scanned.append(set(outputs))
         return real_scan(self, outputs, *args, **kwargs)
 
-    def reading(data: bytes) -> object:
+    def reading(data: bytes, *args: Any) -> object:
         read.append(1)
-        return real_reading(data)
+        return real_reading(data, *args)
 
     monkeypatch.setattr(gate.KnownGate, "scan", scan)
     monkeypatch.setattr(gate, "_reading_of", reading)

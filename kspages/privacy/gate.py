@@ -406,8 +406,9 @@ class Readings:
         number). `gate_view(path, data)`: the bytes of an output the gate reads."""
         old = self._by_path
         missing = [path for path in outputs if old.get(path, ("",))[0] != sha[path]]
-        made = dict(zip(missing, parallel.run_all([functools.partial(_reading_of, gate_view(path, outputs[path]))
-                                                   for path in missing]), strict=True))
+        pieces: dict[bytes, tuple[str, list[str]]] = {}  # pages share their header and navigation: read once
+        made = dict(zip(missing, parallel.run_all([functools.partial(_reading_of, gate_view(path, outputs[path]),
+                                                                     pieces) for path in missing]), strict=True))
         self._by_path = by_path = {path: (sha[path], made[path]) if path in made else old[path] for path in outputs}
         words = [key[2:] for key in keys if not key.startswith("d:")]
         digits = [key[2:] for key in keys if key.startswith("d:")]
@@ -426,15 +427,29 @@ class Readings:
 _Reading = tuple[int, bytes, str]  # an output's characters (`_char_mask`), its compact reading compressed, its numbers
 
 
-def _reading_of(data: bytes) -> _Reading:
+def _reading_of(data: bytes, pieces: dict[bytes, tuple[str, list[str]]] | None = None) -> _Reading:
     """An output as the known gate reads it, piece by piece (`reading`): the characters of its compact text, that
     text compressed (the pieces joined by NUL, which no form holds, and no digit run or compacted name crosses), and
-    the digits of each digit run as long as a digit form at least (NUL between them)."""
-    texts = [reading(data[start:end]) for start, end in _spans(data)]
-    packed = "\x00".join(map(compact_text, texts))
-    runs = {digits for text in texts for digits in run_digits(text) if len(digits) >= _SHORTEST_DIGITS}
+    the digits of each digit run as long as a digit form at least (NUL between them). `pieces`: the pieces read
+    before, with what was read in them."""
+    pieces = {} if pieces is None else pieces
+    if len(pieces) > _PIECES_HELD:
+        pieces.clear()
+    compacts, runs = [], set()
+    for start, end in _spans(data):
+        piece = data[start:end]
+        done = pieces.get(piece)
+        if done is None:
+            text = reading(piece)
+            done = pieces[piece] = compact_text(text), [d for d in run_digits(text) if len(d) >= _SHORTEST_DIGITS]
+        compacts.append(done[0])
+        runs.update(done[1])
+    packed = "\x00".join(compacts)
     return (_char_mask(packed), zlib.compress(packed.encode("utf-8", "surrogatepass"), 1),
             "\x00".join(sorted(runs)))
+
+
+_PIECES_HELD = 20_000  # pieces a making of readings keeps read (about 20 MB): enough for what every page shares
 
 
 _SHORTEST_DIGITS = 5  # no digit form is shorter (identity.forms_of: digit forms of five digits or more)
