@@ -302,8 +302,8 @@ class KnownGate(Generic[OwnerT]):
     passed a gate with the same digest passes again, which lets incremental builds skip unchanged outputs.
 
     Its indexes are `Layers`: one made from every record's forms, and in a session also one of the forms added since
-    (`layer`, made by the caller, gates.py). A form an index holds that no record has any more is found, and counts for nothing: only
-    forms with an owner are leaks.
+    (`layer`). A form an index holds that no record has any more is found and counts for nothing (only forms with an
+    owner are leaks), but costs a look at every record's forms: `unowned` says it happened.
     """
 
     def __init__(self, records: Iterable[OwnerT], forms: Callable[[OwnerT], Sequence[tuple[PrivateValue, Form]]],
@@ -321,6 +321,7 @@ class KnownGate(Generic[OwnerT]):
             self.digest = digest
             self.layers = (automaton or _call)(digest, lambda: _build(self.records)[0])
         self._owners: dict[str, list[tuple[OwnerT, PrivateValue]]] | None = None
+        self.unowned = False  # a scan found a form no record has
 
     @property
     def records(self) -> Iterator[tuple[OwnerT, Sequence[tuple[PrivateValue, Form]]]]:
@@ -359,7 +360,11 @@ class KnownGate(Generic[OwnerT]):
                     # A short name inside a phrase the site itself publishes is that phrase, not the name.
                     if covered or short_names_too and is_short_name(key[2:]):
                         continue
-                    for record, value in self.owners.get(key, ()):
+                    owners = self.owners.get(key)
+                    if owners is None:
+                        self.unowned = True
+                        continue
+                    for record, value in owners:
                         seen_key = (record.path, value.field, out_path)
                         if seen_key not in seen:
                             seen.add(seen_key)
@@ -403,17 +408,18 @@ class Readings:
                  gate_view: Callable[[str, bytes], bytes]) -> set[str]:
         """The outputs in which one of these gate keys (`gate_keys`) may be found: every one the gate would find
         one in, and some it would not (a short name inside the site's own words, digits that are part of a longer
-        number). `gate_view(path, data)`: the bytes of an output the gate reads."""
+        number). `gate_view(path, data)`: the bytes of an output the gate reads. Readings are kept of these
+        outputs only, made for those not read before with these bytes."""
+        words = [key[2:] for key in keys if not key.startswith("d:")]
+        digits = [key[2:] for key in keys if key.startswith("d:")]
+        if any(len(form) < _SHORTEST_DIGITS for form in digits):
+            return set(outputs)  # not in the numbers kept: look at every output whole
         old = self._by_path
         missing = [path for path in outputs if old.get(path, ("",))[0] != sha[path]]
         pieces: dict[bytes, tuple[str, list[str]]] = {}  # pages share their header and navigation: read once
         made = dict(zip(missing, parallel.run_all([functools.partial(_reading_of, gate_view(path, outputs[path]),
                                                                      pieces) for path in missing]), strict=True))
         self._by_path = by_path = {path: (sha[path], made[path]) if path in made else old[path] for path in outputs}
-        words = [key[2:] for key in keys if not key.startswith("d:")]
-        digits = [key[2:] for key in keys if key.startswith("d:")]
-        if any(len(form) < _SHORTEST_DIGITS for form in digits):
-            return set(by_path)  # not in the numbers kept: look at every output whole
         automaton, _ = layer(f"w:{word}" for word in words)
         masks = [_char_mask(word) for word in words]
         found: set[str] = set()
