@@ -168,6 +168,12 @@ def check_site(root: Path, loaded: Loaded, rendered: Rendered, verdicts: Verdict
     return checks.finish(rendered.outputs)
 
 
+def prepare(verdicts: Verdicts, rendered: Rendered, until: float) -> bool:
+    """Between a session's saves, until the monotonic clock reaches `until`: make the readings of the last build's
+    outputs that a save adding a private value would otherwise make then (`Readings`); whether some are left."""
+    return verdicts.readings.prepare(rendered.outputs, rendered.sha, search.gate_view, until)
+
+
 _MEMO_LIMIT = 100_000  # pieces whose verdicts a build that keeps nothing holds at most (about 20 MB)
 
 
@@ -355,6 +361,7 @@ class Checks:
             self.now.before = {path: cut for path, cut in self.before.items() if path in outputs}
             self.now.unowned = self.gate.unowned
             self.verdicts.checked = self.now
+            self.verdicts.readings.reset()  # other outputs: `prepare` looks at them again
         return errors
 
 

@@ -128,7 +128,8 @@ def _schedule(observer: BaseObserver, changes: Changes) -> None:
 
 def watch(root: Path, rebuild: Callable[[frozenset[str] | None], None], stop: threading.Event,
           out: Path | None = None, poll: bool = False, quiet: float = 0.15, longest: float = 2.0,
-          settle: float = 0.02, first: Callable[[], None] | None = None) -> None:
+          settle: float = 0.02, first: Callable[[], None] | None = None, idle: Callable[[], bool] | None = None,
+          rest: float = 2.0) -> None:
     """Call `rebuild(changed)` after every batch of changes under content/ and templates/, until `stop` is set.
 
     `changed` holds the batch's site-relative paths, or is None when a folder moved or vanished (look at all).
@@ -141,6 +142,10 @@ def watch(root: Path, rebuild: Callable[[frozenset[str] | None], None], stop: th
     builds once; or after `longest` seconds of continuous changes. A change during a build starts another build,
     so the last build always sees the files as they ended up. `rebuild` must not raise; the caller reports its own
     errors.
+
+    `idle`, when given, is called again and again once nothing changed for `rest` seconds since the last build,
+    while it says there is more to do: work that makes a later build quicker, in slices short enough that a save
+    in the meantime waits little. It must not raise either.
     """
     changes = Changes(root, out)
     observer: BaseObserver = PollingObserver(timeout=0.5) if poll else Observer()
@@ -150,8 +155,11 @@ def watch(root: Path, rebuild: Callable[[frozenset[str] | None], None], stop: th
         if first is not None:
             changes.trust()
             first()
+        built, more = time.monotonic(), idle is not None
         while not stop.is_set():
-            if not changes.pending.wait(0.1):
+            if not changes.pending.wait(0 if more and time.monotonic() - built >= rest else 0.1):
+                if more and idle is not None and time.monotonic() - built >= rest:
+                    more = idle()
                 continue
             began = time.monotonic()
             while not stop.is_set():
@@ -168,6 +176,7 @@ def watch(root: Path, rebuild: Callable[[frozenset[str] | None], None], stop: th
             changed = changes.take()
             if not stop.is_set():
                 rebuild(changed)
+                built, more = time.monotonic(), idle is not None
     finally:
         observer.stop()
         observer.join()

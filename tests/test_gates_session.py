@@ -175,6 +175,17 @@ def test_a_value_corrected_in_a_session_reads_only_the_outputs_that_may_hold_it(
         assert scanned and all(len(outputs) < total // 4 for outputs in scanned), (step, scanned)
         # No page shows a phone: every output is read on the first correction, none on the second.
         assert len(read) == (total if step == 0 else 0), (step, len(read))
+    # A new session makes them while it waits for the next save (`idle`), and its first correction reads nothing.
+    session = Session(root, as_of=DAY)
+    session.build()
+    read.clear()
+    while session.idle(1.0):
+        pass
+    assert len(read) == total
+    read.clear()
+    theirs.write_text(record(N2).replace("13812345678", "13877778888"), "utf-8")
+    session.build()
+    assert read == [] and not session.idle()
 
 
 def test_a_form_no_record_has_any_more_is_dropped_from_the_index_once_found(make_site: MakeSite,

@@ -403,3 +403,36 @@ def test_sigterm_stops_watch_as_ctrl_c_does_and_the_cache_is_saved(site: Path) -
         finally:
             proc.kill()
     assert list((site / ".kspages-cache").glob("cache-*.pickle"))
+
+
+def test_the_watcher_works_at_idle_only_once_nothing_changed_for_a_while(site: Path) -> None:
+    # Idle work (a session's readings) starts `rest` seconds after the last build, goes on while there is more,
+    # stops when there is none, and starts again after the next build.
+    built: list[float] = []
+    calls: list[float] = []
+    left = [3]
+
+    def idle() -> bool:
+        calls.append(time.monotonic())
+        left[0] -= 1
+        return left[0] > 0
+
+    stop = threading.Event()
+    thread = threading.Thread(target=watch, args=(site, lambda changed: built.append(time.monotonic()), stop),
+                              kwargs={"idle": idle, "rest": 0.5, "first": lambda: built.append(time.monotonic())},
+                              daemon=True)
+    thread.start()
+    try:
+        wait_for(lambda: len(calls) == 3)
+        assert calls[0] - built[0] >= 0.5
+        time.sleep(0.6)
+        assert len(calls) == 3  # it said there was nothing left
+        file = site / RECORD
+        file.write_text(file.read_text("utf-8") + "\n", "utf-8")
+        wait_for(lambda: len(built) == 2)
+        left[0] = 1
+        wait_for(lambda: len(calls) == 4)
+        assert calls[3] - built[1] >= 0.5
+    finally:
+        stop.set()
+        thread.join(timeout=10)

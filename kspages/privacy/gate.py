@@ -7,6 +7,7 @@ import functools
 import hashlib
 import html
 import re
+import time
 import unicodedata
 import urllib.parse
 import zlib
@@ -403,6 +404,30 @@ class Readings:
 
     def __init__(self) -> None:
         self._by_path: dict[str, tuple[str, _Reading]] = {}
+        self._todo: list[str] | None = None  # what `prepare` has still to read, when it started on these outputs
+        self._pieces: dict[bytes, tuple[str, list[str]]] = {}
+
+    def prepare(self, outputs: Mapping[str, bytes], sha: Mapping[str, str], gate_view: Callable[[str, bytes], bytes],
+                until: float) -> bool:
+        """Make the readings of these outputs that `may_hold` would make, one after another until the monotonic
+        clock reaches `until` (a session's idle time); whether some are left. `reset` when the outputs change."""
+        if self._todo is None:
+            old = self._by_path = {path: done for path, done in self._by_path.items() if path in outputs}
+            self._todo = [path for path in outputs if old.get(path, ("",))[0] != sha.get(path)]
+            self._todo.reverse()
+        todo = self._todo
+        while todo and time.monotonic() < until:
+            path = todo.pop()
+            data = outputs.get(path)
+            if data is not None and path in sha:
+                self._by_path[path] = (sha[path], _reading_of(gate_view(path, data), self._pieces))
+        if not todo:
+            self._pieces = {}
+        return bool(todo)
+
+    def reset(self) -> None:
+        """Forget what `prepare` had still to read (the outputs changed: it looks at them again)."""
+        self._todo, self._pieces = None, {}
 
     def may_hold(self, keys: Collection[str], outputs: Mapping[str, bytes], sha: Mapping[str, str],
                  gate_view: Callable[[str, bytes], bytes]) -> set[str]:
@@ -414,6 +439,7 @@ class Readings:
         digits = [key[2:] for key in keys if key.startswith("d:")]
         if any(len(form) < _SHORTEST_DIGITS for form in digits):
             return set(outputs)  # not in the numbers kept: look at every output whole
+        self.reset()
         old = self._by_path
         missing = [path for path in outputs if old.get(path, ("",))[0] != sha[path]]
         pieces: dict[bytes, tuple[str, list[str]]] = {}  # pages share their header and navigation: read once
