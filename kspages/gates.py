@@ -91,8 +91,8 @@ class Verdicts:
         self.pieces: dict[str, dict[bytes, list[tuple[str, bool]]]] = {}  # by what the known gate looks for
         self.hits_of: dict[str, dict[bytes, list[tuple[str, str]]]] = {}  # by allow list
         self.automata: dict[str, Layers] = {}  # the known gate's indexes, by its digest
-        # The outputs as the known gate reads them, made when a save adds a value: about a third of the outputs'
-        # size (17.7 MB at 10k records, 148 MB at 100k), kept for the session's next such save.
+        # The outputs as the known gate reads them, made while the session waits or by a save that adds a value:
+        # about a third of the outputs' size (17.7 MB at 10k records, 148 MB at 100k).
         self.readings = Readings()
         self.start()
 
@@ -168,7 +168,7 @@ def check_site(root: Path, loaded: Loaded, rendered: Rendered, verdicts: Verdict
     return checks.finish(rendered.outputs)
 
 
-def prepare(verdicts: Verdicts, rendered: Rendered, until: float) -> bool:
+def read_ahead(verdicts: Verdicts, rendered: Rendered, until: float) -> bool:
     """Between a session's saves, until the monotonic clock reaches `until`: make the readings of the last build's
     outputs that a save adding a private value would otherwise make then (`Readings`); whether some are left."""
     return verdicts.readings.prepare(rendered.outputs, rendered.sha, search.gate_view, until)
@@ -361,7 +361,7 @@ class Checks:
             self.now.before = {path: cut for path, cut in self.before.items() if path in outputs}
             self.now.unowned = self.gate.unowned
             self.verdicts.checked = self.now
-            self.verdicts.readings.reset()  # other outputs: `prepare` looks at them again
+            self.verdicts.readings.reset()  # other outputs (or fewer readings, after `may_hold`): look again
         return errors
 
 

@@ -157,9 +157,10 @@ def watch(root: Path, rebuild: Callable[[frozenset[str] | None], None], stop: th
             first()
         built, more = time.monotonic(), idle is not None
         while not stop.is_set():
-            if not changes.pending.wait(0 if more and time.monotonic() - built >= rest else 0.1):
-                if more and idle is not None and time.monotonic() - built >= rest:
-                    more = idle()
+            resting = idle if more and time.monotonic() - built >= rest else None
+            if not changes.pending.wait(0 if resting else 0.1):
+                if resting is not None:
+                    more = resting()
                 continue
             began = time.monotonic()
             while not stop.is_set():

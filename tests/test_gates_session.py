@@ -138,6 +138,8 @@ def test_a_phone_corrected_to_a_number_an_unchanged_page_shows_fails_the_build(m
     assert [error] == _fresh(root, tmp_path)
     theirs.write_text(record(N2).replace("13812345678", "13811112222"), "utf-8")
     session.build()
+    while session.idle(1.0):  # the readings made while the session waits
+        pass
     theirs.write_text(record(N2).replace("13812345678", hotline), "utf-8")  # and again, the index made since
     assert _errors(session.build) == [error]
 
@@ -325,6 +327,14 @@ def test_what_a_session_edit_brings_into_a_long_output_is_read(tmp_path: Path, m
                for e in info.value.errors)
 
 
+def _idle_a_while(session: Session, rng: random.Random) -> None:
+    """Give the session some of the idle time a watcher would (none, a slice or two, or until it is done), in slices
+    of random lengths: the readings it makes then must be those a save would make."""
+    for _ in range(rng.choice([0, 1, 2, 50])):
+        if not session.idle(rng.choice([0.0, 1e-4, 2e-3, 1.0])):
+            break
+
+
 def _found(run: object) -> list[str]:
     try:
         run()  # type: ignore[operator]
@@ -380,7 +390,7 @@ def test_a_session_finds_what_a_build_from_scratch_finds_after_random_edits(make
     write(set())
     session = Session(root, as_of=DAY, write=mode != "serve")
     session.build()
-    rng = random.Random(seed)
+    rng, idle = random.Random(seed), random.Random(seed + 100)
     for step in range(20):
         what = rng.choice([*on, "edit"])
         if what == "edit":
@@ -390,6 +400,7 @@ def test_a_session_finds_what_a_build_from_scratch_finds_after_random_edits(make
         changed: set[str] = set()
         write(changed)
         told = changed if mode == "told" else None
+        _idle_a_while(session, idle)
         found = _found(functools.partial(session.build, changed=told))
         assert found == _found(functools.partial(build, root, tmp_path / f"fresh{step}", DAY, Cache())), (step, what)
 
@@ -432,7 +443,7 @@ def test_a_session_finds_what_a_fresh_build_finds_as_values_come_and_go(make_sit
     from kspages import gates
 
     monkeypatch.setattr(gates, "_ADDED_LIMIT", limit)
-    rng = random.Random(seed)
+    rng, idle = random.Random(seed), random.Random(seed + 100)
     numbers = (N2, N3, N4)
     values = {n: {field: choices[0] for field, choices in CHOICES.items()} for n in numbers}
     exists = {N2: True, N3: True, N4: False}
@@ -487,6 +498,7 @@ def test_a_session_finds_what_a_fresh_build_finds_as_values_come_and_go(make_sit
         history.append((what, n, {m: dict(v) for m, v in values.items()}, dict(exists)))
         changed: set[str] = set()
         write(changed)
+        _idle_a_while(session, idle)
         found = _found(functools.partial(session.build, changed=changed if mode == "told" else None))
         fresh = _found(functools.partial(build, root, tmp_path / f"fresh{step}", DAY, Cache()))
         assert found == fresh, (step, history[-3:])

@@ -399,8 +399,8 @@ def reading(piece: bytes) -> str:
 
 class Readings:
     """Outputs as the known gate reads them, kept by path with the SHA-256 of their bytes: forms added to a gate are
-    looked for in the outputs that passed it before, without cutting and reading them again. Made the first time
-    they are asked for, then only for outputs that changed since (see `_reading_of`)."""
+    looked for in the outputs that passed it before, without cutting and reading them again. Made while a session
+    waits (`prepare`), or by the save that needs them, and again only for outputs that changed (`_reading_of`)."""
 
     def __init__(self) -> None:
         self._by_path: dict[str, tuple[str, _Reading]] = {}
@@ -412,8 +412,8 @@ class Readings:
         """Make the readings of these outputs that `may_hold` would make, one after another until the monotonic
         clock reaches `until` (a session's idle time); whether some are left. `reset` when the outputs change."""
         if self._todo is None:
-            old = self._by_path = {path: done for path, done in self._by_path.items() if path in outputs}
-            self._todo = [path for path in outputs if old.get(path, ("",))[0] != sha.get(path)]
+            self._by_path = {path: done for path, done in self._by_path.items() if path in outputs}
+            self._todo = self._unread(outputs, sha)
             self._todo.reverse()
         todo = self._todo
         while todo and time.monotonic() < until:
@@ -424,6 +424,11 @@ class Readings:
         if not todo:
             self._pieces = {}
         return bool(todo)
+
+    def _unread(self, outputs: Mapping[str, bytes], sha: Mapping[str, str]) -> list[str]:
+        """The outputs without a reading of these bytes."""
+        old = self._by_path
+        return [path for path in outputs if old.get(path, ("",))[0] != sha.get(path)]
 
     def reset(self) -> None:
         """Forget what `prepare` had still to read (the outputs changed: it looks at them again)."""
@@ -439,9 +444,7 @@ class Readings:
         digits = [key[2:] for key in keys if key.startswith("d:")]
         if any(len(form) < _SHORTEST_DIGITS for form in digits):
             return set(outputs)  # not in the numbers kept: look at every output whole
-        self.reset()
-        old = self._by_path
-        missing = [path for path in outputs if old.get(path, ("",))[0] != sha[path]]
+        old, missing = self._by_path, self._unread(outputs, sha)
         pieces: dict[bytes, tuple[str, list[str]]] = {}  # pages share their header and navigation: read once
         made = dict(zip(missing, parallel.run_all([functools.partial(_reading_of, gate_view(path, outputs[path]),
                                                                      pieces) for path in missing]), strict=True))
