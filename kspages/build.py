@@ -473,7 +473,6 @@ class Session:
         # None when they are not known (no build passed yet, or one stopped half-way): then it looks at every file.
         self._since: set[str] | None = None
         self._warm = False
-        self._unread = False  # something for `idle` to do
 
     @property
     def outputs(self) -> Mapping[str, bytes]:
@@ -503,10 +502,9 @@ class Session:
         """Between saves, for about `seconds` (one output may take longer): make what a later save would otherwise
         wait for, the readings with which a private value added is looked for in the outputs that passed
         (docs/engine.md, stop 22); whether there is more to do."""
-        if self.last is None or self.cache.verdicts is None or not self._unread:
+        if self.last is None or self.cache.verdicts is None:
             return False
-        self._unread = gates.read_ahead(self.cache.verdicts, self.last, time.monotonic() + seconds)
-        return self._unread
+        return gates.read_ahead(self.cache.verdicts, self.last, time.monotonic() + seconds)
 
     def _warm_up(self) -> None:
         # The next edit maps its record here: load the map (jieba's dictionary, a second) now, not then. Once:
@@ -537,7 +535,7 @@ class Session:
                 self.last, self._written = last, written  # nothing was written
                 raise
         rendered.changes = None  # it names the build before: kept, each build would keep every one before it
-        self.last, self._unread = rendered, True
+        self.last = rendered
         # What a session keeps lives until the next build or longer: out of the cyclic collector's sight, a full
         # collection no longer walks millions of kept objects in the middle of an edit (pauses of seconds at 100k).
         gc.freeze()

@@ -449,7 +449,7 @@ class Readings:
         made = dict(zip(missing, parallel.run_all([functools.partial(_reading_of, gate_view(path, outputs[path]),
                                                                      pieces) for path in missing]), strict=True))
         self._by_path = by_path = {path: (sha[path], made[path]) if path in made else old[path] for path in outputs}
-        automaton, _ = layer(f"w:{word}" for word in words)
+        automaton, _ = layer(key for key in keys if not key.startswith("d:"))
         masks = [_char_mask(word) for word in words]
         found: set[str] = set()
         for path, (_, (chars, packed, runs)) in by_path.items():

@@ -303,8 +303,7 @@ def digit_runs(text: str, holding: Iterable[str] | None = None) -> Iterator[Run]
     """The digit runs of a normalised text (NFKC, lower case, Chinese numerals read as digits); with `holding`,
     only those whose digits hold one of these strings (the others cost a regex substitution, not a Run)."""
     for match in DIGIT_RUN.finditer(text):
-        # The run holds only ASCII digits, x and separators: its digits are what is left without the separators.
-        joined = _NOT_RUN_DIGIT.sub("", match[0]).lower()
+        joined = _joined(match)
         if holding is not None and not any(h in joined for h in holding):
             continue
         start, end = match.span()
@@ -317,8 +316,12 @@ def digit_runs(text: str, holding: Iterable[str] | None = None) -> Iterator[Run]
 
 def run_digits(text: str) -> Iterator[str]:
     """The digits of each digit run of a normalised text (`digit_runs` without where they stand)."""
-    for match in DIGIT_RUN.finditer(text):
-        yield _NOT_RUN_DIGIT.sub("", match[0]).lower()
+    return map(_joined, DIGIT_RUN.finditer(text))
+
+
+def _joined(run: re.Match[str]) -> str:
+    # The run holds only ASCII digits, x and separators: its digits are what is left without the separators.
+    return _NOT_RUN_DIGIT.sub("", run[0]).lower()
 
 
 def compact_text(text: str) -> str:
