@@ -35,9 +35,11 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from kspages.layout import CACHE, OUTPUT
+
 from . import shards
 from .hugo import drain, hugo_env, mirror_to_hugo, peak_mb, server_latency, timed, wait_for
-from .sites import GUIDE_PAGES, corpus
+from .sites import GUIDE_PAGES, REPO, corpus
 
 DAY = "2026-11-01"
 # One build in its own process, reporting what it did as JSON on the last line.
@@ -200,22 +202,26 @@ def uses(output: Path, marker: str) -> int:
     return sum(1 for page in output.rglob("*.html") if marker in page.read_text("utf-8", errors="replace"))
 
 
-def measure(count: int, edits: int, hugo: Path | None, keep: Path | None, cold_only: bool = False) -> Figures:
-    """Print the rows for one corpus size, then its targets table. With `cold_only`, the cold builds only."""
+def measure(count: int, edits: int, hugo: Path | None, keep: Path | None, cold_only: bool = False,
+            reuse: bool = False) -> Figures:
+    """Print the rows for one corpus size, then its targets table. With `cold_only`, the cold builds only; with
+    `reuse`, the corpus an earlier run left in `keep` is built again (its output and cache removed first)."""
     with tempfile.TemporaryDirectory(prefix="kspages-run-") as tmp:
         base = keep or Path(tmp)
         site, target = base / "site", base / "hugo"
-        for old in (site, target):
+        reusing = reuse and keep is not None and _corpus_of(site) == count + _corpus_of(REPO)
+        for old in (site / OUTPUT, site / CACHE, target) if reusing else (site, target):
             if old.exists():
                 shutil.rmtree(old)
         start = time.perf_counter()
-        corpus(site, count)
+        if not reusing:
+            corpus(site, count)
         if hugo is not None:
             mirror_to_hugo(site, target)  # before any edit, so both start from the same pages
         files = [] if cold_only else published(site)
+        made = "corpus reused from an earlier run" if reusing else f"corpus written in {time.perf_counter() - start:.0f} s"
         print(f"\nN = {count:,} records ({'' if cold_only else f'{len(files):,} published notices, '}{GUIDE_PAGES} "
-              f"guide pages); corpus written in {time.perf_counter() - start:.0f} s"
-              + (" (cold builds only)" if cold_only else ""))
+              f"guide pages); {made}" + (" (cold builds only)" if cold_only else ""))
         print(f"  {'':<24} {'wall':>10} {'cpu':>10} {'peak':>10} {'written':>8} {'rendered':>8}")
         time.sleep(2.1)  # files changed within 2 s of a build are never trusted by its stamp (see kspages.stamp)
         cold = build_once(site)
@@ -265,6 +271,12 @@ def measure(count: int, edits: int, hugo: Path | None, keep: Path | None, cold_o
         return figures
 
 
+def _corpus_of(site: Path) -> int:
+    """How many record files a site holds (a corpus: N and the bundled site's; 0 when there is none)."""
+    records = site / "content/records"
+    return sum(len(files) for _, _, files in os.walk(records)) if records.is_dir() else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run every size, then the lookup shard sizes at a simulated scale."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -274,6 +286,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-hugo", action="store_true", help="skip the Hugo builds")
     parser.add_argument("--hugo-env", type=Path, default=Path(tempfile.gettempdir()) / "kspages-hugo-env")
     parser.add_argument("--keep", type=Path, help="build the corpora here and keep the last one")
+    parser.add_argument("--reuse-corpus", action="store_true",
+                        help="with --keep: build the corpus an earlier run left there if it has N records, as that run "
+                             "left it (a --cold-only run edits nothing); a corpus of 1,000,000 takes half an hour "
+                             "to write")
     parser.add_argument("--cold-only", action="store_true",
                         help="cold builds only (kspages and Hugo): for 1,000,000 records, where the full table takes "
                              "too long")
@@ -281,7 +297,7 @@ def main(argv: list[str] | None = None) -> int:
     hugo = None if args.no_hugo else hugo_env(args.hugo_env)
     print(f"kspages benchmark, {os.cpu_count()} cores, Python {sys.version.split()[0]}, as of {DAY}")
     for count in args.records:
-        measure(count, args.edits, hugo, args.keep, args.cold_only)
+        measure(count, args.edits, hugo, args.keep, args.cold_only, args.reuse_corpus)
     print(f"\nlookup at {args.lookup:,} simulated records:")
     shards.main(["--records", str(args.lookup)])
     return 0
