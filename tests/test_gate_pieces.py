@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Iterable, Iterator
+from unittest import mock
 
 from hypothesis import given
 from hypothesis import strategies as st
 
 from benchmarks.privacy.corpus import Providers
+from kspages.model import PrivateValue
+from kspages.privacy import KnownGate, gate, gate_forms
 from kspages.privacy.gate import Digits, _lines, _patterns, pieces, scan_patterns
-from kspages.privacy.identity import digit_runs
+from kspages.privacy.identity import Form, digit_runs
 
 # A page's boilerplate, as the theme writes it: many short lines that every page shares.
 NAV = "".join(f'<li><a href="../guide/{i}/">第 {i} 章 如何举报</a></li>\n' for i in range(40))
@@ -100,3 +104,58 @@ def test_digit_forms_are_found_as_whole_numbers_as_identity_defines(
     expected = {"d:" + f for f in forms if any(next(run.whole(f), None) for run in digit_runs(text))}
     assert Digits(frozenset(forms)).found(text) == expected
 
+
+
+# Values whose forms hold one another: an address and its tails, two addresses on one street, a description that
+# holds another record's address (a form of another value: never a reason to leave one out), names short and long.
+_HOLDING = [
+    PrivateValue("complainant.address", "山东省济南市历下区和平路三条155号2单元301室", 11),
+    PrivateValue("complainant.address", "济南市历下区和平路三条155号2单元301室", 11),
+    PrivateValue("description", "我家在和平路三条155号2单元301室，快递一直没送到。\n订单是在直播间下的，商家一直不肯退款。", 20),
+    PrivateValue("complainant.address", "北京市东城区东四十条106号", 11),
+    PrivateValue("complainant.name", "欧阳娜娜", 9),
+    PrivateValue("complainant.name", "王芳", 9),
+    PrivateValue("complainant.email", "Zhang.San@QQ.com", 12),
+]
+
+
+class _Owner:
+    def __init__(self, path: str, values: list[PrivateValue]) -> None:
+        self.path, self.private = path, values
+
+
+def _every_word(pairs: Iterable[tuple[PrivateValue, Form]]) -> Iterator[str]:
+    return (form.text for _, form in pairs if not form.digits)
+
+
+@given(st.lists(st.sets(st.integers(min_value=0, max_value=len(_HOLDING) - 1), min_size=1), min_size=1, max_size=3),
+       st.lists(st.tuples(st.integers(min_value=0, max_value=len(_HOLDING) - 1), st.integers(min_value=0, max_value=9),
+                          st.integers(min_value=0, max_value=40), st.integers(min_value=0, max_value=40),
+                          st.sampled_from(["", "，", "的", "王芳路", " ", "\n"])), max_size=6))
+def test_a_form_left_out_of_the_index_is_found_through_the_form_it_holds(
+        owners: list[set[int]], parts: list[tuple[int, int, int, int, str]]) -> None:
+    # The index leaves out a form that holds another of the same value: every output reports the very leaks (the
+    # same records, fields, lines, outputs) that an index of every form reports, whole forms or pieces of them.
+    records = [_Owner(f"content/records/{i}.yaml", [_HOLDING[v] for v in sorted(values)])
+               for i, values in enumerate(owners)]
+    text = ""
+    for value, which, start, end, between in parts:
+        forms = [form.text for _, form in gate_forms(_Owner("x", [_HOLDING[value]]))]  # type: ignore[arg-type]
+        form = forms[which % len(forms)]
+        text += (form if which < 5 else form[min(start, end):max(start, end)]) + between
+    outputs = {"a.html": f"<p>{text}</p>".encode(), "b.html": f"<p>{text[::2]}</p>".encode()}
+    found = KnownGate(records, gate_forms).scan(outputs)  # type: ignore[arg-type]
+    with mock.patch.object(gate, "_indexed_words", _every_word):
+        assert found == KnownGate(records, gate_forms).scan(outputs)  # type: ignore[arg-type]
+
+
+def test_the_index_leaves_out_only_forms_that_hold_a_longer_than_short_name_form_of_their_value() -> None:
+    address, other = PrivateValue("complainant.address", "x", 1), PrivateValue("complainant.name", "y", 2)
+    pairs = [(address, Form(text, "address", False, True)) for text in ("王芳路12号院", "王芳", "和平路三条155号2单元",
+                                                                      "历下区和平路三条155号2单元")]
+    pairs += [(other, Form("历下区和平路三条155号2单元301室", "person", False, True)),
+              (address, Form("13812345678", "phone", True, True))]
+    # 王芳 is a short name, whose matches may be passed as the site's own words: 王芳路12号院 stays. Only the address's
+    # own longer tail goes; the other value's text holding that tail stays; a digit form is no word.
+    assert sorted(gate._indexed_words(pairs)) == sorted(["王芳", "王芳路12号院", "和平路三条155号2单元",
+                                                           "历下区和平路三条155号2单元301室"])
