@@ -290,6 +290,9 @@ class _Engine:
         index = builder.update(search_documents(self.site, self.shops, keep), memo)
         if self.for_next:
             self.result.index = builder
+        # Handing the files over may stage a batch (a new process's spool): its builder, which is not kept, goes
+        # first (its postings, entries and documents' terms: about 90 MB at 100k records, at the build's peak).
+        del builder
         for path in index:
             self.claim(path)
         self.out.update(index)
