@@ -540,6 +540,9 @@ def _indexed_words(pairs: Iterable[tuple[PrivateValue, Form]]) -> Iterator[str]:
         if not form.digits:
             by_value.setdefault(value, set()).add(form.text)
     for texts in by_value.values():
+        if len(texts) == 1:  # most values: nothing to leave out
+            yield from texts
+            continue
         inside: list[str] = []  # the value's forms indexed so far that are no short name
         for text in sorted(texts, key=lambda t: (len(t), t)):
             if not any(word in text for word in inside):
