@@ -38,7 +38,7 @@ from pathlib import Path
 from kspages.layout import CACHE, OUTPUT
 
 from . import shards
-from .hugo import drain, hugo_env, mirror_to_hugo, peak_mb, server_latency, timed, wait_for
+from .hugo import drain, hugo_env, mirror_to_hugo, peak_mb, record_files, server_latency, timed, wait_for
 from .sites import GUIDE_PAGES, REPO, corpus
 
 DAY = "2026-11-01"
@@ -274,7 +274,7 @@ def measure(count: int, edits: int, hugo: Path | None, keep: Path | None, cold_o
 def _corpus_of(site: Path) -> int:
     """How many record files a site holds (a corpus: N and the bundled site's; 0 when there is none)."""
     records = site / "content/records"
-    return sum(len(files) for _, _, files in os.walk(records)) if records.is_dir() else 0
+    return sum(1 for _ in record_files(records)) if records.is_dir() else 0
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -105,7 +105,6 @@ def test_digit_forms_are_found_as_whole_numbers_as_identity_defines(
     assert Digits(frozenset(forms)).found(text) == expected
 
 
-
 # Values whose forms hold one another: an address and its tails, two addresses on one street, a description that
 # holds another record's address (a form of another value: never a reason to leave one out), names short and long.
 _HOLDING = [
