@@ -25,7 +25,7 @@ from .errors import BuildError, ContentError
 from .keys import digest, no_keep
 from .layout import ASSETS, GUIDE, OUTPUT, RECORDS, SETTINGS, TEMPLATES, shop_url
 from .model import GuidePage, Settings, validate_guide, validate_settings
-from .privacy import Vocabulary
+from .privacy import GateIndex, Vocabulary
 from .public import Assembly
 from .record import WARM, Context, Loaded, RecordResult, Shared, map_record, unreadable
 from .render import Renderer
@@ -68,14 +68,16 @@ def _site_wide(changed: Collection[str] | None) -> bool:
 
 def load(root: Path, errors: list[ContentError], warnings: list[ContentError], as_of: dt.date,
          cache: Cache | None = None, changed: Collection[str] | None = None, last: Loaded | None = None,
-         masks: bool = False) -> Loaded:
+         masks: bool = False, forms: bool = True) -> Loaded:
     """Read and validate every source as of a date (for publication rules); append every problem found.
 
     `cache` spares mapping a record whose bytes, context and publication day are unchanged; with `changed`, the
     site-relative paths a watcher saw change since the cache's last build, it spares looking at the others. With
     `last`, this process's last load that passed, the site's figures and orders are brought up to date from it, and
     its site-wide sources taken when `changed` names none of them. Without `masks` the results are held without
-    what the scrubber replaced (`Loaded.masks` then refuses).
+    what the scrubber replaced (`Loaded.masks` then refuses). Without `forms` (a build no later one will start
+    from), the known gate's index is made as the results come in, and they are held without their gate forms
+    where the cache's store can give them back (`Loaded.gate_index`).
     """
     cache = cache or Cache()
     files = cache.files(root, RECORDS, "*.y*ml", changed, _YAML)
@@ -90,7 +92,8 @@ def load(root: Path, errors: list[ContentError], warnings: list[ContentError], a
     context = Context(settings, vocabulary, as_of)
     map_it = functools.partial(map_record, context)
     holds = functools.partial(RecordResult.holds_with_masks if masks else RecordResult.holds_on, day=as_of)
-    slim = None if masks else RecordResult.without_masks
+    index = GateIndex() if not forms and last is None and cache.store is not None else None
+    slim = None if masks and index is None else functools.partial(_hold, masks, index, cache.store)
     warned: dict[str, tuple[ContentError, ...]] = {}
     if last is not None and changed is not None and (last.context, last.tally.as_of) == (context.key, as_of):
         # A session told what changed, on the same day, with the same settings and words: every other record's
@@ -144,9 +147,24 @@ def load(root: Path, errors: list[ContentError], warnings: list[ContentError], a
     figures = tally.figures()
     guide = stats.fill_guide(shared.guide, figures, errors)
     public = assembly.site(settings, guide, figures)
+    # The index holds every result's forms if each result came in through `_hold` (a cache reused in memory hands
+    # some in as they were); otherwise the gate makes it from the results, reading the forms back.
+    gate_index = index.finish() if index is not None and index.records == len(results) else None
     return Loaded(results=results, public=public, vocabulary=vocabulary, tally=tally,
                   assembly=assembly, by_path=by_path, numbers=numbers, context=context.key, warned=warned,
-                  moved=moved, shared=shared)
+                  moved=moved, shared=shared, gate_index=gate_index)
+
+
+def _hold(masks: bool, index: GateIndex | None, store: caching.Store | None, result: RecordResult, key: str
+          ) -> RecordResult:
+    """A result as the load holds it: without its masks unless `masks`; with an `index`, its gate forms added
+    to it and left in the store's row of `key`."""
+    if not masks:
+        result = result.without_masks()
+    if index is not None and store is not None and result.summary is not None:
+        index.add(result.gate)
+        result = result.with_gate_in(caching.StoredPart(store, result.path, key, "gate"))
+    return result
 
 
 _YAML = (".yaml", ".yml")
@@ -307,16 +325,17 @@ def _reuse_from(out: Path) -> Reuse:
 def prepare(root: Path, as_of: dt.date | None = None, cache: Cache | None = None, reuse: Reuse | None = None,
             errors: list[ContentError] | None = None, progress: Progress | None = None,
             last: Rendered | None = None, changed: Collection[str] | None = None, spool: Spool | None = None,
-            masks: bool = False) -> tuple[Report, Rendered]:
+            masks: bool = False, forms: bool = True) -> tuple[Report, Rendered]:
     """Every stage but writing; raises BuildError with all problems, including any already in `errors`.
 
     `progress(done, total)` is called after each page is rendered (or reused). `last` is this process's last
     build of the same site that passed, `changed` what a watcher saw change since (see `load`). With a `spool`
-    the outputs go there (see `render_all`); with `masks` the results keep what the scrubber replaced (`load`).
+    the outputs go there (see `render_all`); with `masks` the results keep what the scrubber replaced, without
+    `forms` they are held without their gate forms (`load`).
     """
     with _no_cycle_collection():
         return _prepare(root, as_of, cache or Cache(), reuse, list(errors or []), progress, last, changed, spool,
-                        masks)
+                        masks, forms)
 
 
 @contextlib.contextmanager
@@ -334,12 +353,12 @@ def _no_cycle_collection() -> Iterator[None]:
 
 def _prepare(root: Path, as_of: dt.date | None, cache: Cache, reuse: Reuse | None, errors: list[ContentError],
              progress: Progress | None, last: Rendered | None, changed: Collection[str] | None,
-             spool: Spool | None, masks: bool) -> tuple[Report, Rendered]:
+             spool: Spool | None, masks: bool, forms: bool) -> tuple[Report, Rendered]:
     start = time.perf_counter()
     cache.start()
     report = Report()
     loaded = load(root, errors, report.warnings, as_of or dt.date.today(), cache, changed,
-                  last.loaded if last is not None else None, masks)
+                  last.loaded if last is not None else None, masks, forms)
     report.stages["load"] = time.perf_counter() - start
     rendered = render_all(root, loaded, errors, reuse, cache, progress, report.stages, last, spool) \
         if not errors else Rendered({}, {})
@@ -422,7 +441,8 @@ def _build_once(root: Path, out: Path, day: dt.date, cache: Cache | None, progre
     # A build in a new process keeps no output for a next one: each batch of pages is checked and staged beside
     # `out` as it is rendered, and its bytes let go.
     with Spool(out) as spool:
-        report, rendered, _ = _build(root, out, day, cache, spool.reuse, progress, start, spool=spool, masks=masks)
+        report, rendered, _ = _build(root, out, day, cache, spool.reuse, progress, start, spool=spool, masks=masks,
+                                     forms=False)
     if masks:
         report.masks = rendered.loaded.masks
     if persistent:
@@ -438,10 +458,11 @@ def _build_once(root: Path, out: Path, day: dt.date, cache: Cache | None, progre
 
 def _build(root: Path, out: Path, day: dt.date, cache: Cache, reuse: Reuse, progress: Progress | None,
            start: float, last: Rendered | None = None, changed: Collection[str] | None = None,
-           spool: Spool | None = None, session: bool = False, written: Written | None = None, masks: bool = False
-           ) -> tuple[Report, Rendered, Written | None]:
+           spool: Spool | None = None, session: bool = False, written: Written | None = None, masks: bool = False,
+           forms: bool = True) -> tuple[Report, Rendered, Written | None]:
     """Prepare and write; in a `session` (`written`: what its last build wrote) only what changed is written."""
-    report, rendered = prepare(root, day, cache, reuse, check_target(out), progress, last, changed, spool, masks)
+    report, rendered = prepare(root, day, cache, reuse, check_target(out), progress, last, changed, spool, masks,
+                               forms)
     started = time.perf_counter()
     # Pages taken from the last build were checked against the disk: only their presence and size need checking.
     if not session:

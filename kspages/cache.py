@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, TypeVar, cast
 
 from . import __version__, parallel, read
-from .errors import ContentError
+from .errors import BuildError, ContentError
 from .keys import digest, outgrown
 from .stamp import FOLDER, RACY_NS
 
@@ -89,6 +89,26 @@ class Store:
         # damaged file): start again from nothing.
         if not isinstance(exc, sqlite3.OperationalError):
             self.path.unlink(missing_ok=True)
+
+
+@dataclass(frozen=True, slots=True)
+class StoredPart:
+    """One part of a result that a build holds only in the store: read back from the result's row when asked."""
+
+    store: Store
+    path: str
+    key: str  # the row's: the result of these very bytes
+    part: str  # the result's attribute
+
+    def get(self) -> Any:
+        """The part, from the stored result; a BuildError when the row is gone (a store another build changed)."""
+        blob = self.store.get(self.path, self.key)
+        result = None if blob is None else _result(blob)
+        if result is None:
+            raise BuildError([ContentError(self.path, None, "what this record's private values are could not be "
+                                           "read back from the build's cache (another build of the site at the "
+                                           "same time?)", "build again")])
+        return getattr(result, self.part)
 
 
 def _map_file(parse: Callable[[str, bytes], Any], unreadable: Callable[[str, list[ContentError]], Any], root: Path,
@@ -171,14 +191,14 @@ class Cache:
     def sources_of(self, root: Path, files: list[str], parse: Callable[[str, bytes], T],
                    unreadable: Callable[[str, list[ContentError]], T], context: str = "",
                    holds: Callable[[T], bool] = lambda result: True,
-                   changed: Collection[str] | None = None, slim: Callable[[T], T] | None = None) -> list[T]:
+                   changed: Collection[str] | None = None, slim: Callable[[T, str], T] | None = None) -> list[T]:
         """What `parse` makes of each file's bytes (a file that cannot be read gives `unreadable(path, errors)`),
         reused while the bytes and `context` (a digest of whatever else `parse` depends on) are the same and
         `holds(result)`; files parsed anew are parsed on every core when there are many.
 
         With `changed` (the paths a watcher saw change since the last call) a file seen before and not in it is
         not even looked at. Only `parse`'s result is kept: for records that is the map's result, not the YAML tree;
-        with `slim`, what `slim` leaves of it (the store keeps it whole).
+        with `slim`, what `slim(result, key)` leaves of it (the store keeps it whole, in the row of that key).
         """
         found: list[T | None] = []
         todo: list[tuple[int, str]] = []  # (index in `found`, path): mapped below, the bytes read again there
@@ -220,7 +240,7 @@ class Cache:
             if (cached is None or cached[0] != key) and self.store is not None:
                 blob = self.store.get(rel, key)
                 result = None if blob is None else _result(blob)
-                cached = None if result is None or not holds(result) else (key, slim(result) if slim else result)
+                cached = None if result is None or not holds(result) else (key, slim(result, key) if slim else result)
                 if cached is not None:
                     self.sources[rel] = cached
             if cached is not None and cached[0] == key:
@@ -252,7 +272,7 @@ class Cache:
                     self.store.write(rows)
                     rows = {}
             if slim is not None:
-                made = slim(made)
+                made = slim(made, key)
             self.sources[rel] = (key, made)
             if rel in trusted:
                 self.seen[rel] = trusted.pop(rel)

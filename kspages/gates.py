@@ -419,7 +419,12 @@ def _known_gate(loaded: Loaded, verdicts: Verdicts, last: _Checked, now: _Checke
 
     now.results = results = loaded.by_path
     if not last.gate_digest:
-        gate = KnownGate(records(), forms, automaton, vocabulary=loaded.vocabulary)
+        if loaded.gate_index is not None:  # made by the load as the results came in
+            made, made_digest = loaded.gate_index
+            gate = KnownGate(records(), forms, lambda key, _make: automaton(key, lambda: made), made_digest,
+                             loaded.vocabulary)
+        else:
+            gate = KnownGate(records(), forms, automaton, vocabulary=loaded.vocabulary)
         now.gate_digest, now.layers, now.layers_key = gate.digest, gate.layers, gate.digest
         return gate, None
     total, added = int(last.gate_digest, 16), set()

@@ -13,18 +13,29 @@ import datetime as dt
 import functools
 import hashlib
 from dataclasses import dataclass
+from typing import Protocol, TypeVar
 
 from . import __version__, read
 from .errors import ContentError
 from .model import FINAL_STATUSES, Complaint, GuidePage, PrivateValue, Settings, validate_record
 from .packed import Packed, sharing
-from .privacy import Form, Vocabulary, gate_forms
+from .privacy import Form, Layers, Vocabulary, gate_forms
 from .public import Assembly, Mask, PublicNotice, PublicSite, RecordPublic, mask_order, record_public, turning_days
 from .stats import Counted, Tally
 
 # What a process that maps many records should have imported and loaded before its first record: the map, and
 # jieba's dictionary (about a second of CPU and 140 MB, once, instead of once per worker).
 WARM = ["kspages.record", "kspages.privacy.warm"]
+
+T_co = TypeVar("T_co", covariant=True)
+
+
+class Kept(Protocol[T_co]):
+    """A part of a result held out of the way (`packed.Packed`, or the result's row in the cache's store)."""
+
+    def get(self) -> T_co:
+        """The part itself, made again."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -65,8 +76,9 @@ class RecordResult:
     public: RecordPublic | None = None
     warnings: tuple[ContentError, ...] = ()
     # Every strong form of every private value (privacy.gate_forms), kept pickled: read to build the gate's
-    # automata and to name a leak's owner, held meanwhile for every record (a quarter of a record's memory).
-    packed_gate: Packed[tuple[tuple[PrivateValue, Form], ...]] | None = None
+    # automata and to name a leak's owner. A session holds them for every record (a third of a result's memory);
+    # a build in a new process only the row they can be read back from (`with_gate_in`).
+    packed_gate: Kept[tuple[tuple[PrivateValue, Form], ...]] | None = None
     since: dt.date = dt.date.min  # the result is the same for every day from `since` to the day before `until`
     until: dt.date = dt.date.max
 
@@ -93,6 +105,10 @@ class RecordResult:
             raise ValueError(f"a result of another shape: {sorted(state) if isinstance(state, dict) else state!r}")
         for name, value in state.items():
             object.__setattr__(self, name, value)  # frozen: the dataclass's own __setattr__ refuses
+
+    def with_gate_in(self, kept: Kept[tuple[tuple[PrivateValue, Form], ...]]) -> RecordResult:
+        """The result with its gate forms held in `kept` instead (read back from there when asked)."""
+        return dataclasses.replace(self, packed_gate=kept)
 
     def holds_on(self, day: dt.date) -> bool:
         """Whether mapping the same bytes in the same context on `day` would give this very result."""
@@ -194,6 +210,8 @@ class Loaded:
     # The notices taken away or put in since the load this one started from (a session's last); None: not known.
     moved: tuple[PublicNotice, ...] | None = None
     shared: Shared | None = None  # the site-wide sources it was made with, for a session's next load
+    # The known gate's index and digest, made as the results came in (a build in a new process; see build.load).
+    gate_index: tuple[Layers, str] | None = None
 
     @property
     def masks(self) -> list[Mask]:

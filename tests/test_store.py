@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from pathlib import Path
 
 import pytest
 
 from kspages import cache as caching
+from kspages.build import build
 from kspages.cache import Cache, Store
-from kspages.errors import ContentError
+from kspages.errors import BuildError, ContentError
 from kspages.keys import digest
+
+from .conftest import N1, N2, MakeSite, record
+
+DAY = dt.date(2026, 11, 1)
 
 
 def _files(root: Path, count: int) -> list[str]:
@@ -70,3 +76,47 @@ def test_a_file_gone_during_the_map_is_reported_unreadable_and_not_stored(tmp_pa
     cache = Cache(store=Store(tmp_path / "store.sqlite"))
     assert cache.sources_of(tmp_path, files, parse, _unreadable) == ["file 0", f"unreadable {files[1]}"]
     assert files[1] not in cache.sources and files[1] not in cache.stored
+
+
+# A build in a new process holds each record's result without its gate forms (a third of its memory): the known
+# gate's index is made as the results come in, and a leak's owners are read back from the store.
+
+def test_a_new_process_build_holds_no_gate_forms_and_looks_for_every_one(make_site: MakeSite) -> None:
+    from kspages.build import prepare
+    from kspages.privacy import KnownGate
+
+    root = make_site({f"content/records/2026/{N1}.yaml": record(), f"content/records/2026/{N2}.yaml": record(N2)})
+    _, whole = prepare(root, DAY, caching.load(root))
+    _, held = prepare(root, DAY, caching.load(root), forms=False)
+    assert whole.loaded is not None and held.loaded is not None
+    assert whole.loaded.gate_index is None and held.loaded.gate_index is not None
+    every = KnownGate(whole.loaded.results, lambda result: result.gate)
+    assert held.loaded.gate_index[1] == every.digest
+    for mine, theirs in zip(held.loaded.results, whole.loaded.results, strict=True):
+        assert isinstance(mine.packed_gate, caching.StoredPart)
+        assert mine.gate == theirs.gate != ()  # read back from the row
+
+
+def test_a_leak_is_found_and_owned_when_a_cache_held_in_memory_is_built_with_again(make_site: MakeSite) -> None:
+    # The second build takes N2's result from memory, as the first held it (without forms, not added to this
+    # build's index): the gate makes its index from every result instead, and finds N2's name in N1's notice.
+    other = record(N2, notice=False).replace("name: 张伟", "name: 司徒静怡")
+    root = make_site({f"content/records/2026/{N1}.yaml": record(), f"content/records/2026/{N2}.yaml": other})
+    cache = caching.load(root)
+    build(root, as_of=DAY, cache=cache)
+    mine = root / f"content/records/2026/{N1}.yaml"
+    mine.write_text(record().replace("note: 已转交商家核实", "note: 已转交司徒静怡核实"), "utf-8")
+    with pytest.raises(BuildError) as info:
+        build(root, as_of=DAY, cache=cache)
+    [error] = info.value.errors
+    assert (error.path, error.line) == (f"content/records/2026/{N2}.yaml", 13)
+    assert error.message.startswith("private field 'complainant.name' would be published in ")
+
+
+def test_gate_forms_whose_row_is_gone_fail_the_build_with_the_record_named(tmp_path: Path) -> None:
+    store = Store(tmp_path / "results.sqlite")
+    store.write({"content/records/a.yaml": ("k1", b"not read")})
+    with pytest.raises(BuildError) as info:
+        caching.StoredPart(store, "content/records/a.yaml", "k2", "gate").get()
+    [error] = info.value.errors
+    assert error.path == "content/records/a.yaml" and error.hint == "build again"

@@ -7,6 +7,7 @@ tokens (`scrub`), and the output leak gate over every byte about to be written (
 from .detect import Span, detect
 from .gate import (
     GATE_KINDS,
+    GateIndex,
     KnownGate,
     Layers,
     Leak,
@@ -27,7 +28,7 @@ from .known import KnownValues, is_sensitive, kind_for
 from .scrub import PEOPLE_FORMS, TOKENS, Hit, Scrubbed, Scrubber
 from .vocabulary import Vocabulary
 
-__all__ = ["GATE_KINDS", "PEOPLE_FORMS", "TOKENS", "Form", "Hit", "KnownGate", "KnownValues", "Layers", "Leak",
+__all__ = ["GATE_KINDS", "PEOPLE_FORMS", "TOKENS", "Form", "GateIndex", "Hit", "KnownGate", "KnownValues", "Layers", "Leak",
            "Matcher", "PatternLeak", "Piece", "Readings", "Scrubbed", "Scrubber", "Span", "Splits", "Vocabulary",
            "detect", "forms_of", "gate_digest", "gate_forms", "gate_keys", "is_sensitive", "kind_for", "layer",
            "record_term", "scan_output", "scan_patterns"]

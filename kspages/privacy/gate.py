@@ -321,7 +321,8 @@ class KnownGate(Generic[OwnerT]):
         else:  # from the caller, who knows the forms are those of a gate before, which `automaton` may hand back
             self.digest = digest
             self.layers = (automaton or _call)(digest, lambda: _build(self.records)[0])
-        self._owners: dict[str, list[tuple[OwnerT, PrivateValue]]] | None = None
+        self._owners: dict[str, list[tuple[OwnerT, PrivateValue]]] = {}
+        self._looked: set[str] = set()  # the forms whose owners `_owners` holds (an empty list for none)
         self.unowned = False  # a scan found a form no record has
 
     @property
@@ -329,14 +330,17 @@ class KnownGate(Generic[OwnerT]):
         """Every record with the forms the gate looks for."""
         return ((record, self._forms(record)) for record in self._records)
 
-    @property
-    def owners(self) -> dict[str, list[tuple[OwnerT, PrivateValue]]]:
-        """Which records' values each form stands for (built only when something was found)."""
-        if self._owners is None:
-            self._owners = {}
+    def _owners_of(self, keys: set[str]) -> dict[str, list[tuple[OwnerT, PrivateValue]]]:
+        """Which records' values each of these forms stands for: one pass over the records' forms for the forms
+        not looked up before (only when something was found), keeping only theirs (not every record's forms)."""
+        missing = keys - self._looked
+        if missing:
             for record, pairs in self.records:
                 for value, form in pairs:
-                    self._owners.setdefault(_key(form), []).append((record, value))
+                    key = _key(form)
+                    if key in missing:
+                        self._owners.setdefault(key, []).append((record, value))
+            self._looked |= missing
         return self._owners
 
     def scan(self, outputs: dict[str, bytes], fragments: Callable[[str], bool] = lambda path: False,
@@ -352,24 +356,28 @@ class KnownGate(Generic[OwnerT]):
             return []
         memo = {} if memo is None else memo
         split = _fill(memo, outputs, self._find, splits)
-        leaks: list[Leak] = []
-        seen: set[tuple[str, str, str]] = set()
+        hits: list[tuple[str, str]] = []  # (output, form found in it)
         for out_path in sorted(outputs):
             short_names_too = fragments(out_path)
             for piece in split[out_path]:
                 for key, covered in memo[piece]:
                     # A short name inside a phrase the site itself publishes is that phrase, not the name.
-                    if covered or short_names_too and is_short_name(key[2:]):
-                        continue
-                    owners = self.owners.get(key)
-                    if owners is None:
-                        self.unowned = True
-                        continue
-                    for record, value in owners:
-                        seen_key = (record.path, value.field, out_path)
-                        if seen_key not in seen:
-                            seen.add(seen_key)
-                            leaks.append(Leak(record.path, value.field, value.line, out_path))
+                    if not (covered or short_names_too and is_short_name(key[2:])):
+                        hits.append((out_path, key))
+        if not hits:
+            return []
+        owners = self._owners_of({key for _, key in hits})
+        leaks: list[Leak] = []
+        seen: set[tuple[str, str, str]] = set()
+        for out_path, key in hits:
+            if not owners.get(key):
+                self.unowned = True
+                continue
+            for record, value in owners[key]:
+                seen_key = (record.path, value.field, out_path)
+                if seen_key not in seen:
+                    seen.add(seen_key)
+                    leaks.append(Leak(record.path, value.field, value.line, out_path))
         return sorted(leaks, key=lambda leak: (leak.record_path, leak.line, leak.field, leak.output))
 
     def _find(self, piece: bytes) -> list[tuple[str, bool]]:
@@ -512,21 +520,39 @@ Layers = tuple[Layer, ...]
 
 
 def _build(records: Iterable[tuple[Any, Sequence[tuple[PrivateValue, Form]]]]) -> tuple[Layers, str]:
-    """The gate's index over the records' forms (an automaton of the words, the set of digit forms) and the digest
-    of what they look for (`gate_digest`).
+    """The gate's index over the records' forms and the digest of what they look for (see `GateIndex`)."""
+    index = GateIndex()
+    for _, pairs in records:
+        index.add(pairs)
+    return index.finish()
+
+
+class GateIndex:
+    """The known gate's index over records' forms (an automaton of the words, the set of digit forms) and the digest
+    of what they look for (`gate_digest`), made a record at a time: a build adds each record's forms as its map
+    hands the result in, and need not hold them after.
 
     No sorted list of every key is made on the way, and no set of the word forms (most of the keys; a hundred MB
     at 100k records with the list): the digit forms are the set the gate keeps, the digest adds up each record's.
     """
-    words = ahocorasick.Automaton(ahocorasick.STORE_LENGTH)
-    digits: set[str] = set()
-    total = 0
-    for _, pairs in records:
-        digits.update(form.text for _, form in pairs if form.digits)
+
+    def __init__(self) -> None:
+        self._words = ahocorasick.Automaton(ahocorasick.STORE_LENGTH)
+        self._digits: set[str] = set()
+        self._total = 0
+        self.records = 0  # how many records' forms were added
+
+    def add(self, pairs: Sequence[tuple[PrivateValue, Form]]) -> None:
+        """Add one record's forms."""
+        self._digits.update(form.text for _, form in pairs if form.digits)
         for word in _indexed_words(pairs):
-            words.add_word(word)
-        total += record_term(gate_keys(pairs))
-    return (_layer(words, digits),), gate_digest(total)
+            self._words.add_word(word)
+        self._total += record_term(gate_keys(pairs))
+        self.records += 1
+
+    def finish(self) -> tuple[Layers, str]:
+        """The index (one layer) and the digest; nothing can be added after."""
+        return (_layer(self._words, self._digits),), gate_digest(self._total)
 
 
 def _indexed_words(pairs: Iterable[tuple[PrivateValue, Form]]) -> Iterator[str]:
