@@ -27,7 +27,7 @@ from .layout import asset_file, guide_url
 from .pages import Each, Files, Markup, NavLink, Planned, plan, planned_pages, robots, search_documents, sitemap
 from .public import PublicNotice, PublicSite, Shop, shops
 from .render import Page, Renderer, root_of
-from .search import IndexBuilder
+from .search import IndexBuilder, index_files
 
 T = TypeVar("T")
 Reuse = Callable[[str, str], bytes | None]  # (output path, key) -> the bytes of the last build, if still valid
@@ -286,16 +286,16 @@ class _Engine:
         """The search index: the last build's builder (a session's) brought up to date with the pages that changed."""
         started = time.perf_counter()
         last = self.last
-        builder = last.index if last is not None and last.index is not None and self.for_next else IndexBuilder()
-        index = builder.update(search_documents(self.site, self.shops, keep), memo)
+        documents = search_documents(self.site, self.shops, keep)
         if self.for_next:
+            builder = last.index if last is not None and last.index is not None else IndexBuilder()
+            files: Iterable[tuple[str, bytes]] = builder.update(documents, memo).items()
             self.result.index = builder
-        # Handing the files over may stage a batch (a new process's spool): its builder, which is not kept, goes
-        # first (its postings, entries and documents' terms: about 90 MB at 100k records, at the build's peak).
-        del builder
-        for path in index:
+        else:  # nothing kept: each file handed on as it is made (a new process's spool may stage it meanwhile)
+            files = index_files(documents, memo)
+        for path, data in files:
             self.claim(path)
-        self.out.update(index)
+            self.out[path] = data
         self.result.search_seconds = time.perf_counter() - started
 
     def finish(self, keep: Keep) -> None:

@@ -18,7 +18,7 @@ import operator
 import re
 import sys
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -233,9 +233,7 @@ class IndexBuilder:
         ids = list(map(id, documents))
         found: list[Any] = list(map(self.known.get, ids))  # a kept document is alive, so its id is its own
         for i in itertools.compress(range(len(found)), map(operator.not_, found)):
-            d = documents[i]
-            found[i] = d, hashlib.sha256(repr(("counts", d.title, d.headings, d.text, d.boost, d.url, d.kind,
-                                               d.excerpt)).encode()).hexdigest()
+            found[i] = documents[i], _document_key(documents[i])
         self.known = dict(zip(ids, found, strict=True))
         keys = list(map(operator.itemgetter(1), found))
         common = min(len(keys), len(self.keys))
@@ -346,6 +344,50 @@ def _redo_blocks(blocks: list[T], size: int, items: int, changed: set[int], make
             blocks[k] = make(k)
         else:
             blocks.append(make(k))
+
+
+def _document_key(d: Document) -> str:
+    """What a document's counts are memoised under: a digest of everything they and its listing are made of."""
+    return hashlib.sha256(repr(("counts", d.title, d.headings, d.text, d.boost, d.url, d.kind,
+                                d.excerpt)).encode()).hexdigest()
+
+
+def index_files(documents: list[Document], memo: Memo = no_memo) -> Iterator[tuple[str, bytes]]:
+    """The files `IndexBuilder().update(documents, memo)` returns, one at a time, for a build no later one starts
+    from: no builder is kept, each term's postings are let go once its member is printed, and each shard's
+    members once the shard is handed on (at 100k records the builder held about 125 MB at the build's peak)."""
+    postings: dict[str, tuple[array.array[int], array.array[int]]] = {}
+    lengths: list[str] = []
+    for i, d in enumerate(documents):
+        terms, tf = memo(_document_key(d), functools.partial(counts, d))
+        lengths.append(str(sum(tf)))
+        for term, n in zip(terms, tf, strict=True):
+            listed = postings.get(term)
+            if listed is None:
+                listed = postings[term] = (array.array("i"), array.array("i"))
+            listed[0].append(i)  # documents in order: each term's ids stay sorted, as `_Postings` keeps them
+            listed[1].append(n)
+    entries: dict[str, bytes] = {}
+    size = 0
+    for term in list(postings):
+        ids, tf = postings.pop(term)
+        entries[term] = entry = _entry(term, ids, tf)
+        size += len(entry) + 1
+    size = max(size - 1, 0) + 3
+    bits = next((b for b in range(0, 17) if size / (1 << b) <= SHARD_TARGET), 16)
+    members: dict[str, list[str]] = {}
+    for term in entries:
+        members.setdefault(shard_name(term, bits), []).append(term)
+    for name in sorted(members):
+        terms = sorted(members.pop(name))
+        yield f"{SEARCH_TERMS}{name}.json", b"{" + b",".join(map(entries.pop, terms)) + b"}\n"
+    for k in range(max((len(documents) + CHUNK - 1) // CHUNK, 1)):
+        yield f"search/docs/{k}.json", _json([
+            {"url": d.url, "title": d.title, "kind": d.kind, "excerpt": excerpt(d.excerpt or d.text)}
+            for d in documents[k * CHUNK:(k + 1) * CHUNK]])
+    boosts = json.dumps([[i, d.boost] for i, d in enumerate(documents) if d.boost != 1], separators=(",", ":"))
+    yield META, (f'{{"bits":{bits},"boosts":{boosts},"chunk":{CHUNK},"docs":{len(documents)},'
+                 f'"lengths":[{",".join(lengths)}],"v":2}}' + "\n").encode("utf-8")
 
 
 def build_index(documents: list[Document], memo: Memo = no_memo) -> Index:

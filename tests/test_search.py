@@ -7,8 +7,10 @@ import json
 import random
 import shutil
 import subprocess
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -135,6 +137,26 @@ def test_an_index_kept_up_to_date_equals_one_built_afresh() -> None:
             docs.insert(0, doc(-step))
         assert builder.update(docs) == IndexBuilder().update(docs), f"step {step}: {action}"
     assert len(IndexBuilder().update(docs)) > 5  # shards, chunks and meta: the comparison covered several files
+
+
+@pytest.mark.parametrize("count", [0, 1, 49, 50, 2 * search.LENGTHS_BLOCK + 100])
+def test_the_index_a_new_process_writes_file_by_file_is_the_builder_s(count: int) -> None:
+    rng = random.Random(count)
+    words = ["退货", "虚假宣传", "价格不符", "证据不足", "客服", "保温杯", "refund", "12315", "第三方平台", "直播间"]
+    docs = [Document(f"n/{n}/", f"第{n}号 {rng.choice(words)}", rng.choice(["公示", "指南"]),
+                     " ".join(rng.choice(words) + rng.choice(words) for _ in range(rng.randint(0, 60))),
+                     boost=rng.choice([1.0, 1.0, 2.0]), excerpt=rng.choice(["", "摘要"])) for n in range(count)]
+    memo: dict[str, Any] = {}
+
+    def kept(key: str, compute: Callable[[], Any]) -> Any:
+        return memo[key] if key in memo else memo.setdefault(key, compute())
+
+    made = list(search.index_files(docs, kept))
+    assert len({path for path, _ in made}) == len(made)
+    assert dict(made) == IndexBuilder().update(docs)
+    assert dict(search.index_files(docs, kept)) == dict(made)  # the counts taken from the memo the second time
+    if count > search.LENGTHS_BLOCK:
+        assert sum(search.is_postings_file(path) for path, _ in made) > 2
 
 
 def _plain_index(documents: list[Document]) -> dict[str, bytes]:
