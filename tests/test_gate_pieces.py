@@ -6,6 +6,7 @@ import random
 from collections.abc import Iterable, Iterator
 from unittest import mock
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -113,6 +114,7 @@ _HOLDING = [
     PrivateValue("description", "我家在和平路三条155号2单元301室，快递一直没送到。\n订单是在直播间下的，商家一直不肯退款。", 20),
     PrivateValue("complainant.address", "北京市东城区东四十条106号", 11),
     PrivateValue("complainant.name", "欧阳娜娜", 9),
+    PrivateValue("complainant.name", "欧阳娜", 9),
     PrivateValue("complainant.name", "王芳", 9),
     PrivateValue("complainant.email", "Zhang.San@QQ.com", 12),
 ]
@@ -158,3 +160,48 @@ def test_the_index_leaves_out_only_forms_that_hold_a_longer_than_short_name_form
     # own longer tail goes; the other value's text holding that tail stays; a digit form is no word.
     assert sorted(gate._indexed_words(pairs)) == sorted(["王芳", "王芳路12号院", "和平路三条155号2单元",
                                                            "历下区和平路三条155号2单元301室"])
+
+
+@given(st.lists(st.sets(st.integers(min_value=0, max_value=len(_HOLDING) - 1), min_size=1), min_size=1, max_size=3),
+       st.lists(st.tuples(st.integers(min_value=0, max_value=len(_HOLDING) - 1), st.integers(min_value=0, max_value=9),
+                          st.integers(min_value=0, max_value=40), st.integers(min_value=0, max_value=40),
+                          st.sampled_from(["", "，", "的", "王芳路", " ", "\n", "欧阳"])), max_size=6),
+       st.sampled_from([1, 2, 3, 6, 9]))
+def test_forms_found_by_their_first_characters_are_the_forms_a_whole_word_index_finds(
+        owners: list[set[int]], parts: list[tuple[int, int, int, int, str]], cut: int) -> None:
+    # The automaton holds a longer form's first characters only and the rest is checked where they are found: the
+    # leaks are those of an automaton of whole forms, with texts that hold forms, their starts and other pieces.
+    records = [_Owner(f"content/records/{i}.yaml", [_HOLDING[v] for v in sorted(values)])
+               for i, values in enumerate(owners)]
+    text = ""
+    for value, which, start, end, between in parts:
+        forms = [form.text for _, form in gate_forms(_Owner("x", [_HOLDING[value]]))]  # type: ignore[arg-type]
+        form = forms[which % len(forms)]
+        text += (form if which < 4 else form[:max(start, 1)] if which < 7 else form[min(start, end):max(start, end)])
+        text += between
+    outputs = {"a.html": f"<p>{text}</p>".encode(), "b.html": f"<p>{text[::2]}</p>".encode()}
+    with mock.patch.object(gate, "_CUT", cut):
+        found = KnownGate(records, gate_forms).scan(outputs)  # type: ignore[arg-type]
+    with mock.patch.object(gate, "_CUT", 10_000):
+        assert found == KnownGate(records, gate_forms).scan(outputs)  # type: ignore[arg-type]
+
+
+def test_longer_forms_are_found_by_their_start_across_blocks() -> None:
+    longer = gate.Longer()
+    with mock.patch.object(gate.Longer, "_BLOCK", 3):
+        for form in ["和平路三条155号", "和平路三条", "和平路四条1号", "和平路三条155号", "东四十条106号", "和平路三条2号"]:
+            longer.add(form)
+        longer.seal()
+    # (a form added again in another block is found twice: the gate reports each form once)
+    assert sorted(set(longer.starting("和平路三条"))) == ["和平路三条", "和平路三条155号", "和平路三条2号"]
+    assert longer.starting("和平路五") == [] and longer.starting("东四") == ["东四十条106号"]
+
+
+@pytest.mark.parametrize("order", [1, -1])
+def test_a_whole_form_that_is_also_the_start_of_a_longer_one_is_found_as_both(order: int) -> None:
+    short, long = _Owner("a.yaml", [_HOLDING[5]]), _Owner("b.yaml", [_HOLDING[4]])  # 欧阳娜, 欧阳娜娜
+    outputs = {"x.html": "<p>欧阳娜来了</p>".encode(), "y.html": "<p>欧阳娜娜来了</p>".encode()}
+    with mock.patch.object(gate, "_CUT", 3):
+        found = KnownGate([short, long][::order], gate_forms).scan(outputs)  # type: ignore[arg-type]
+    assert [(leak.record_path, leak.output) for leak in found] == [("a.yaml", "x.html"), ("a.yaml", "y.html"),
+                                                                    ("b.yaml", "y.html")]
