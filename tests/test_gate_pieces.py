@@ -83,7 +83,7 @@ def test_the_quick_look_before_the_detectors_never_skips_a_hit() -> None:
 
 
 _DIGIT_FORMS = ["13812345678", "021891234567", "110105194912310021", "11010519491231002x", "6222021234567890123",
-                "4401234567890"]
+                "4401234567890", "013812345678", "62220212345678901234"]  # (a leading zero; past 2**64)
 _GAPS = [" ", "-", " - ", "．", "(", ")", "\u200b"]
 _AROUND = ["", "+86 ", "0086-", "86", "0", "(0", "1", "9", "，", " ", "-", "年", "x", "电话：", "12-", "8 ", "...", "/"]
 
@@ -205,3 +205,12 @@ def test_a_whole_form_that_is_also_the_start_of_a_longer_one_is_found_as_both(or
         found = KnownGate([short, long][::order], gate_forms).scan(outputs)  # type: ignore[arg-type]
     assert [(leak.record_path, leak.output) for leak in found] == [("a.yaml", "x.html"), ("a.yaml", "y.html"),
                                                                     ("b.yaml", "y.html")]
+
+
+def test_a_digit_form_is_its_digits_with_their_leading_zeros() -> None:
+    digits = Digits(["013812345678", "13812345678", "62220212345678901234", "11010519491231002x", "13812345678"])
+    assert {"013812345678", "13812345678", "62220212345678901234", "11010519491231002x"} <= set(
+        filter(digits.__contains__, ["013812345678", "13812345678", "62220212345678901234", "11010519491231002x"]))
+    assert not any(map(digits.__contains__, ["0013812345678", "138123456780", "13812345679", "11010519491231002",
+                                              "62220212345678901235", "１３８１２３４５６７８", ""]))
+    assert (digits.shortest, digits.longest) == (11, 20) and digits and not Digits([])
