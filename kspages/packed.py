@@ -21,18 +21,25 @@ def sharing(*names: str) -> Callable[[Any, list[Any]], None]:
     """A `__setstate__` for a frozen slotted dataclass that is pickled (into the store, or from a worker): a state of
     another shape is refused, and once unpickled its fields `names` (codes, merchants, days) are the objects other
     records hold for the same values, not one new object a record, as unpickling makes them."""
+    # Each class's field names and which are shared, found once: `fields()` on every unpickled object took a
+    # third of the parent's time in a cold build's load (10k records, two calls an object).
+    shapes: dict[type, tuple[tuple[str, bool], ...]] = {}
+
     def setstate(self: Any, state: list[Any]) -> None:
+        shape = shapes.get(type(self))
+        if shape is None:
+            shape = shapes[type(self)] = tuple((f.name, f.name in names) for f in fields(self))
         # The state a slotted dataclass pickles: its values in field order. Anything else was pickled in another
         # shape (a cache whose FORMAT was not bumped): refused, so the store maps the file again.
-        if not isinstance(state, list) or len(state) != len(fields(self)):
+        if not isinstance(state, list) or len(state) != len(shape):
             raise ValueError(f"{type(self).__name__} of another shape")
-        for f, value in zip(fields(self), state, strict=True):
-            if f.name in names:
+        for (name, shared), value in zip(shape, state, strict=True):
+            if shared:
                 if isinstance(value, str):
                     value = sys.intern(value)
                 elif isinstance(value, dt.date):
                     value = _DAYS.setdefault(value, value)
-            object.__setattr__(self, f.name, value)  # frozen: the dataclass's own __setattr__ refuses
+            object.__setattr__(self, name, value)  # frozen: the dataclass's own __setattr__ refuses
     return setstate
 
 

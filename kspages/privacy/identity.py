@@ -22,6 +22,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from ..model import PrivateValue
+from ..packed import sharing
 from .detect import address_parts
 from .lexicon import COMPOUND_SURNAMES, HONORIFICS
 
@@ -121,6 +122,8 @@ class Form:
     kind: str
     digits: bool
     strong: bool
+
+    __setstate__ = sharing("kind")  # unpickled by the thousand when a gate reads records' forms
 
     @property
     def local(self) -> bool:
