@@ -17,6 +17,11 @@ T = TypeVar("T")
 _DAYS: dict[dt.date, dt.date] = {}
 
 
+def shared_day(day: dt.date) -> dt.date:
+    """The one object this process holds for that day (a build holds several days a record, most the same)."""
+    return _DAYS.setdefault(day, day)
+
+
 def sharing(*names: str) -> Callable[[Any, list[Any]], None]:
     """A `__setstate__` for a frozen slotted dataclass that is pickled (into the store, or from a worker): a state of
     another shape is refused, and once unpickled its fields `names` (codes, merchants, days) are the objects other
@@ -38,7 +43,7 @@ def sharing(*names: str) -> Callable[[Any, list[Any]], None]:
                 if isinstance(value, str):
                     value = sys.intern(value)
                 elif isinstance(value, dt.date):
-                    value = _DAYS.setdefault(value, value)
+                    value = shared_day(value)
             object.__setattr__(self, name, value)  # frozen: the dataclass's own __setattr__ refuses
     return setstate
 

@@ -478,7 +478,8 @@ def record_public(record: Complaint, settings: Settings, as_of: dt.date, vocabul
     if state != "published" or not record.notice.date:
         return RecordPublic(entry, None, state, Packed.of(tuple(masks)), case_of(entry, None, as_of))
     hidden = title.hidden + body.hidden + merchant.hidden + sum(n.hidden for n in notes) + extra_hidden
-    notice = PublicNotice(number=record.number, url=notice_url(record.number), date=record.notice.date,
-                          title=title.text, body=body.text, hidden=hidden, status=entry, merchant_reply=reply,
-                          feedback=feedback)
+    # The status entry's link is the very string: held (and pickled) once for the record.
+    notice = PublicNotice(number=record.number, url=entry.notice_url or notice_url(record.number),
+                          date=record.notice.date, title=title.text, body=body.text, hidden=hidden, status=entry,
+                          merchant_reply=reply, feedback=feedback)
     return RecordPublic(entry, notice, state, Packed.of(tuple(masks)), case_of(entry, notice, as_of))

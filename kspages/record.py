@@ -18,7 +18,7 @@ from typing import Protocol, TypeVar
 from . import __version__, read
 from .errors import ContentError
 from .model import FINAL_STATUSES, Complaint, GuidePage, PrivateValue, Settings, validate_record
-from .packed import Packed, sharing
+from .packed import Packed, shared_day, sharing
 from .privacy import Form, Layers, Vocabulary, gate_forms
 from .public import Assembly, Mask, PublicNotice, PublicSite, RecordPublic, mask_order, record_public, turning_days
 from .stats import Counted, Tally
@@ -104,6 +104,8 @@ class RecordResult:
         if not isinstance(state, dict) or state.keys() != set(_RESULT_FIELDS):
             raise ValueError(f"a result of another shape: {sorted(state) if isinstance(state, dict) else state!r}")
         for name, value in state.items():
+            if name in ("since", "until"):
+                value = shared_day(value)  # type: ignore[arg-type]
             object.__setattr__(self, name, value)  # frozen: the dataclass's own __setattr__ refuses
 
     def with_gate_in(self, kept: Kept[tuple[tuple[PrivateValue, Form], ...]]) -> RecordResult:
