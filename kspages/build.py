@@ -93,7 +93,8 @@ def load(root: Path, errors: list[ContentError], warnings: list[ContentError], a
     map_it = functools.partial(map_record, context)
     holds = functools.partial(RecordResult.holds_with_masks if masks else RecordResult.holds_on, day=as_of)
     index = GateIndex() if not forms and last is None and cache.store is not None else None
-    slim = None if masks and index is None else functools.partial(_hold, masks, index, cache.store)
+    rows = caching.Rows(cache.store, root, map_it, context.key) if index is not None and cache.store else None
+    slim = None if masks and index is None else functools.partial(_hold, masks, index, rows)
     warned: dict[str, tuple[ContentError, ...]] = {}
     if last is not None and changed is not None and (last.context, last.tally.as_of) == (context.key, as_of):
         # A session told what changed, on the same day, with the same settings and words: every other record's
@@ -155,15 +156,15 @@ def load(root: Path, errors: list[ContentError], warnings: list[ContentError], a
                   moved=moved, shared=shared, gate_index=gate_index)
 
 
-def _hold(masks: bool, index: GateIndex | None, store: caching.Store | None, result: RecordResult, key: str
+def _hold(masks: bool, index: GateIndex | None, rows: caching.Rows | None, result: RecordResult, key: str
           ) -> RecordResult:
     """A result as the load holds it: without its masks unless `masks`; with an `index`, its gate forms added
-    to it and left in the store's row of `key`."""
+    to it and left in its row of `key` (`rows`)."""
     if not masks:
         result = result.without_masks()
-    if index is not None and store is not None and result.summary is not None:
+    if index is not None and rows is not None and result.summary is not None:
         index.add(result.gate)
-        result = result.with_gate_in(caching.StoredPart(store, result.path, key, "gate"))
+        result = result.with_gate_in(caching.StoredPart(rows, result.path, key, "gate"))
     return result
 
 

@@ -91,24 +91,49 @@ class Store:
             self.path.unlink(missing_ok=True)
 
 
+def row_key(parse: Callable[[str, bytes], Any], context: str, sha: str) -> str:
+    """The key of the row of what `parse` made of bytes with this SHA-256 in this context (see `sources_of`)."""
+    return digest(getattr(parse, "__qualname__", ""), context, sha)
+
+
+@dataclass(frozen=True, slots=True)
+class Rows:
+    """Where a load's results can be read back from: the store's rows, or for a row the store does not have (a
+    write that failed while the database was locked, a store another build changed), the file mapped again if its
+    bytes are still the ones the row was for (losing a row costs only time)."""
+
+    store: Store
+    root: Path
+    parse: Callable[[str, bytes], Any]
+    context: str
+
+    def result(self, path: str, key: str) -> Any:
+        """The result `parse` made of the file with the bytes of `key`; a BuildError once those bytes are gone."""
+        blob = self.store.get(path, key)
+        result = None if blob is None else _result(blob)
+        if result is None:
+            rel, raw, _ = read.read_at(self.root, path)
+            if raw is not None and row_key(self.parse, self.context, hashlib.sha256(raw).hexdigest()) == key:
+                result = self.parse(rel, raw)
+        if result is None:
+            raise BuildError([ContentError(path, None, "the file changed while the site was being built, so what "
+                                           "it held then could not be read again to say where it was published",
+                                           "build again")])
+        return result
+
+
 @dataclass(frozen=True, slots=True)
 class StoredPart:
     """One part of a result that a build holds only in the store: read back from the result's row when asked."""
 
-    store: Store
+    rows: Rows
     path: str
     key: str  # the row's: the result of these very bytes
     part: str  # the result's attribute
 
     def get(self) -> Any:
-        """The part, from the stored result; a BuildError when the row is gone (a store another build changed)."""
-        blob = self.store.get(self.path, self.key)
-        result = None if blob is None else _result(blob)
-        if result is None:
-            raise BuildError([ContentError(self.path, None, "what this record's private values are could not be "
-                                           "read back from the build's cache (another build of the site at the "
-                                           "same time?)", "build again")])
-        return getattr(result, self.part)
+        """The part, from the stored result (or the file mapped again)."""
+        return getattr(self.rows.result(self.path, self.key), self.part)
 
 
 def _map_file(parse: Callable[[str, bytes], Any], unreadable: Callable[[str, list[ContentError]], Any], root: Path,
@@ -204,7 +229,6 @@ class Cache:
         todo: list[tuple[int, str]] = []  # (index in `found`, path): mapped below, the bytes read again there
         trusted: dict[str, tuple[int, int, int, int, str]] = {}
         now = time.time_ns()
-        qualname = getattr(parse, "__qualname__", "")
         for rel in files:
             if changed is not None and rel not in changed:
                 cached = self.sources.get(rel)
@@ -234,7 +258,7 @@ class Cache:
             if raw is None:
                 found.append(unreadable(rel, errors))
                 continue
-            key = digest(qualname, context, hashlib.sha256(raw).hexdigest())
+            key = row_key(parse, context, hashlib.sha256(raw).hexdigest())
             self.used_sources.add(rel)
             self.stored.add(rel)
             if (cached is None or cached[0] != key) and self.store is not None:
@@ -264,7 +288,7 @@ class Cache:
                 self.stored.discard(rel)
                 trusted.pop(rel, None)
                 continue
-            key = digest(qualname, context, sha)  # of the bytes mapped, which may have changed since the read above
+            key = row_key(parse, context, sha)  # of the bytes mapped, which may have changed since the read above
             if self.store is not None:
                 rows[rel] = (key, made)
                 made = pickle.loads(made)

@@ -314,8 +314,8 @@ class KnownGate(Generic[OwnerT]):
                  digest: str | None = None, vocabulary: Vocabulary | None = None) -> None:
         self.vocabulary = vocabulary or Vocabulary()
         # The records' forms are read only when needed: for the digest when none is given, to build the indexes
-        # when `automaton` has none for this digest, and for `owners` when something was found; and not kept (a
-        # build holds every record meanwhile). A build that hands back both reads no form here.
+        # when `automaton` has none for this digest, and for the owners of what was found (`_owners_of`); and not
+        # kept (a build holds every record meanwhile). A build that hands back both reads no form here.
         self._records, self._forms = list(records), forms
         if digest is None:  # the digest of what the gate looks for comes with its indexes: one pass over the forms
             built, self.digest = _build(self.records)
@@ -324,7 +324,7 @@ class KnownGate(Generic[OwnerT]):
             self.digest = digest
             self.layers = (automaton or _call)(digest, lambda: _build(self.records)[0])
         self._owners: dict[str, list[tuple[OwnerT, PrivateValue]]] = {}
-        self._looked: set[str] = set()  # the forms whose owners `_owners` holds (an empty list for none)
+        self._looked: set[str] = set()  # the forms looked up: `_owners` holds those that have owners
         self.unowned = False  # a scan found a form no record has
 
     @property
@@ -536,12 +536,13 @@ def _build(records: Iterable[tuple[Any, Sequence[tuple[PrivateValue, Form]]]]) -
 
 
 class GateIndex:
-    """The known gate's index over records' forms (an automaton of the words, the set of digit forms) and the digest
+    """The known gate's index over records' forms (an automaton of the words, the digit forms) and the digest
     of what they look for (`gate_digest`), made a record at a time: a build adds each record's forms as its map
     hands the result in, and need not hold them after.
 
     No sorted list of every key is made on the way, and no set of the word forms (most of the keys; a hundred MB
-    at 100k records with the list): the digit forms are the set the gate keeps, the digest adds up each record's.
+    at 100k records with the list): the digit forms go into the arrays the gate keeps, the digest adds up each
+    record's.
     """
 
     def __init__(self) -> None:
