@@ -129,22 +129,34 @@ def _every_word(pairs: Iterable[tuple[PrivateValue, Form]]) -> Iterator[str]:
     return (form.text for _, form in pairs if not form.digits)
 
 
-@given(st.lists(st.sets(st.integers(min_value=0, max_value=len(_HOLDING) - 1), min_size=1), min_size=1, max_size=3),
-       st.lists(st.tuples(st.integers(min_value=0, max_value=len(_HOLDING) - 1), st.integers(min_value=0, max_value=9),
-                          st.integers(min_value=0, max_value=40), st.integers(min_value=0, max_value=40),
-                          st.sampled_from(["", "，", "的", "王芳路", " ", "\n"])), max_size=6))
-def test_a_form_left_out_of_the_index_is_found_through_the_form_it_holds(
-        owners: list[set[int]], parts: list[tuple[int, int, int, int, str]]) -> None:
-    # The index leaves out a form that holds another of the same value: every output reports the very leaks (the
-    # same records, fields, lines, outputs) that an index of every form reports, whole forms or pieces of them.
+# Which records hold which of `_HOLDING`, and texts made of their forms: (value, which form or piece, where the
+# piece starts and ends, what follows).
+_OWNERS = st.lists(st.sets(st.integers(min_value=0, max_value=len(_HOLDING) - 1), min_size=1), min_size=1, max_size=3)
+_PARTS = st.lists(st.tuples(st.integers(min_value=0, max_value=len(_HOLDING) - 1), st.integers(min_value=0, max_value=9),
+                            st.integers(min_value=0, max_value=40), st.integers(min_value=0, max_value=40),
+                            st.sampled_from(["", "，", "的", "王芳路", " ", "\n", "欧阳"])), max_size=6)
+
+
+def _holders_and_outputs(owners: list[set[int]], parts: list[tuple[int, int, int, int, str]]
+                         ) -> tuple[list[_Owner], dict[str, bytes]]:
+    """The records, and two outputs of a text of their forms whole (which < 4), their starts (< 7), other pieces."""
     records = [_Owner(f"content/records/{i}.yaml", [_HOLDING[v] for v in sorted(values)])
                for i, values in enumerate(owners)]
     text = ""
     for value, which, start, end, between in parts:
         forms = [form.text for _, form in gate_forms(_Owner("x", [_HOLDING[value]]))]  # type: ignore[arg-type]
         form = forms[which % len(forms)]
-        text += (form if which < 5 else form[min(start, end):max(start, end)]) + between
-    outputs = {"a.html": f"<p>{text}</p>".encode(), "b.html": f"<p>{text[::2]}</p>".encode()}
+        text += (form if which < 4 else form[:max(start, 1)] if which < 7 else form[min(start, end):max(start, end)])
+        text += between
+    return records, {"a.html": f"<p>{text}</p>".encode(), "b.html": f"<p>{text[::2]}</p>".encode()}
+
+
+@given(_OWNERS, _PARTS)
+def test_a_form_left_out_of_the_index_is_found_through_the_form_it_holds(
+        owners: list[set[int]], parts: list[tuple[int, int, int, int, str]]) -> None:
+    # The index leaves out a form that holds another of the same value: every output reports the very leaks (the
+    # same records, fields, lines, outputs) that an index of every form reports, whole forms or pieces of them.
+    records, outputs = _holders_and_outputs(owners, parts)
     found = KnownGate(records, gate_forms).scan(outputs)  # type: ignore[arg-type]
     with mock.patch.object(gate, "_indexed_words", _every_word):
         assert found == KnownGate(records, gate_forms).scan(outputs)  # type: ignore[arg-type]
@@ -162,24 +174,12 @@ def test_the_index_leaves_out_only_forms_that_hold_a_longer_than_short_name_form
                                                            "历下区和平路三条155号2单元301室"])
 
 
-@given(st.lists(st.sets(st.integers(min_value=0, max_value=len(_HOLDING) - 1), min_size=1), min_size=1, max_size=3),
-       st.lists(st.tuples(st.integers(min_value=0, max_value=len(_HOLDING) - 1), st.integers(min_value=0, max_value=9),
-                          st.integers(min_value=0, max_value=40), st.integers(min_value=0, max_value=40),
-                          st.sampled_from(["", "，", "的", "王芳路", " ", "\n", "欧阳"])), max_size=6),
-       st.sampled_from([1, 2, 3, 6, 9]))
+@given(_OWNERS, _PARTS, st.sampled_from([1, 2, 3, 6, 9]))
 def test_forms_found_by_their_first_characters_are_the_forms_a_whole_word_index_finds(
         owners: list[set[int]], parts: list[tuple[int, int, int, int, str]], cut: int) -> None:
     # The automaton holds a longer form's first characters only and the rest is checked where they are found: the
     # leaks are those of an automaton of whole forms, with texts that hold forms, their starts and other pieces.
-    records = [_Owner(f"content/records/{i}.yaml", [_HOLDING[v] for v in sorted(values)])
-               for i, values in enumerate(owners)]
-    text = ""
-    for value, which, start, end, between in parts:
-        forms = [form.text for _, form in gate_forms(_Owner("x", [_HOLDING[value]]))]  # type: ignore[arg-type]
-        form = forms[which % len(forms)]
-        text += (form if which < 4 else form[:max(start, 1)] if which < 7 else form[min(start, end):max(start, end)])
-        text += between
-    outputs = {"a.html": f"<p>{text}</p>".encode(), "b.html": f"<p>{text[::2]}</p>".encode()}
+    records, outputs = _holders_and_outputs(owners, parts)
     with mock.patch.object(gate, "_CUT", cut):
         found = KnownGate(records, gate_forms).scan(outputs)  # type: ignore[arg-type]
     with mock.patch.object(gate, "_CUT", 10_000):
