@@ -186,15 +186,31 @@ def test_forms_found_by_their_first_characters_are_the_forms_a_whole_word_index_
         assert found == KnownGate(records, gate_forms).scan(outputs)  # type: ignore[arg-type]
 
 
-def test_longer_forms_are_found_by_their_start_across_blocks() -> None:
+def test_longer_forms_are_found_where_they_stand_across_blocks() -> None:
     longer = gate.Longer()
     with mock.patch.object(gate.Longer, "_BLOCK", 3):
-        for form in ["和平路三条155号", "和平路三条", "和平路四条1号", "和平路三条155号", "东四十条106号", "和平路三条2号"]:
+        for form in ["和平路三条155号", "和平路三条1", "和平路四条1号", "和平路三条155号", "东四十条106号", "和平路三条2号",
+                     "和平路三条15"]:
             longer.add(form)
         longer.seal()
-    # (a form added again in another block is found twice: the gate reports each form once)
-    assert sorted(set(longer.starting("和平路三条"))) == ["和平路三条", "和平路三条155号", "和平路三条2号"]
-    assert longer.starting("和平路五") == [] and longer.starting("东四") == ["东四十条106号"]
+    with mock.patch.object(gate, "_CUT", 5):
+        # (a form added again in another block is found twice: the gate reports each form once)
+        assert sorted(set(longer.at("住在和平路三条155号院", 2))) == ["和平路三条1", "和平路三条15", "和平路三条155号"]
+        assert longer.at("住在和平路三条155号院", 3) == [] and longer.at("和平路三条2", 0) == []
+        assert longer.at("东四十条106号", 0) == ["东四十条106号"] and longer.at("和平路三条2号", 0) == ["和平路三条2号"]
+
+
+@given(st.lists(st.text("ab", min_size=1, max_size=7), max_size=30), st.text("ab", max_size=12), st.integers(0, 4))
+def test_longer_forms_at_a_place_are_those_the_text_starts_with_there(forms: list[str], text: str, block: int
+                                                                      ) -> None:
+    longer = gate.Longer()
+    with mock.patch.object(gate.Longer, "_BLOCK", block or 10_000), mock.patch.object(gate, "_CUT", 2):
+        for form in forms:
+            if len(form) > 2:
+                longer.add(form)
+        longer.seal()
+        for start in range(len(text) + 1):
+            assert set(longer.at(text, start)) == {f for f in forms if len(f) > 2 and text.startswith(f, start)}
 
 
 @pytest.mark.parametrize("order", [1, -1])

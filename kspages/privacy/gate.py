@@ -8,6 +8,7 @@ import functools
 import hashlib
 import html
 import itertools
+import os
 import re
 import time
 import unicodedata
@@ -393,8 +394,7 @@ class KnownGate(Generic[OwnerT]):
                     start = last + 1 - (value >> 2)
                     forms = [packed[start:last + 1]] if value & _WHOLE else []
                     if value & _STARTS:  # the first characters of longer forms: found where the rest follows too
-                        forms += [form for form in longer.starting(packed[start:last + 1])
-                                  if packed.startswith(form, start)]
+                        forms += longer.at(packed, start)
                     for form in forms:
                         covered = is_short_name(form) and self.vocabulary.covers(packed, start, start + len(form))
                         found["w:" + form, covered] = None
@@ -632,13 +632,13 @@ class _Words:
 
 
 class Longer:
-    """The word forms longer than `_CUT` characters, found by their first characters: in sorted blocks, each one
+    """The word forms longer than `_CUT` characters, found where a text holds them: in sorted blocks, each one
     string and the offsets of its forms in it (no object per form; a form added twice in a block is held once)."""
 
     _BLOCK = 65_536  # forms sorted at a time: what is held meanwhile as strings
 
     def __init__(self) -> None:
-        self._blocks: list[tuple[str, array.array[int]]] = []
+        self._blocks: list[tuple[str, array.array[int], int]] = []  # (forms joined, where each ends, the longest)
         self._pending: list[str] = []
 
     def add(self, form: str) -> None:
@@ -652,19 +652,30 @@ class Longer:
         if self._pending:
             forms = sorted(set(self._pending))
             self._pending = []
-            self._blocks.append(("".join(forms), array.array("I", itertools.accumulate(map(len, forms), initial=0))))
+            self._blocks.append(("".join(forms), array.array("I", itertools.accumulate(map(len, forms), initial=0)),
+                                 max(map(len, forms))))
 
-    def starting(self, head: str) -> list[str]:
-        """The forms that start with `head`."""
+    def at(self, text: str, start: int) -> list[str]:
+        """The forms that stand in `text` at `start`: found by bisection, however many forms share their first
+        characters with the text there (many records' lines may start with the same words)."""
         found: list[str] = []
-        for text, ends in self._blocks:
-            def form(i: int, text: str = text, ends: array.array[int] = ends) -> str:
-                return text[ends[i]:ends[i + 1]]
+        for joined, ends, longest in self._blocks:
+            def form(i: int, joined: str = joined, ends: array.array[int] = ends) -> str:
+                return joined[ends[i]:ends[i + 1]]
             count = len(ends) - 1
-            at = bisect.bisect_left(range(count), head, key=form)
-            while at < count and (found_form := form(at)).startswith(head):
-                found.append(found_form)
-                at += 1
+            probe = text[start:start + longest]  # every form found is a start of it
+            while len(probe) > _CUT:
+                at = bisect.bisect_right(range(count), probe, key=form) - 1
+                if at < 0:
+                    break
+                candidate = form(at)
+                if probe.startswith(candidate):
+                    found.append(candidate)
+                    probe = candidate[:-1]  # a shorter form found here is a start of this one
+                else:
+                    # The greatest form not after the probe is not a start of it: no form between them is, and
+                    # any shorter one is a start of what the two have in common.
+                    probe = os.path.commonprefix([candidate, probe])
         return found
 
 
