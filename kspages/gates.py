@@ -211,6 +211,7 @@ class Checks:
             verdicts.hits_of, digest("pattern-pieces", now.allow), dict) if keep else {}
         self.before = dict(last.before)
         self.leaks: dict[tuple[str, str, int], list[str]] = {}
+        self.hits: list[tuple[str, str]] = []  # what the known gate found, owners not yet looked for (see `batch`)
         self.found: dict[tuple[str, int | None, str], list[str]] = {}
         self.fresh: set[str] = set()  # pages whose links were read anew
         self.failed: set[str] = set()  # outputs in which either gate found something
@@ -282,9 +283,17 @@ class Checks:
         # Both gates read most outputs: each is cut into pieces once, and a long one only where it changed.
         splits = Splits(before=self.before if self.keep else {})
         leaks: set[str] = set()
-        for leak in gate.scan(unscanned, search.is_postings_file, self.pieces, splits):
-            self.leaks.setdefault((leak.record_path, leak.field, leak.line), []).append(leak.output)
-            leaks.add(leak.output)
+        if self.keep:
+            for leak in gate.scan(unscanned, search.is_postings_file, self.pieces, splits):
+                self.leaks.setdefault((leak.record_path, leak.field, leak.line), []).append(leak.output)
+                leaks.add(leak.output)
+        else:
+            # A gate made for this check alone looks for the forms of the records as they are: each form it finds
+            # is someone's. Their owners are looked for once, when the check finishes: one pass over every
+            # record's forms (read back from the store in a new process), not one for each batch with a leak.
+            found = gate.hits(unscanned, search.is_postings_file, self.pieces, splits)
+            self.hits += found
+            leaks.update(path for path, _ in found)
         if self.keep:
             _pass_unread_pieces(need_known, unscanned, outputs, splits, self.pieces)
         _note_verdicts(verdicts, seen, "known", known_key, unscanned, leaks)
@@ -331,6 +340,8 @@ class Checks:
     def finish(self, outputs: Mapping[str, bytes]) -> list[ContentError]:
         """Every problem the batches found, and every bad link of the site as a whole (`outputs`: all of them)."""
         errors: list[ContentError] = []
+        for leak in self.gate.leaks_of(self.hits):
+            self.leaks.setdefault((leak.record_path, leak.field, leak.line), []).append(leak.output)
         # In the order of the gate's own report: by record file, line and field; each with its outputs in order.
         for (path, name, leak_line), where in sorted(self.leaks.items(), key=lambda i: (i[0][0], i[0][2], i[0][1])):
             errors.append(ContentError(path, leak_line, f"private field '{name}' would be published in "

@@ -8,6 +8,7 @@ import os
 import pickle
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -20,7 +21,7 @@ from kspages.errors import BuildError
 from kspages.record import RecordResult
 from kspages.write import Spool, sync
 
-from .conftest import N2, N3, MakeSite, record, snapshot
+from .conftest import N1, N2, N3, MakeSite, record, snapshot
 
 DAY = dt.date(2026, 11, 30)
 
@@ -129,6 +130,41 @@ def test_a_leak_found_in_a_batch_fails_the_build_and_stages_nothing_left(make_si
     assert len(small_batches) > 5
     assert snapshot(out) == before
     assert not _staging_folders(out)
+
+
+def test_leaks_found_in_several_batches_are_owned_in_one_pass_over_the_records(
+        make_site: MakeSite, tmp_path: Path, small_batches: list[int], monkeypatch: pytest.MonkeyPatch) -> None:
+    # Each pass reads every record's forms (in a new process from the store): a build with leaks on many pages
+    # looks for their owners once, when the check finishes.
+    from kspages.privacy import gate
+
+    # N2's name in N1's notice, N2's description in N3's: two forms, on pages of different batches.
+    other = record(N2, notice=False).replace("name: 张伟", "name: 司徒静怡").replace("我在直播间买的。",
+                                                                                "在直播间下单的保温杯一直没有发货")
+    leaking = record().replace("note: 已转交商家核实", "note: 已转交司徒静怡核实")
+    also = record(N3).replace("note: 已转交商家核实", "note: 据称在直播间下单的保温杯一直没有发货")
+    root = make_site({f"content/records/2026/{N2}.yaml": other, f"content/records/2026/{N3}.yaml": also,
+                      f"content/records/2026/{N1}.yaml": leaking})
+    found_in: list[int] = []
+    passes: list[int] = []
+    hits, owners_of = gate.KnownGate.hits, gate.KnownGate._owners_of
+
+    def counted_hits(self: Any, *args: Any) -> Any:
+        found = hits(self, *args)
+        found_in.append(len(found))
+        return found
+
+    def counted_owners(self: Any, keys: set[str]) -> Any:
+        passes.append(len(keys - self._looked))
+        return owners_of(self, keys)
+
+    monkeypatch.setattr(gate.KnownGate, "hits", counted_hits)
+    monkeypatch.setattr(gate.KnownGate, "_owners_of", counted_owners)
+    with pytest.raises(BuildError) as caught:
+        build(root, tmp_path / "out", DAY, Cache())
+    assert [(e.path, e.line) for e in caught.value.errors] == [(f"content/records/2026/{N2}.yaml", 13),
+                                                                (f"content/records/2026/{N2}.yaml", 17)]
+    assert sum(1 for n in found_in if n) > 1 and len([n for n in passes if n]) == 1
 
 
 def test_an_output_taken_out_after_it_was_staged_is_not_published(tmp_path: Path) -> None:

@@ -355,6 +355,12 @@ class KnownGate(Generic[OwnerT]):
         `memo` keeps what each piece of text held, for this gate (the same values, the same vocabulary); `splits`
         the outputs already cut into pieces (see `Splits`).
         """
+        return self.leaks_of(self.hits(outputs, fragments, memo, splits))
+
+    def hits(self, outputs: dict[str, bytes], fragments: Callable[[str], bool] = lambda path: False,
+             memo: dict[bytes, list[tuple[str, bool]]] | None = None, splits: Splits | None = None
+             ) -> list[tuple[str, str]]:
+        """What `scan` finds, before its owners are looked for: each output with the key of a form in it."""
         if not any(len(words) or digits for words, digits, _ in self.layers):
             return []
         memo = {} if memo is None else memo
@@ -367,6 +373,11 @@ class KnownGate(Generic[OwnerT]):
                     # A short name inside a phrase the site itself publishes is that phrase, not the name.
                     if not (covered or short_names_too and is_short_name(key[2:])):
                         hits.append((out_path, key))
+        return hits
+
+    def leaks_of(self, hits: list[tuple[str, str]]) -> list[Leak]:
+        """The leaks these hits are: the owners of each form, looked for in one pass over the records' forms (a
+        form no record has counts for nothing, and sets `unowned`)."""
         if not hits:
             return []
         owners = self._owners_of({key for _, key in hits})
