@@ -64,6 +64,11 @@ class Store:
             return None
         return None if row is None else bytes(row[0])
 
+    def result(self, path: str, key: str) -> Any:
+        """The result of `path` if it was made with `key`, unpickled; None without one this program can read."""
+        blob = self.get(path, key)
+        return None if blob is None else _result(blob)
+
     def write(self, rows: dict[str, tuple[str, bytes]], keep: set[str] | None = None) -> None:
         """Store `rows` ({path: (key, pickled result)}) and, with `keep`, drop the rows of paths not in it."""
         try:
@@ -109,8 +114,7 @@ class Rows:
 
     def result(self, path: str, key: str) -> Any:
         """The result `parse` made of the file with the bytes of `key`; a BuildError once those bytes are gone."""
-        blob = self.store.get(path, key)
-        result = None if blob is None else _result(blob)
+        result = self.store.result(path, key)
         if result is None:
             rel, raw, _ = read.read_at(self.root, path)
             if raw is not None and row_key(self.parse, self.context, hashlib.sha256(raw).hexdigest()) == key:
@@ -262,8 +266,7 @@ class Cache:
             self.used_sources.add(rel)
             self.stored.add(rel)
             if (cached is None or cached[0] != key) and self.store is not None:
-                blob = self.store.get(rel, key)
-                result = None if blob is None else _result(blob)
+                result = self.store.result(rel, key)
                 cached = None if result is None or not holds(result) else (key, slim(result, key) if slim else result)
                 if cached is not None:
                     self.sources[rel] = cached

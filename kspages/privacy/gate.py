@@ -736,10 +736,10 @@ class Digits:
         return bool(self._by_length or self._long)
 
     def __contains__(self, digits: str) -> bool:
-        values = self._by_length.get(len(digits))
-        if values is None or not digits.isdigit() or not digits.isascii():  # an ID number's X, say
+        value = _digit_value(digits)
+        if value is None:
             return digits in self._long
-        value = int(digits)
+        values = self._by_length.get(len(digits), ())
         at = bisect.bisect_left(values, value)
         return at < len(values) and values[at] == value
 
@@ -777,18 +777,26 @@ class DigitTable:
 
     def add(self, form: str) -> None:
         """Add a digit form."""
-        if len(form) <= 19 and form.isascii() and form.isdigit():  # below 10**19 < 2**64
-            values = self._by_length.get(len(form))
-            if values is None:
-                values = self._by_length[len(form)] = array.array("Q")
-            values.append(int(form))
-        else:
+        value = _digit_value(form)
+        if value is None:
             self._long.add(form)
+            return
+        values = self._by_length.get(len(form))
+        if values is None:
+            values = self._by_length[len(form)] = array.array("Q")
+        values.append(value)
+
 
     def sealed(self) -> tuple[dict[int, array.array[int]], frozenset[str]]:
         """The arrays sorted, each value once, and the other forms."""
         return ({length: array.array("Q", sorted(set(values))) for length, values in self._by_length.items()},
                 frozenset(self._long))
+
+
+def _digit_value(form: str) -> int | None:
+    """What a digit form is kept as in a `DigitTable`: its value, for at most 19 ASCII digits (below 10**19 <
+    2**64; the array of its length keeps its leading zeros); None for any other (an ID number's X, say)."""
+    return int(form) if len(form) <= 19 and form.isascii() and form.isdigit() else None
 
 
 def scan_output(outputs: dict[str, bytes], records: Iterable[Complaint]) -> list[Leak]:
