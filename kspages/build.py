@@ -77,7 +77,7 @@ def load(root: Path, errors: list[ContentError], warnings: list[ContentError], a
     its site-wide sources taken when `changed` names none of them. Without `masks` the results are held without
     what the scrubber replaced (`Loaded.masks` then refuses). Without `forms` (a build no later one will start
     from), the known gate's index is made as the results come in, and they are held without their gate forms
-    where the cache's store can give them back (`Loaded.gate_index`).
+    where the cache's store can give them back (`Loaded.gate_index`); the cache then keeps no result in memory.
     """
     cache = cache or Cache()
     files = cache.files(root, RECORDS, "*.y*ml", changed, _YAML)
@@ -117,7 +117,8 @@ def load(root: Path, errors: list[ContentError], warnings: list[ContentError], a
         results: list[RecordResult] | None = None  # the session's: taken from the reduce below, in its order
     else:
         results = []
-        for result in cache.sources_of(root, files, map_it, unreadable, context.key, holds, changed, slim):
+        for result in cache.sources_of(root, files, map_it, unreadable, context.key, holds, changed, slim,
+                                       hold=index is None):
             errors.extend(result.errors)
             if result.warnings:
                 warned[result.path] = result.warnings

@@ -220,7 +220,8 @@ class Cache:
     def sources_of(self, root: Path, files: list[str], parse: Callable[[str, bytes], T],
                    unreadable: Callable[[str, list[ContentError]], T], context: str = "",
                    holds: Callable[[T], bool] = lambda result: True,
-                   changed: Collection[str] | None = None, slim: Callable[[T, str], T] | None = None) -> list[T]:
+                   changed: Collection[str] | None = None, slim: Callable[[T, str], T] | None = None,
+                   hold: bool = True) -> list[T]:
         """What `parse` makes of each file's bytes (a file that cannot be read gives `unreadable(path, errors)`),
         reused while the bytes and `context` (a digest of whatever else `parse` depends on) are the same and
         `holds(result)`; files parsed anew are parsed on every core when there are many.
@@ -228,7 +229,10 @@ class Cache:
         With `changed` (the paths a watcher saw change since the last call) a file seen before and not in it is
         not even looked at. Only `parse`'s result is kept: for records that is the map's result, not the YAML tree;
         with `slim`, what `slim(result, key)` leaves of it (the store keeps it whole, in the row of that key).
+        Without `hold` (a build no later one in this process starts from; there must be a store) the results and
+        the files' stats are not kept for the next call: the next one reads every file and takes its row.
         """
+        assert hold or self.store is not None, "the results of a cache without a store are saved from memory"
         found: list[T | None] = []
         todo: list[tuple[int, str]] = []  # (index in `found`, path): mapped below, the bytes read again there
         trusted: dict[str, tuple[int, int, int, int, str]] = {}
@@ -256,7 +260,7 @@ class Cache:
             self.seen.pop(rel, None)
             # A file changed within the file system clock's resolution could change again unseen: not trusted.
             # Trusted from when its result is kept (below): a map that raised must not leave the stat behind.
-            if stat is not None and now - stat[3] > RACY_NS:
+            if hold and stat is not None and now - stat[3] > RACY_NS:
                 trusted[rel] = (*stat, context)
             rel, raw, errors = read.read_at(root, rel)
             if raw is None:
@@ -268,7 +272,7 @@ class Cache:
             if (cached is None or cached[0] != key) and self.store is not None:
                 result = self.store.result(rel, key)
                 cached = None if result is None or not holds(result) else (key, slim(result, key) if slim else result)
-                if cached is not None:
+                if cached is not None and hold:
                     self.sources[rel] = cached
             if cached is not None and cached[0] == key:
                 found.append(cached[1])
@@ -300,7 +304,8 @@ class Cache:
                     rows = {}
             if slim is not None:
                 made = slim(made, key)
-            self.sources[rel] = (key, made)
+            if hold:  # else only the store has it: at 100k records about 50 MB of keys, tuples and stats not held
+                self.sources[rel] = (key, made)
             if rel in trusted:
                 self.seen[rel] = trusted.pop(rel)
             found[index] = made
