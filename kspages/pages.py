@@ -396,6 +396,21 @@ def search_documents(site: PublicSite, all_shops: tuple[Shop, ...], keep: Keep =
     """What search finds: guide pages, published notices, shop pages and the about page, from the public types only."""
     labels = site.settings.labels
     context = hashlib.sha256(repr(labels["category"]).encode()).hexdigest()
+    return [*_site_documents(site),
+            *keep(site.notices, "search-notice", functools.partial(_notice_document, labels=labels), context),
+            *keep(all_shops, "search-shop", functools.partial(_shop_document, labels=labels), context)]
+
+
+def each_search_document(site: PublicSite, all_shops: tuple[Shop, ...]) -> Iterator[Document]:
+    """`search_documents`, each made when it is asked for: a build that keeps nothing holds one at a time."""
+    labels = site.settings.labels
+    yield from _site_documents(site)
+    yield from map(functools.partial(_notice_document, labels=labels), site.notices)
+    yield from map(functools.partial(_shop_document, labels=labels), all_shops)
+
+
+def _site_documents(site: PublicSite) -> list[Document]:
+    """The guide's pages and the about page as search finds them."""
     docs = [_guide_document(g.slug, g.title, g.summary, g.body) for g in site.guide]
     a, platform = site.settings.about, site.settings.platform
     # The about page: who runs the site and where KS numbers come from (and the platform's name, so it is found).
@@ -403,8 +418,6 @@ def search_documents(site: PublicSite, all_shops: tuple[Shop, ...], keep: Keep =
         [platform, a.organisation, a.summary, *a.does, *a.does_not, a.submit, a.numbers, "投诉编号 KS 编号 订单号"])),
         plain(f"{platform} {a.organisation} 联系我们 投诉编号从哪里来"),
         excerpt=f"{site.settings.title}由谁运营、做什么、不做什么、怎样联系；投诉编号从哪里来。"))
-    docs += keep(site.notices, "search-notice", functools.partial(_notice_document, labels=labels), context)
-    docs += keep(all_shops, "search-shop", functools.partial(_shop_document, labels=labels), context)
     return docs
 
 

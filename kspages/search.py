@@ -18,7 +18,7 @@ import operator
 import re
 import sys
 import unicodedata
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -352,14 +352,19 @@ def _document_key(d: Document) -> str:
                                 d.excerpt)).encode()).hexdigest()
 
 
-def index_files(documents: list[Document], memo: Memo = no_memo) -> Iterator[tuple[str, bytes]]:
-    """The files `IndexBuilder().update(documents, memo)` returns, one at a time, for a build no later one starts
-    from: no builder is kept, each term's postings are let go once its member is printed, and each shard's
-    members once the shard is handed on (at 100k records the builder held about 125 MB at the build's peak)."""
+def index_files(documents: Iterable[Document], memo: Memo = no_memo) -> Iterator[tuple[str, bytes]]:
+    """The files `IndexBuilder().update(list(documents), memo)` returns, one at a time, for a build no later one
+    starts from. Nothing is kept that a later file does not need: the documents are read once, as they come (each
+    chunk of titles and excerpts handed on once it is full), each term's postings are let go once its member is
+    printed, and each shard's members once the shard is handed on (at 100k records the builder and the documents
+    held about 125 and 55 MB at the build's peak)."""
     postings: dict[str, tuple[array.array[int], array.array[int]]] = {}
     lengths: list[str] = []
+    boosts: list[list[float]] = []
+    chunk: list[dict[str, str]] = []
+    count = 0
     for i, d in enumerate(documents):
-        terms, tf = memo(_document_key(d), functools.partial(counts, d))
+        terms, tf = memo(_document_key(d), functools.partial(counts, d)) if memo is not no_memo else counts(d)
         lengths.append(str(sum(tf)))
         for term, n in zip(terms, tf, strict=True):
             listed = postings.get(term)
@@ -367,6 +372,15 @@ def index_files(documents: list[Document], memo: Memo = no_memo) -> Iterator[tup
                 listed = postings[term] = (array.array("i"), array.array("i"))
             listed[0].append(i)  # documents in order: each term's ids stay sorted, as `_Postings` keeps them
             listed[1].append(n)
+        if d.boost != 1:
+            boosts.append([i, d.boost])
+        chunk.append({"url": d.url, "title": d.title, "kind": d.kind, "excerpt": excerpt(d.excerpt or d.text)})
+        count = i + 1
+        if len(chunk) == CHUNK:
+            yield f"search/docs/{i // CHUNK}.json", _json(chunk)
+            chunk = []
+    if chunk or not count:
+        yield f"search/docs/{count // CHUNK}.json", _json(chunk)
     entries: dict[str, bytes] = {}
     size = 0
     for term in list(postings):
@@ -381,12 +395,8 @@ def index_files(documents: list[Document], memo: Memo = no_memo) -> Iterator[tup
     for name in sorted(members):
         terms = sorted(members.pop(name))
         yield f"{SEARCH_TERMS}{name}.json", b"{" + b",".join(map(entries.pop, terms)) + b"}\n"
-    for k in range(max((len(documents) + CHUNK - 1) // CHUNK, 1)):
-        yield f"search/docs/{k}.json", _json([
-            {"url": d.url, "title": d.title, "kind": d.kind, "excerpt": excerpt(d.excerpt or d.text)}
-            for d in documents[k * CHUNK:(k + 1) * CHUNK]])
-    boosts = json.dumps([[i, d.boost] for i, d in enumerate(documents) if d.boost != 1], separators=(",", ":"))
-    yield META, (f'{{"bits":{bits},"boosts":{boosts},"chunk":{CHUNK},"docs":{len(documents)},'
+    boosted = json.dumps(boosts, separators=(",", ":"))
+    yield META, (f'{{"bits":{bits},"boosts":{boosted},"chunk":{CHUNK},"docs":{count},'
                  f'"lengths":[{",".join(lengths)}],"v":2}}' + "\n").encode("utf-8")
 
 
