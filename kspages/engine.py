@@ -164,16 +164,25 @@ class _Engine:
         if isinstance(value, PublicNotice):
             found = self.digests.get(id(value))  # a notice kept is alive, so its id is its own
             if found is None:
+                self._bound(self.digests)
                 found = self.digests[id(value)] = value, _digest_repr(value)
             return found[1]
         if isinstance(value, (list, tuple)):
             known = self.printed.get(id(value))
             if known is None or known[0] is not value:
+                self._bound(self.printed)
                 known = self.printed[id(value)] = value, f"{type(value).__name__}[{','.join(map(self.fingerprint, value))}]"
             return known[1]
         if isinstance(value, Shop):
             return f"Shop({','.join(self.fingerprint(getattr(value, f.name)) for f in dataclasses.fields(value))})"
         return repr(value)
+
+    def _bound(self, table: dict[int, Any]) -> None:
+        """Let a build that keeps nothing for a next one forget what it printed, now and then: most of it is one
+        page's, or a few pages' planned together (at 100k records both tables would hold some 25 MB, by their
+        entries' sizes; a notice's digest made again costs 25 µs)."""
+        if not self.for_next and len(table) >= _HELD:
+            table.clear()
 
     def made(self, name: str, inputs: tuple[Any, ...], compute: Callable[[], T]) -> T:
         """A reduce's value (`pages.Made`): the last build's when its inputs are the same."""
@@ -371,6 +380,9 @@ def _number_date(n: PublicNotice) -> tuple[str, Any]:
 def _render(renderer: Renderer, template: str, page: Page, common: dict[str, Any], context: dict[str, Any],
             lazy: Callable[[Markup], dict[str, Any]] | None) -> bytes:
     return renderer.render(template, page, **common, **context, **(lazy(renderer) if lazy else {}))
+
+
+_HELD = 16_384  # notices' digests, and lists printed, that a build keeping nothing for a next one holds at most
 
 
 def _digest_repr(value: Any) -> str:
