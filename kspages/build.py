@@ -316,7 +316,8 @@ def render_all(root: Path, loaded: Loaded, errors: list[ContentError], reuse: Re
     return Rendered({}, {}) if errors else rendered
 
 
-_BATCH = 2048  # pages rendered at a time when they are staged as they come (a few MB of them)
+_BATCH = 1024  # pages rendered at a time when they are staged as they come (about 25 MB of them, all held until
+# the last comes in; see write.SPOOL_BYTES)
 
 
 def _reuse_from(out: Path) -> Reuse:
