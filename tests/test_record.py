@@ -94,9 +94,11 @@ def test_a_build_holds_results_without_masks_and_lists_them_all_when_asked(make_
     noted = {n: record(n).replace("note: 已转交商家核实", "note: 已致电 13812345678 转交商家核实") for n in (N2, N1)}
     root = make_site({f"content/records/2026/{n}.yaml": text for n, text in noted.items()})
     cache = caching.load(root)
-    build.build(root, tmp_path / "a", DAY, cache)
-    held = [result for _, result in cache.sources.values() if isinstance(result, RecordResult) and result.public]
+    _, rendered = build.prepare(root, DAY, cache, forms=False)  # as `kspages build` loads in a new process
+    held = [result for result in rendered.loaded.results if result.public]
     assert len(held) == 2 and all(r.public is not None and r.public.packed_masks is None for r in held)
+    # ... and the cache keeps none of them in memory (the store has them whole)
+    assert not any(isinstance(result, RecordResult) for _, result in cache.sources.values())
     with pytest.raises(ValueError):  # never an empty list in their place
         _ = held[0].public.masks  # type: ignore[union-attr]
     listed = build.build(root, tmp_path / "b", DAY, cache, masks=True).masks
