@@ -100,17 +100,30 @@ def test_a_new_process_build_holds_no_gate_forms_and_looks_for_every_one(make_si
         assert mine.gate == theirs.gate != ()  # read back from the row
 
 
-def test_a_leak_is_found_and_owned_when_a_cache_held_in_memory_is_built_with_again(make_site: MakeSite) -> None:
-    # The second build takes N2's result from memory, as the first held it (without forms, not added to this
-    # build's index): the gate makes its index from every result instead, and finds N2's name in N1's notice.
+def test_a_leak_is_found_and_owned_when_a_cache_held_in_memory_is_built_with_again(
+        make_site: MakeSite, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The second build takes N2's result from memory, as a caller's load held it (not added to this build's
+    # index): the gate makes its index from every result instead, and finds N2's name in N1's notice.
+    from kspages import build as building
+
     other = record(N2, notice=False).replace("name: 张伟", "name: 司徒静怡")
     root = make_site({f"content/records/2026/{N1}.yaml": record(), f"content/records/2026/{N2}.yaml": other})
     cache = caching.load(root)
-    build(root, as_of=DAY, cache=cache)
+    building.prepare(root, DAY, cache)  # holds each result in the cache's memory (a one-shot build would not)
     mine = root / f"content/records/2026/{N1}.yaml"
     mine.write_text(record().replace("note: 已转交商家核实", "note: 已转交司徒静怡核实"), "utf-8")
+    loads: list[Any] = []
+    original = building.load
+
+    def load(*args: Any, **kwargs: Any) -> Any:
+        loads.append(loaded := original(*args, **kwargs))
+        return loaded
+
+    monkeypatch.setattr(building, "load", load)
     with pytest.raises(BuildError) as info:
         build(root, as_of=DAY, cache=cache)
+    [loaded] = loads
+    assert loaded.gate_index is None  # the branch this test is for: not every result came in through the index
     [error] = info.value.errors
     assert (error.path, error.line) == (f"content/records/2026/{N2}.yaml", 13)
     assert error.message.startswith("private field 'complainant.name' would be published in ")
@@ -148,3 +161,27 @@ def test_a_part_whose_row_is_gone_and_whose_file_changed_fails_the_build_with_th
         caching.StoredPart(rows, files[0], key, "gate").get()
     [error] = info.value.errors
     assert error.path == files[0] and error.hint == "build again"
+
+
+def test_a_value_added_is_looked_for_when_a_load_without_forms_follows_one_with(make_site: MakeSite) -> None:
+    # A check that keeps its view (no spool) after a load that made no table by path (forms=False): every record
+    # must not look removed with nothing added, or the name written into N1's note would pass as the last check's
+    # pages did (a review found it did, with 1c45c9e). The other way round, a load without forms followed by any
+    # other on the same cache, fails closed (its results' forms are read back from rows the next load replaced):
+    # no build does that, `kspages build` always stages with a spool.
+    from kspages.build import prepare
+
+    forms = (True, False)
+
+    root = make_site({f"content/records/2026/{N1}.yaml": record(),
+                      f"content/records/2026/{N2}.yaml": record(N2, notice=False)})
+    cache = caching.load(root)
+    prepare(root, DAY, cache, forms=forms[0])
+    (root / f"content/records/2026/{N2}.yaml").write_text(
+        record(N2, notice=False).replace("name: 张伟", "name: 司徒静怡"), "utf-8")
+    (root / f"content/records/2026/{N1}.yaml").write_text(
+        record().replace("note: 已转交商家核实", "note: 已转交司徒静怡核实"), "utf-8")
+    with pytest.raises(BuildError) as info:
+        prepare(root, DAY, cache, forms=forms[1])
+    assert any(e.message.startswith("private field 'complainant.name' would be published in ")
+               for e in info.value.errors)
