@@ -142,11 +142,10 @@ def load(root: Path, errors: list[ContentError], warnings: list[ContentError], a
                                                                                  map(_PATH, last.results)))), *added]
     if reduced is None:
         results = _unique_numbers(results, errors)
-        # The results by path and the paths by number are for the next load of a session: a load no later one
-        # starts from (with an `index`) makes neither.
+        # The paths by number are for the next load of a session: a load no later one starts from (with an
+        # `index`) does not make them. The results by path it does: the checks read them.
         reduced = (stats.Tally.of([r.summary.counted for r in results if r.summary], as_of),
-                   Assembly.of(r.public for r in results if r.public),
-                   {r.path: r for r in results} if index is None else {},
+                   Assembly.of(r.public for r in results if r.public), {r.path: r for r in results},
                    {r.summary.number: r.path for r in results if r.summary} if index is None else {})
     tally, assembly, by_path, numbers = reduced
     figures = tally.figures()

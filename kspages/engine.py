@@ -315,7 +315,7 @@ class _Engine:
         else:
             # Nothing kept: each document made as it is counted, each file handed on as it is made (a new process's
             # spool may stage it meanwhile). Nor are the counts memoised: counting again (60 µs a document) costs
-            # less than holding them (about 100 MB at 100k records) and saving and loading them with the cache.
+            # less than holding them (by estimate about 100 MB at 100k records) and pickling them with the cache.
             files = index_files(each_search_document(self.site, self.shops))
         for path, data in files:
             self.claim(path)

@@ -431,10 +431,7 @@ def _known_gate(loaded: Loaded, verdicts: Verdicts, last: _Checked, now: _Checke
     def automaton(key: str, make: Callable[[], Layers]) -> Layers:
         return verdicts.kept(verdicts.automata, key, make)
 
-    # A load no later one starts from makes no table by path (build.load): made here if a check that keeps its view
-    # is handed one, or every record would look removed and nothing added.
-    now.results = results = loaded.by_path if len(loaded.by_path) == len(loaded.results) else {
-        r.path: r for r in loaded.results}
+    now.results = results = loaded.by_path
     if not last.gate_digest:
         if loaded.gate_index is not None:  # made by the load as the results came in
             made, made_digest = loaded.gate_index

@@ -205,8 +205,8 @@ class Loaded:
     # What the next load of a session starts from (build.load): kept, never changed.
     tally: Tally
     assembly: Assembly
-    by_path: dict[str, RecordResult]  # empty in a load no later one starts from (see build.load)
-    numbers: dict[str, str]  # number -> path; empty likewise
+    by_path: dict[str, RecordResult]
+    numbers: dict[str, str]  # number -> path; empty in a load no later one starts from (see build.load)
     context: str  # the map's context key (Context.key) the results were made with
     warned: dict[str, tuple[ContentError, ...]]  # the warnings of each record that has any, by path
     # The notices taken away or put in since the load this one started from (a session's last); None: not known.
