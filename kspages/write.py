@@ -364,7 +364,6 @@ class _Staging:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self.made: set[str] = {str(folder)}
         self.fix_mode: bool | None = None  # whether the umask leaves a new file other than 0o644 (seen on the first)
 
     @classmethod
@@ -390,11 +389,12 @@ class _Staging:
     def put(self, rel: str, data: bytes) -> None:
         """Write one file into the staging folder, mode 0o644 (no temporary name: nothing reads this folder)."""
         path = os.path.join(self.folder, rel)
-        parent = os.path.dirname(path)
-        if parent not in self.made:
-            os.makedirs(parent, exist_ok=True)
-            self.made.add(parent)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o644)
+        flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC
+        try:
+            fd = os.open(path, flags, 0o644)
+        except FileNotFoundError:  # its folder is not made yet: no set of the folders made (a notice's own, each)
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            fd = os.open(path, flags, 0o644)
         try:
             if self.fix_mode is None:
                 self.fix_mode = stat.S_IMODE(os.fstat(fd).st_mode) != 0o644
@@ -419,14 +419,13 @@ class _Staging:
 
     def commit(self, out: Path, rels: list[str]) -> None:
         """Rename each staged file over its place in `out`, in order (readers see the old bytes or the new)."""
-        made: set[str] = set()
         for rel in rels:
             target = os.path.join(out, rel)
-            parent = os.path.dirname(target)
-            if parent not in made:
-                os.makedirs(parent, exist_ok=True)
-                made.add(parent)
-            os.replace(os.path.join(self.folder, rel), target)
+            try:
+                os.replace(os.path.join(self.folder, rel), target)
+            except FileNotFoundError:  # its folder in `out` is not made yet (the staged file is there: put made it)
+                os.makedirs(os.path.dirname(target), exist_ok=True)
+                os.replace(os.path.join(self.folder, rel), target)
 
 
 def _empty(out: Path) -> bool:
