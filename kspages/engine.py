@@ -134,7 +134,7 @@ class _Engine:
         # shares are digested once, and a notice (an unchanged record's is the same object as in the last build of
         # a session) once per build or session.
         self.shared = hashlib.sha256(repr((__version__, PAGES_FORMAT, self.common)).encode()).hexdigest()
-        self.printed: dict[int, tuple[Any, str]] = {}  # lists several pages share, e.g. the archive: printed once
+        self.printed: dict[int, tuple[Any, str]] = {}  # lists several pages share, e.g. the archive: digested once
         # A notice's digest, which several pages of a build show, by the notice's identity: kept for a session's
         # next build (a template edited keys every page again), the notices gone since let go now and then.
         digests = last.digests if last is not None and for_next else {}
@@ -173,8 +173,8 @@ class _Engine:
                 self._bound(self.printed)
                 # Its digest, not the printed form: a list page's or a shop's names every notice's digest (at 100k
                 # records the printed forms held were 17 MB).
-                printed = f"{type(value).__name__}[{','.join(map(self.fingerprint, value))}]"
-                known = self.printed[id(value)] = value, hashlib.sha256(printed.encode()).hexdigest()
+                text = f"{type(value).__name__}[{','.join(map(self.fingerprint, value))}]"
+                known = self.printed[id(value)] = value, hashlib.sha256(text.encode()).hexdigest()
             return known[1]
         if isinstance(value, Shop):
             return f"Shop({','.join(self.fingerprint(getattr(value, f.name)) for f in dataclasses.fields(value))})"

@@ -158,6 +158,8 @@ class Verdicts:
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.passed, self.links, self.changed = state["passed"], state["links"], False
         self._memory()
+        # A cache saved before the pairs were shared holds one tuple a page: shared from now on.
+        self.links = {key: self.distinct.setdefault(links, links) for key, links in self.links.items()}
 
 
 _UNSEEN = _Seen(None, "", False)

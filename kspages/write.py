@@ -393,6 +393,8 @@ class _Staging:
         try:
             fd = os.open(path, flags, 0o644)
         except FileNotFoundError:  # its folder is not made yet: no set of the folders made (a notice's own, each)
+            if not os.path.isdir(self.folder):  # the staging folder itself is gone: never publish half a tree
+                raise
             os.makedirs(os.path.dirname(path), exist_ok=True)
             fd = os.open(path, flags, 0o644)
         try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -280,3 +281,15 @@ def test_a_manifest_of_one_file_as_before_is_read(tmp_path: Path) -> None:
     out.mkdir()
     (out / MANIFEST).write_text('{\n"files": {\n"a.html": "s1"\n},\n"keys": {\n"a.html": "k1"\n}\n}\n', "utf-8")
     assert read_manifest(out) == {"a.html": ("s1", "k1")}
+
+
+def test_a_staging_folder_removed_midway_is_not_made_again_by_the_next_file(tmp_path: Path) -> None:
+    staging = _Staging.beside(tmp_path / "out")
+    assert staging is not None
+    with staging:
+        staging.put("notices/K1/index.html", b"one")  # its folder made on the way
+        assert (staging.folder / "notices/K1/index.html").read_bytes() == b"one"
+        shutil.rmtree(staging.folder)  # e.g. removed as stale by another process
+        with pytest.raises(FileNotFoundError):
+            staging.put("notices/K2/index.html", b"two")  # a half tree would be published otherwise
+        assert not staging.folder.exists()
