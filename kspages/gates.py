@@ -450,7 +450,8 @@ def _known_gate(loaded: Loaded, verdicts: Verdicts, last: _Checked, now: _Checke
         return gate, None
     total, added = int(last.gate_digest, 16), set()
     before = last.results
-    for path in [path for path, result in results.items() if before.get(path) is not result]:
+    # The records whose result is not the last check's very object, found in C: a session's edit changes a few.
+    for path in [*itertools.compress(results, map(operator.is_not, results.values(), map(before.get, results)))]:
         was = before.get(path)
         old, new = gate_keys(was.gate) if was is not None else set(), gate_keys(results[path].gate)
         if old != new:
