@@ -181,9 +181,8 @@ class _Engine:
         return repr(value)
 
     def _bound(self, table: dict[int, Any]) -> None:
-        """Let a build that keeps nothing for a next one forget what it printed, now and then: most of it is one
-        page's, or a few pages' planned together (at 100k records both tables would hold some 25 MB, by their
-        entries' sizes; a notice's digest made again costs 25 µs)."""
+        """Let a build that keeps nothing for a next one forget the digests it made, now and then: most are one
+        page's, or a few pages' planned together (a notice's digest made again costs 25 µs)."""
         if not self.for_next and len(table) >= _HELD:
             table.clear()
 
@@ -385,7 +384,7 @@ def _render(renderer: Renderer, template: str, page: Page, common: dict[str, Any
     return renderer.render(template, page, **common, **context, **(lazy(renderer) if lazy else {}))
 
 
-_HELD = 16_384  # notices' digests, and lists printed, that a build keeping nothing for a next one holds at most
+_HELD = 16_384  # notices' and lists' digests that a build keeping nothing for a next one holds at most
 
 
 def _digest_repr(value: Any) -> str:

@@ -393,9 +393,7 @@ class _Staging:
         try:
             fd = os.open(path, flags, 0o644)
         except FileNotFoundError:  # its folder is not made yet: no set of the folders made (a notice's own, each)
-            if not os.path.isdir(self.folder):  # the staging folder itself is gone: never publish half a tree
-                raise
-            os.makedirs(os.path.dirname(path), exist_ok=True)
+            self._folders(rel)
             fd = os.open(path, flags, 0o644)
         try:
             if self.fix_mode is None:
@@ -407,6 +405,15 @@ class _Staging:
                 view = view[os.write(fd, view):]
         finally:
             os.close(fd)
+
+    def _folders(self, rel: str) -> None:
+        """Make the folders of `rel` below the staging folder, never the staging folder itself: one removed midway
+        (as stale, by another process) fails the build instead of being made again to publish half a tree."""
+        at = os.fspath(self.folder)
+        for part in rel.split("/")[:-1]:
+            at = os.path.join(at, part)
+            with contextlib.suppress(FileExistsError):
+                os.mkdir(at)
 
     def publish(self, out: Path, rels: list[str]) -> None:
         """Put the staged tree in place of a missing or empty `out` with one rename, or file by file if it cannot be."""

@@ -6,12 +6,14 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import pickle
 import random
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from kspages import gates
 from kspages.build import Session, build
 from kspages.cache import Cache
 from kspages.errors import BuildError
@@ -250,7 +252,6 @@ def test_a_page_a_failed_build_changed_and_the_next_put_back_is_read_with_the_ga
 
 def test_an_output_that_failed_a_new_gate_is_not_passed_by_the_next_check(tmp_path: Path) -> None:
     # It passed with a number on the allow list; the number comes off the list: it fails, and fails again after.
-    from kspages import gates
     from kspages.engine import Rendered
     from kspages.model import Settings
     from kspages.privacy import Vocabulary
@@ -439,8 +440,6 @@ def test_a_session_finds_what_a_fresh_build_finds_as_values_come_and_go(make_sit
     # is saved and a new session starts from it; after each save the session reports what a fresh build does.
     # limit 1: the gate's index is made again from every record whenever more than one form was added. (Written
     # by a review of the session's incremental known gate.)
-    from kspages import gates
-
     monkeypatch.setattr(gates, "_ADDED_LIMIT", limit)
     rng, idle = random.Random(seed), random.Random(seed + 100)
     numbers = (N2, N3, N4)
@@ -501,3 +500,31 @@ def test_a_session_finds_what_a_fresh_build_finds_as_values_come_and_go(make_sit
         found = _found(functools.partial(session.build, changed=changed if mode == "told" else None))
         fresh = _found(functools.partial(build, root, tmp_path / f"fresh{step}", DAY, Cache()))
         assert found == fresh, (step, history[-3:])
+
+
+def test_equal_link_targets_are_held_once_and_a_cache_saved_before_shares_them_when_loaded(
+        make_site: MakeSite, tmp_path: Path) -> None:
+    root = make_site({f"content/records/2026/{n}.yaml": record(n) for n in (N1, N2, N3)})
+    cache = Cache()
+    build(root, tmp_path / "out", DAY, cache)
+    links = list(cache.verdicts.links.values())
+    same = [(a, b) for i, a in enumerate(links) for b in links[i + 1:] if a == b]
+    assert same and all(a is b for a, b in same)  # the three notices' pages link to the same pages
+    old = gates.Verdicts()  # as a cache saved before the pairs were shared held them: one tuple a page
+    old.links = {key: (tuple(map("".join, map(list, targets))), unsafe)
+                 for key, (targets, unsafe) in cache.verdicts.links.items()}
+    loaded = pickle.loads(pickle.dumps(old))
+    held = list(loaded.links.values())
+    assert held == links and all(a is b for i, a in enumerate(held) for b in held[i + 1:] if a == b)
+
+
+def test_a_list_page_taken_from_the_last_build_is_made_again_when_a_notice_it_lists_changes(
+        make_site: MakeSite, tmp_path: Path) -> None:
+    root = make_site({f"content/records/2026/{n}.yaml": record(n) for n in (N1, N2)})
+    build(root, as_of=DAY)  # a new process each: the pages are taken from the output by their keys
+    file = root / f"content/records/2026/{N2}.yaml"
+    file.write_text(file.read_text("utf-8").replace("title: 关于示例旗舰店", "title: 再谈示例旗舰店"), "utf-8")
+    build(root, as_of=DAY)
+    listed = [p for p in (root / "output").rglob("*.html")
+              if "再谈示例旗舰店" in p.read_text("utf-8") and "notices/K" not in p.as_posix()]
+    assert {p.relative_to(root / "output").as_posix() for p in listed} >= {"notices/index.html"}
