@@ -8,7 +8,6 @@ may safely read O as 0 and I/L as 1. `templates/assets/lookup.js` implements the
 
 from __future__ import annotations
 
-import functools
 import random
 import secrets
 import unicodedata
@@ -96,7 +95,6 @@ def fnv1a(data: bytes) -> int:
     return h
 
 
-@functools.lru_cache(maxsize=1 << 20)  # every build shards every number again; the hash is pure Python
 def shard_hash(number: str) -> int:
     """FNV-1a of the canonical number's ASCII bytes; lookup.js computes the same in the browser."""
     return fnv1a(number.encode("ascii"))
