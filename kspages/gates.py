@@ -92,9 +92,7 @@ class Verdicts:
         self.pieces: dict[str, dict[bytes, list[tuple[str, bool]]]] = {}  # by what the known gate looks for
         self.hits_of: dict[str, dict[bytes, list[tuple[str, str]]]] = {}  # by allow list
         self.automata: dict[str, Layers] = {}  # the known gate's indexes, by its digest
-        # Each distinct pair of link targets and unsafe links, held once: pages share most of them (1,646 pairs
-        # for 6,022 pages at 10k records).
-        self.distinct: dict[Links, Links] = {links: links for links in self.links.values()}
+        self._share(self.links.items())  # a cache saved before the pairs were shared held one tuple a page
         # The outputs as the known gate reads them, made while the session waits or by a save that adds a value:
         # about a third of the outputs' size (17.7 MB at 10k records, 148 MB at 100k).
         self.readings = Readings()
@@ -113,12 +111,17 @@ class Verdicts:
         view = self.checked.seen.values()
         self.passed &= self.used_passed.union(map(_KNOWN, view), map(_CLEAN, view))
         used_links = self.used_links.union(map(_LINK_KEY, view))
-        self.links = {key: found for key, found in self.links.items() if key in used_links}
-        self.distinct = {links: links for links in self.links.values()}
+        self._share((key, found) for key, found in self.links.items() if key in used_links)
         for table in (self.pieces, self.hits_of, self.automata):
             for key in table.keys() - self.used:
                 del table[key]
         self.changed = self.changed or sizes != (len(self.passed), len(self.links))
+
+    def _share(self, links: Iterable[tuple[str, Links]]) -> None:
+        """Hold these link targets by page, each distinct pair of targets and unsafe links once (`distinct`): pages
+        share most of them (1,646 pairs for 6,022 pages at 10k records)."""
+        self.distinct: dict[Links, Links] = {}
+        self.links = {key: self.distinct.setdefault(found, found) for key, found in links}
 
     def held(self) -> int:
         """How many entries are held: a session prunes when that has grown."""
@@ -158,8 +161,6 @@ class Verdicts:
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.passed, self.links, self.changed = state["passed"], state["links"], False
         self._memory()
-        # A cache saved before the pairs were shared holds one tuple a page: shared from now on.
-        self.links = {key: self.distinct.setdefault(links, links) for key, links in self.links.items()}
 
 
 _UNSEEN = _Seen(None, "", False)
