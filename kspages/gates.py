@@ -487,7 +487,7 @@ def _note_links(verdicts: Verdicts, outputs: Mapping[str, bytes], seen: dict[str
     distinct = verdicts.distinct
     for path, (targets, unsafe) in zip(missing, parallel.run_all([functools.partial(link_targets, path, outputs[path])
                                                                    for path in missing]), strict=True):
-        # Interned again here (a worker's come unpickled as new strings), and held once: pages share most of them.
+        # Interned here, where they are held (a worker's come unpickled as new strings), and each pair held once.
         links = tuple(map(sys.intern, targets)), unsafe
         known[link_keys[path]] = distinct.setdefault(links, links)
     verdicts.changed = verdicts.changed or bool(missing)
@@ -582,10 +582,10 @@ def page_links(path: str, data: bytes) -> list[tuple[str, str | None, str | None
 
 
 def link_targets(path: str, data: bytes) -> Links:
-    """What a page's link check needs kept: the outputs it links to (interned: pages share most of them) and its
-    unsafe links."""
+    """What a page's link check needs kept: the outputs it links to and its unsafe links (`_note_links` interns
+    the targets in the building process: a worker's would come unpickled as new strings)."""
     links = page_links(path, data)
-    return (tuple(sorted({sys.intern(target) for _, target, problem in links if target and not problem})),
+    return (tuple(sorted({target for _, target, problem in links if target and not problem})),
             tuple(href for href, _, problem in links if problem))
 
 
