@@ -12,7 +12,10 @@ fastest generator there is.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import ctypes
 import os
+import select
 import socket
 import subprocess
 import sys
@@ -128,12 +131,44 @@ def drain(proc: subprocess.Popen[str], ready: str) -> threading.Event:
 
 
 def wait_for(page: Path, marker: str, saved: float, limit: float = 900) -> float:
-    """Seconds from `saved` until `page` on disk holds `marker` (polled every millisecond)."""
-    while not page.exists() or marker not in page.read_text("utf-8", errors="replace"):
-        if time.perf_counter() - saved > limit:
-            raise SystemExit(f"{page} did not change within {limit:.0f} s")
-        time.sleep(0.001)
+    """Seconds from `saved` until `page` on disk holds `marker`: read again each time the kernel says a file in its
+    folder was written, made or moved in (inotify), and at least every 20 ms; polled every millisecond where there
+    is no inotify. A poll every millisecond took a share of the machine from the server it waited for: on this
+    2-core machine it made a session's save at 10k records take 59 ms instead of 41."""
+    with _folder_events(page.parent) as wait:
+        while not page.exists() or marker not in page.read_text("utf-8", errors="replace"):
+            if time.perf_counter() - saved > limit:
+                raise SystemExit(f"{page} did not change within {limit:.0f} s")
+            wait()
     return time.perf_counter() - saved
+
+
+_IN_CLOSE_WRITE, _IN_MOVED_TO, _IN_CREATE = 0x8, 0x80, 0x100  # from <sys/inotify.h>
+
+
+@contextlib.contextmanager
+def _folder_events(folder: Path) -> Iterator[Callable[[], None]]:
+    """A wait that returns when a file in `folder` was written, made or moved in, or after 20 ms; without inotify
+    (not Linux, or the folder is missing), a sleep of a millisecond."""
+    init = getattr(ctypes.CDLL(None, use_errno=True), "inotify_init1", None) if sys.platform == "linux" else None
+    fd = init(os.O_NONBLOCK | os.O_CLOEXEC) if init is not None else -1
+    if fd < 0:
+        yield lambda: time.sleep(0.001)
+        return
+    try:
+        add = ctypes.CDLL(None, use_errno=True).inotify_add_watch
+        if add(fd, os.fsencode(folder), _IN_CLOSE_WRITE | _IN_MOVED_TO | _IN_CREATE) < 0:
+            yield lambda: time.sleep(0.001)
+            return
+
+        def wait() -> None:
+            if select.select([fd], [], [], 0.02)[0]:
+                with contextlib.suppress(BlockingIOError):
+                    os.read(fd, 1 << 16)  # the events say only that something changed: the page is read again
+
+        yield wait
+    finally:
+        os.close(fd)
 
 
 def server_latency(hugo: Path, source: Path, numbers: list[str], edit: Callable[[Path, str], None]
@@ -143,7 +178,7 @@ def server_latency(hugo: Path, source: Path, numbers: list[str], edit: Callable[
     Hugo 0.168's server renders to disk by default (`--renderToMemory` is the opt-in) and watches by default;
     `--destination` keeps its output apart from the cold build's. Fast render stays on, as `hugo server` runs out of
     the box: it re-renders the changed page (and pages open in a browser; none here), the least work Hugo does for
-    an edit. The same edit and the same poll of the page's bytes as kspages' `watch` row.
+    an edit. The same edit and the same wait for the page's bytes as kspages' `watch` row.
     """
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
