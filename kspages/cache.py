@@ -10,8 +10,6 @@ from __future__ import annotations
 import bisect
 import functools
 import hashlib
-import itertools
-import operator
 import os
 import pickle
 import sqlite3
@@ -24,12 +22,11 @@ from typing import Any, TypeVar, cast
 
 from . import __version__, parallel, read
 from .errors import BuildError, ContentError
-from .keys import digest, outgrown
+from .keys import by_identity, digest
 from .stamp import FOLDER, RACY_NS
 
 T = TypeVar("T")
 V = TypeVar("V")
-_VALUE = operator.itemgetter(1)
 
 
 class Store:
@@ -167,7 +164,7 @@ class Cache:
     parsed: int = 0  # files parsed by this build (not reused)
     changed: bool = False  # anything added or dropped since loaded: worth saving
     # what -> (context, {id of an object: (the object, what was computed of it)}), see `keep`
-    kept: dict[str, tuple[str, dict[int, tuple[Any, Any]]]] = field(default_factory=dict, repr=False)
+    kept: dict[str, tuple[str, tuple[Any, ...], list[Any]]] = field(default_factory=dict, repr=False)
     used_kept: set[str] = field(default_factory=set, repr=False)  # the tables `keep` used since the last prune
     # Size, inode, mtime and ctime of each source when it was last read: memory only. A session re-reads a file
     # only when they change; a new process reads and hashes everything.
@@ -326,22 +323,20 @@ class Cache:
 
         `what` names the computation, `context` all it depends on besides the object (another context starts
         afresh); it must use no memo, and `objs` are all the objects a build computes it for (one call per build
-        at most). The objects are found by identity in loops that run in C, in a table kept from build to build
-        and patched in place: a build that changed one record of 100,000 computes one and copies nothing.
+        at most). The last call's objects and values are kept, and the objects found again by identity in loops
+        that run in C (`keys.by_identity`): a build that changed one record of 100,000 computes one (and one that
+        moved a few objects, at most 64, computes those again).
         """
         held = self.kept.get(what)
-        if held is None or held[0] != context:
-            held = self.kept[what] = (context, {})
+        was, values = (held[1], held[2]) if held is not None and held[0] == context else ((), [])
         self.used_kept.add(what)
-        table = held[1]
-        ids = list(map(id, objs))  # an object kept is alive, so no other object has its id meanwhile
-        entries: list[Any] = list(map(table.get, ids))  # (object, value), or None where not kept
-        if None in entries:
-            for i in itertools.compress(range(len(entries)), map(operator.not_, entries)):
-                entries[i] = table[ids[i]] = (objs[i], compute(objs[i]))
-            if outgrown(table, objs):  # objects gone since, now and then let go
-                self.kept[what] = (context, dict(zip(ids, entries, strict=True)))
-        return list(map(_VALUE, entries))
+        objs = tuple(objs)
+        now, left = by_identity(objs, was, values)
+        for i in left:
+            now[i] = compute(objs[i])
+        made = cast(list[V], now)
+        self.kept[what] = (context, objs, made)
+        return list(made)
 
     def memo(self, key: str, compute: Callable[[], T]) -> T:
         """The result of a pure computation, computed once per distinct input (`key` is a digest of it)."""

@@ -18,11 +18,11 @@ import re
 import time
 from collections.abc import Callable, Iterable, MutableMapping
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from . import __version__, parallel
 from .errors import ContentError
-from .keys import Keep, Memo, no_keep, no_memo, outgrown
+from .keys import Keep, Memo, by_identity, no_keep, no_memo, outgrown
 from .layout import asset_file, guide_url
 from .pages import (
     Each,
@@ -61,9 +61,9 @@ class Rendered:
     inputs: dict[str, tuple[Any, ...]] = field(default_factory=dict)
     world: str = ""  # a digest of what every page shares: version, settings, assets, templates, guide navigation, day
     made: dict[str, tuple[tuple[Any, ...], Any]] = field(default_factory=dict)  # name -> (inputs, value), see Made
-    # Per `Each` (by name), its items' pages: {id of an item: (the item, its page's path)}, for the next build to
-    # take the page of the very same item in bulk.
-    each: dict[str, dict[int, tuple[Any, str]]] = field(default_factory=dict)
+    # Per `Each` (by name), its items and their pages' paths, in order: the next build takes in bulk the page of an
+    # item that is the very object found in these items (keys.by_identity).
+    each: dict[str, tuple[tuple[Any, ...], list[str]]] = field(default_factory=dict)
     digests: dict[int, tuple[PublicNotice, str]] = field(default_factory=dict)  # see _Engine.fingerprint
     shops: dict[str, Shop] = field(default_factory=dict)  # the shops, by name
     loaded: Any = None  # the build.load result it was rendered from, for a session's next load to start from
@@ -154,6 +154,16 @@ class _Engine:
         self.known = last.inputs if last is not None and same_world else {}
         self.known_made = last.made if last is not None and same_world else {}
         self.known_each = last.each if last is not None and same_world else {}
+        # A session's build in the same world starts from the last build's tables, copied in C: a page taken from it
+        # is then only noted (at 10k records, three tables of 6,000 entries filled again each save). What the last
+        # build made and this one does not is taken out of them at the end (`_unseed`).
+        self.seeded = last is not None and same_world and for_next and outputs is None
+        if self.seeded:
+            assert last is not None
+            seed = dict(last.outputs)
+            seed.update(out)  # this build's assets
+            result.outputs = self.out = seed
+            result.keys, result.inputs = dict(last.keys), dict(last.inputs)
 
     def nav(self, current: str | None) -> list[NavLink]:
         """The guide's navigation, `current` marked."""
@@ -227,6 +237,8 @@ class _Engine:
         if p.inputs is not None and self.taken(p.path, (renderer.closure(p.template), p.title, p.description,
                                                         p.current, *p.inputs)):
             return
+        if p.inputs is None and self.seeded:  # a page made without inputs: a later build must not take it by them
+            self.result.inputs.pop(p.path, None)
         context = dict(p.context)
         shown = Page(path=p.path, title=p.title, root=root_of(p.path),
                      description=p.description or self.site.settings.description)
@@ -266,30 +278,30 @@ class _Engine:
             for path in paths:
                 self.claim(path)  # names the path given twice
         self.produced.update(paths)
-        result.inputs.update(zip(paths, map(self.known.__getitem__, paths), strict=True))
-        result.keys.update(zip(paths, map(last.keys.__getitem__, paths), strict=True))
-        self.out.update(zip(paths, map(last.outputs.__getitem__, paths), strict=True))
+        if not self.seeded:  # else the tables hold them already
+            result.inputs.update(zip(paths, map(self.known.__getitem__, paths), strict=True))
+            result.keys.update(zip(paths, map(last.keys.__getitem__, paths), strict=True))
+            self.out.update(zip(paths, map(last.outputs.__getitem__, paths), strict=True))
         result.reused.update(paths)
         if paths:
             self._progressed()
 
     def each(self, item: Each[Any]) -> None:
         """The pages of an `Each`: those of the very items of the last build in bulk, the others one by one."""
-        before = self.known_each.get(item.name, {})
-        table = self.result.each.setdefault(item.name, {}) if self.for_next else {}
-        items: Iterable[Any] = item.items
-        if before:
-            hits = list(map(before.get, map(id, item.items)))  # (item, path) where the item is the very same
-            kept = list(filter(None, hits))
-            self.take_all(list(map(_PATH, kept)))
-            table.update(zip(map(id, map(_ITEM, kept)), kept, strict=True))
-            items = itertools.compress(item.items, map(operator.not_, hits))
-        for one in items:
-            path = item.path(one)
+        items = tuple(item.items)
+        before = self.known_each.get(item.name)
+        was, was_paths = before if before is not None else ((), [])
+        paths, left = by_identity(items, was, was_paths)
+        if before is not None:
+            self.take_all(list(filter(None, paths)))  # paths are never empty
+        for i in left:
+            one = items[i]
+            path = paths[i] = item.path(one)
             self.claim(path)
-            table[id(one)] = (one, path)
             if not self.taken(path, item.inputs(one)):
                 self.page(item.page(one))
+        if self.for_next:
+            self.result.each[item.name] = (items, cast(list[str], paths))
 
     def plan(self, keep: Keep) -> None:
         """Every page and data file the planners declare."""
@@ -300,6 +312,9 @@ class _Engine:
                 files = self.made(item.name, item.inputs, item.make)
                 for path in files:
                     self.claim(path)
+                    if self.seeded:  # a data file has no key and no inputs of its own
+                        self.result.keys.pop(path, None)
+                        self.result.inputs.pop(path, None)
                 self.out.update(files)
             else:
                 self.claim(item.path)
@@ -331,15 +346,20 @@ class _Engine:
         s, out, result, last = self.site.settings, self.out, self.result, self.last
         root404 = re.sub(r"^https?://[^/]+", "", s.base_url)
         p404 = Page(path="404.html", title="页面未找到", root=root404)
+        self.claim("404.html")
         out["404.html"] = self.renderer.render("404.html", p404, nav=self.nav(None), **self.common)
         # What the sitemap shows is the pages' addresses and the notices' dates: an edit of a notice's text leaves
         # it as it was, and so does a data file that appears (a new search term in an empty shard rebuilt it: 0.2 s
-        # at 100k).
-        pages = frozenset(filter(_IS_PAGE, out))
-        out.update(self.made("sitemap", (pages, tuple(keep(self.site.notices, "number-date", _number_date, "")),
-                                         self.site.withdrawn),
-                             lambda: sitemap(s.base_url, sorted(pages), self.site)))
+        # at 100k). The pages are those produced (a seeded build's tables still hold the last build's others).
+        pages = frozenset(filter(_IS_PAGE, self.produced))
+        maps = self.made("sitemap", (pages, tuple(keep(self.site.notices, "number-date", _number_date, "")),
+                                     self.site.withdrawn), lambda: sitemap(s.base_url, sorted(pages), self.site))
+        for path in maps:
+            self.claim(path)
+        out.update(maps)
+        self.claim("robots.txt")
         out["robots.txt"] = robots(s.base_url)
+        self._unseed()
         if last is not None:
             # Outputs made anew every build (assets, the 404 page, robots.txt, the search index's meta) that equal
             # the last build's become its very bytes objects, and so do pages rendered again to the same bytes under
@@ -356,6 +376,16 @@ class _Engine:
             gone = set() if len(out) - added == len(was) else was.keys() - out.keys()
             result.changes = Changes(last, fresh, gone)
 
+    def _unseed(self) -> None:
+        """Take out of a seeded build's tables what the last build made and this one did not."""
+        if self.seeded and len(self.out) != len(self.produced):  # it holds every path produced, and those others
+            assert self.last is not None
+            result = self.result
+            for path in self.last.outputs.keys() - self.produced:
+                del self.out[path]
+                result.keys.pop(path, None)
+                result.inputs.pop(path, None)
+
 
 def _same(now: tuple[Any, ...], before: tuple[Any, ...] | None) -> bool:
     """Whether two outputs' inputs are equal: the same objects (an unchanged record's), or of one type and equal.
@@ -371,7 +401,6 @@ def _same(now: tuple[Any, ...], before: tuple[Any, ...] | None) -> bool:
                for i in itertools.compress(range(len(now)), map(operator.is_not, now, before)))
 
 
-_ITEM, _PATH = operator.itemgetter(0), operator.itemgetter(1)
 _IS_PAGE = operator.methodcaller("endswith", ".html")
 
 
