@@ -85,7 +85,7 @@ def load(root: Path, errors: list[ContentError], warnings: list[ContentError], a
         parallel.warm_up(WARM)  # a first build: the map's workers get ready while the settings and guide are read
     if last is not None and last.shared is not None and not _site_wide(changed):
         shared = last.shared
-        cache.used_sources.update(shared.sources)  # in use still, though not read
+        cache.in_use(shared.sources)  # in use still, though not read
     else:
         shared = read_shared(root, cache, errors, last.shared if last is not None else None)
     settings, vocabulary = shared.settings, shared.vocabulary
@@ -104,7 +104,7 @@ def load(root: Path, errors: list[ContentError], warnings: list[ContentError], a
         there = [rel for rel in named if os.path.isfile(os.path.join(root, rel))]
         mapped = {r.path: r for r in cache.sources_of(root, there, map_it, unreadable, context.key, holds, changed,
                                                       slim)}
-        cache.used_sources.update(files)  # in use still, though not looked at
+        cache.in_use(files)  # in use still, though not looked at
         removed = [last.by_path[rel] for rel in named if rel in last.by_path]
         added = [r for r in mapped.values() if r.summary is not None]
         looked_at = set(named)

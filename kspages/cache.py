@@ -160,10 +160,13 @@ class Cache:
     # What the checks keep (gates.Verdicts), saved with the rest: known here only by start, prune, held, changed.
     verdicts: Any = None
     used_sources: set[str] = field(default_factory=set)
+    # Lists of sources in use though not looked at (a session's unchanged files), held as given: joined into
+    # `used_sources` only when a prune needs them (at 10k records a set of every path made each save took 0.4 ms).
+    used_lists: list[Collection[str]] = field(default_factory=list, repr=False)
     used_memos: set[str] = field(default_factory=set)
     parsed: int = 0  # files parsed by this build (not reused)
     changed: bool = False  # anything added or dropped since loaded: worth saving
-    # what -> (context, {id of an object: (the object, what was computed of it)}), see `keep`
+    # what -> (context, the objects, what was computed of each), see `keep`
     kept: dict[str, tuple[str, tuple[Any, ...], list[Any]]] = field(default_factory=dict, repr=False)
     used_kept: set[str] = field(default_factory=set, repr=False)  # the tables `keep` used since the last prune
     # Size, inode, mtime and ctime of each source when it was last read: memory only. A session re-reads a file
@@ -312,7 +315,7 @@ class Cache:
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
-        state["kept"], state["used_kept"], state["seen"] = {}, set(), {}
+        state["kept"], state["used_kept"], state["seen"], state["used_lists"] = {}, set(), {}, []
         state["sources"] = {k: v for k, v in self.sources.items() if k not in self.stored}
         state["store"], state["stored"], state["listings"] = None, set(), {}
         return state
@@ -346,15 +349,20 @@ class Cache:
             self.changed = True
         return cast(T, self.memos[key])
 
+    def in_use(self, paths: Collection[str]) -> None:
+        """Note these sources as in use by this build, though not looked at (the collection is kept as given)."""
+        self.used_lists.append(paths)
+
     def start(self) -> None:
         """Begin a build: nothing used yet."""
-        self.used_sources, self.used_memos, self.parsed = set(), set(), 0
+        self.used_sources, self.used_lists, self.used_memos, self.parsed = set(), [], set(), 0
         if self.verdicts is not None:
             self.verdicts.start()
 
     def prune(self) -> None:
         """Forget what the last build did not use (deleted files, edited text)."""
         sizes = len(self.sources), len(self.memos)
+        self.used_sources, self.used_lists = self.used_sources.union(*self.used_lists), []
         self.sources = {k: v for k, v in self.sources.items() if k in self.used_sources}
         self.stored &= self.used_sources
         self.memos = {k: v for k, v in self.memos.items() if k in self.used_memos}

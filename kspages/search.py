@@ -20,10 +20,10 @@ import sys
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TypeVar, cast
 
 from . import numbers
-from .keys import Memo, no_memo
+from .keys import Memo, by_identity, no_memo
 from .layout import SEARCH_TERMS
 
 META = "search/meta.json"
@@ -210,7 +210,9 @@ class IndexBuilder:
 
     def __init__(self) -> None:
         self._reset()
-        self.known: dict[int, tuple[Document, str]] = {}  # id -> (the document, its key), of the last call
+        # The last call's documents and their keys, in order (a session's unchanged pages are the very objects).
+        self.seen: tuple[Document, ...] = ()
+        self.seen_keys: list[str] = []
 
     def _reset(self) -> None:
         self.keys: list[str] = []
@@ -230,12 +232,11 @@ class IndexBuilder:
         """Every file of the index of `documents` (search/meta.json, search/terms/*, search/docs/*)."""
         # A document given again (the very object: a session's unchanged page) keeps its key without a digest.
         # Loops in C: a session's edit costs the documents it changed, not a look at each.
-        ids = list(map(id, documents))
-        found: list[Any] = list(map(self.known.get, ids))  # a kept document is alive, so its id is its own
-        for i in itertools.compress(range(len(found)), map(operator.not_, found)):
-            found[i] = documents[i], _document_key(documents[i])
-        self.known = dict(zip(ids, found, strict=True))
-        keys = list(map(operator.itemgetter(1), found))
+        found, left = by_identity(documents, self.seen, self.seen_keys)
+        for i in left:
+            found[i] = _document_key(documents[i])
+        keys = cast(list[str], found)
+        self.seen, self.seen_keys = tuple(documents), keys
         common = min(len(keys), len(self.keys))
         changed = {*itertools.compress(range(common), map(operator.ne, keys, self.keys)),
                    *range(common, max(len(keys), len(self.keys)))}
