@@ -198,7 +198,7 @@ def _reduce_again(last: Loaded, removed: list[RecordResult], added: list[RecordR
     twice)."""
     if last.tally.as_of != as_of or 4 * (len(added) + len(removed)) > size:
         return None
-    numbers = dict(last.numbers)
+    numbers = last.numbers.copy()  # not dict(): that copies a table with deleted entries one by one (5x slower)
     for old in removed:
         if old.summary is not None:
             del numbers[old.summary.number]
@@ -206,7 +206,7 @@ def _reduce_again(last: Loaded, removed: list[RecordResult], added: list[RecordR
         if new.summary is None or new.summary.number in numbers:
             return None  # a number used twice: the full check names both files
         numbers[new.summary.number] = new.path
-    tally, assembly, by_path = last.tally.copy(), last.assembly.copy(), dict(last.by_path)
+    tally, assembly, by_path = last.tally.copy(), last.assembly.copy(), last.by_path.copy()
     again = {new.path for new in added}
     for old in removed:
         if old.summary is not None and old.public is not None:

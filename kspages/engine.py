@@ -159,11 +159,12 @@ class _Engine:
         # build made and this one does not is taken out of them at the end (`_unseed`).
         self.seeded = last is not None and same_world and for_next and outputs is None
         if self.seeded:
-            assert last is not None
-            seed = dict(last.outputs)
+            assert last is not None and isinstance(last.outputs, dict)
+            # .copy(), not dict(): a table with deleted entries (a record gone) is then still copied in one piece.
+            seed = last.outputs.copy()
             seed.update(out)  # this build's assets
             result.outputs = self.out = seed
-            result.keys, result.inputs = dict(last.keys), dict(last.inputs)
+            result.keys, result.inputs = last.keys.copy(), last.inputs.copy()
 
     def nav(self, current: str | None) -> list[NavLink]:
         """The guide's navigation, `current` marked."""

@@ -220,7 +220,7 @@ class Checks:
         # passed with this list in an earlier process can be taken as passed (no hit this list does not allow).
         self.hits_of: dict[bytes, list[tuple[str, str]]] = verdicts.kept(
             verdicts.hits_of, digest("pattern-pieces", now.allow), dict) if keep else {}
-        self.before = dict(last.before)
+        self.before = last.before.copy()
         self.leaks: dict[tuple[str, str, int], list[str]] = {}
         self.hits: list[tuple[str, str]] = []  # what the known gate found, owners not yet looked for (see `batch`)
         self.found: dict[tuple[str, int | None, str], list[str]] = {}
@@ -246,8 +246,8 @@ class Checks:
                 # The last check read the last build's outputs whole, and only `changes.fresh` are not its very
                 # bytes objects: nothing is looked at for the others.
                 same = last.settled.difference(changes.fresh, changes.gone)
-                now.seen = seen = dict(last.seen)
-                sha = dict(changes.base.sha)
+                now.seen = seen = last.seen.copy()
+                sha = changes.base.sha.copy()
                 for path in changes.gone:
                     seen.pop(path, None)
                     sha.pop(path, None)

@@ -395,7 +395,7 @@ class Assembly:
 
     def copy(self) -> Assembly:
         """An independent copy (the lists are copied; their items, and the shards' tuples, are immutable)."""
-        return Assembly(list(self.notices), list(self.statuses), list(self.withdrawn), dict(self.shards))
+        return Assembly(list(self.notices), list(self.statuses), list(self.withdrawn), self.shards.copy())
 
     def add(self, part: RecordPublic) -> None:
         """Put one record's parts in their places."""
@@ -435,7 +435,7 @@ class Assembly:
         """The public site model."""
         return PublicSite(settings=settings, guide=tuple(guide), notices=tuple(reversed(self.notices)),
                           statuses=tuple(map(_FIRST, self.statuses)), withdrawn=tuple(self.withdrawn),
-                          stats=stats, cases=tuple(map(_SECOND, self.statuses)), shards=dict(self.shards))
+                          stats=stats, cases=tuple(map(_SECOND, self.statuses)), shards=self.shards.copy())
 
 
 _FIRST, _SECOND, _NUMBER = operator.itemgetter(0), operator.itemgetter(1), operator.attrgetter("number")
