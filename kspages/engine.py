@@ -144,6 +144,10 @@ class _Engine:
         self.navs: dict[str | None, tuple[list[NavLink], str]] = {}
         self.todo: list[tuple[str, Callable[[], bytes]]] = []
         self.produced: set[str] = set(out)
+        # Paths produced one by one (not taken in bulk, whose bytes are the last build's): the only ones that may be
+        # new or changed. And how many of them a seeded build had no output at before.
+        self.claimed: list[str] = list(out)
+        self.new_paths = 0
 
         # Per-record pages show only their inputs and what every page shares (the world): the same inputs in the
         # same world, the same bytes.
@@ -270,6 +274,9 @@ class _Engine:
                                "guide slugs are unique, so two shops' names gave one address (its 10 hex digits "
                                "of a digest): a limit of kspages, please report it with both names")
         self.produced.add(path)
+        self.claimed.append(path)
+        if self.seeded and path not in self.out:
+            self.new_paths += 1
 
     def take_all(self, paths: list[str]) -> None:
         """Take these pages from the last build, their items being the very objects it made them of (loops in C)."""
@@ -349,26 +356,27 @@ class _Engine:
         p404 = Page(path="404.html", title="页面未找到", root=root404)
         self.claim("404.html")
         out["404.html"] = self.renderer.render("404.html", p404, nav=self.nav(None), **self.common)
+        self.claim("robots.txt")
+        out["robots.txt"] = robots(s.base_url)
         # What the sitemap shows is the pages' addresses and the notices' dates: an edit of a notice's text leaves
         # it as it was, and so does a data file that appears (a new search term in an empty shard rebuilt it: 0.2 s
-        # at 100k). The pages are those produced (a seeded build's tables still hold the last build's others).
-        pages = frozenset(filter(_IS_PAGE, self.produced))
+        # at 100k).
+        pages = self._pages()
         maps = self.made("sitemap", (pages, tuple(keep(self.site.notices, "number-date", _number_date, "")),
                                      self.site.withdrawn), lambda: sitemap(s.base_url, sorted(pages), self.site))
         for path in maps:
             self.claim(path)
         out.update(maps)
-        self.claim("robots.txt")
-        out["robots.txt"] = robots(s.base_url)
         self._unseed()
         if last is not None:
             # Outputs made anew every build (assets, the 404 page, robots.txt, the search index's meta) that equal
             # the last build's become its very bytes objects, and so do pages rendered again to the same bytes under
             # the same key: the checks and the write then take them as unchanged without reading them, and are
             # told which outputs are not (one loop in C here, not one in each of them).
-            was = last.outputs
+            was, claimed = last.outputs, self.claimed
             fresh = []
-            for path in [*itertools.compress(out, map(operator.is_not, out.values(), map(was.get, out)))]:
+            for path in [*itertools.compress(claimed, map(operator.is_not, map(out.__getitem__, claimed),
+                                                           map(was.get, claimed)))]:
                 if out[path] == was.get(path) and result.keys.get(path) == last.keys.get(path):
                     out[path] = was[path]
                 else:
@@ -376,6 +384,16 @@ class _Engine:
             added = sum(path not in was for path in fresh)
             gone = set() if len(out) - added == len(was) else was.keys() - out.keys()
             result.changes = Changes(last, fresh, gone)
+
+    def _pages(self) -> frozenset[str]:
+        """The pages produced so far (all but the sitemap's files): the very set of the last build when a seeded
+        build produced every path it did and no other (a save's usual case: no pass over every path)."""
+        last, before = self.last, self.known_made.get("sitemap")
+        if self.seeded and last is not None and before is not None and self.new_paths == 0 \
+                and len(self.produced) + len(before[1]) == len(last.outputs):
+            pages: frozenset[str] = before[0][0]
+            return pages
+        return frozenset(filter(_IS_PAGE, self.produced))
 
     def _unseed(self) -> None:
         """Take out of a seeded build's tables what the last build made and this one did not."""

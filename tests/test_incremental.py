@@ -397,3 +397,21 @@ def test_a_data_file_that_appears_leaves_the_sitemap_as_it_was(tmp_path: Path, m
     (root / "content/guide/99-new.md").write_text("---\ntitle: 新的一页\norder: 99\n---\n正文。\n", "utf-8")
     session.build(changed={"content/guide/99-new.md"})
     assert calls == [1]  # a new page is in it
+
+
+def test_a_save_that_swaps_one_notice_for_another_makes_the_sitemap_again(tmp_path: Path) -> None:
+    # The same number of pages, not the same pages: a session must not take the last build's set of pages.
+    root = _bundled(tmp_path)
+    session = Session(root, as_of=DAY)
+    session.build()
+    before = (root / "output/sitemap.xml").read_text("utf-8")
+    gone = next(f for f in sorted((root / "content/records").rglob("*.yaml"))
+                if "publish: true" in f.read_text("utf-8"))
+    number = numbers.generate(random.Random(14))
+    new = root / f"content/records/2026/{number}.yaml"
+    new.write_text(gone.read_text("utf-8").replace(gone.stem, number), "utf-8")  # its shop, its day, another page
+    gone.unlink()
+    session.build(changed={gone.relative_to(root).as_posix(), new.relative_to(root).as_posix()})
+    after = (root / "output/sitemap.xml").read_text("utf-8")
+    assert number.lower() in after.lower() and gone.stem.lower() not in after.lower() and after != before
+    assert verify(root, as_of=DAY) == []
