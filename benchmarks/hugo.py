@@ -24,6 +24,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -144,20 +145,22 @@ def wait_for(page: Path, marker: str, saved: float, limit: float = 900) -> float
 
 
 _IN_CLOSE_WRITE, _IN_MOVED_TO, _IN_CREATE = 0x8, 0x80, 0x100  # from <sys/inotify.h>
+# The C library, loaded once (not inside the timed wait), where it has inotify.
+_LIBC: Any = ctypes.CDLL(None, use_errno=True) if sys.platform == "linux" else None
+if _LIBC is not None and not hasattr(_LIBC, "inotify_init1"):
+    _LIBC = None
 
 
 @contextlib.contextmanager
 def _folder_events(folder: Path) -> Iterator[Callable[[], None]]:
     """A wait that returns when a file in `folder` was written, made or moved in, or after 20 ms; without inotify
     (not Linux, or the folder is missing), a sleep of a millisecond."""
-    init = getattr(ctypes.CDLL(None, use_errno=True), "inotify_init1", None) if sys.platform == "linux" else None
-    fd = init(os.O_NONBLOCK | os.O_CLOEXEC) if init is not None else -1
+    fd = _LIBC.inotify_init1(os.O_NONBLOCK | os.O_CLOEXEC) if _LIBC is not None else -1
     if fd < 0:
         yield lambda: time.sleep(0.001)
         return
     try:
-        add = ctypes.CDLL(None, use_errno=True).inotify_add_watch
-        if add(fd, os.fsencode(folder), _IN_CLOSE_WRITE | _IN_MOVED_TO | _IN_CREATE) < 0:
+        if _LIBC.inotify_add_watch(fd, os.fsencode(folder), _IN_CLOSE_WRITE | _IN_MOVED_TO | _IN_CREATE) < 0:
             yield lambda: time.sleep(0.001)
             return
 

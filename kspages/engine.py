@@ -56,8 +56,9 @@ class Rendered:
     search_seconds: float = 0.0  # of the rendering time, what the search index took
     reused: set[str] = field(default_factory=set)  # pages taken from the last build as they were
     sha: dict[str, str] = field(default_factory=dict)  # SHA-256 of every output, once the leak gate has them
-    # What the per-record outputs (notice, shop, archive and tombstone pages, lookup shards) were made of: a session's
-    # next build takes an output whose inputs are the very same objects (and whose `world` is the same) as it was.
+    # What the per-record pages (notice, shop, archive and tombstone pages) and the pages planned with inputs were
+    # made of: a session's next build takes a page whose inputs are the very same objects (and whose `world` is the
+    # same) as it was.
     inputs: dict[str, tuple[Any, ...]] = field(default_factory=dict)
     world: str = ""  # a digest of what every page shares: version, settings, assets, templates, guide navigation, day
     made: dict[str, tuple[tuple[Any, ...], Any]] = field(default_factory=dict)  # name -> (inputs, value), see Made
@@ -242,8 +243,6 @@ class _Engine:
         if p.inputs is not None and self.taken(p.path, (renderer.closure(p.template), p.title, p.description,
                                                         p.current, *p.inputs)):
             return
-        if p.inputs is None and self.seeded:  # a page made without inputs: a later build must not take it by them
-            self.result.inputs.pop(p.path, None)
         context = dict(p.context)
         shown = Page(path=p.path, title=p.title, root=root_of(p.path),
                      description=p.description or self.site.settings.description)
@@ -307,7 +306,10 @@ class _Engine:
             path = paths[i] = item.path(one)
             self.claim(path)
             if not self.taken(path, item.inputs(one)):
-                self.page(item.page(one))
+                planned = item.page(one)
+                # Only paths claimed are looked at for changes (`claimed`): the page must be where its item says.
+                assert planned.path == path, f"{item.name}: {planned.path} planned at {path}"
+                self.page(planned)
         if self.for_next:
             self.result.each[item.name] = (items, cast(list[str], paths))
 
@@ -326,6 +328,8 @@ class _Engine:
                 self.out.update(files)
             else:
                 self.claim(item.path)
+                if item.inputs is None and self.seeded:  # made without inputs: no later build takes it by them
+                    self.result.inputs.pop(item.path, None)
                 self.page(item)
 
     def search(self, memo: Memo, keep: Keep) -> None:

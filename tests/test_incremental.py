@@ -415,3 +415,15 @@ def test_a_save_that_swaps_one_notice_for_another_makes_the_sitemap_again(tmp_pa
     after = (root / "output/sitemap.xml").read_text("utf-8")
     assert number.lower() in after.lower() and gone.stem.lower() not in after.lower() and after != before
     assert verify(root, as_of=DAY) == []
+
+
+def test_a_page_made_again_in_a_session_keeps_the_inputs_a_later_save_takes_it_by(tmp_path: Path) -> None:
+    root = _bundled(tmp_path)
+    session = Session(root, as_of=DAY)
+    session.build()
+    file = root / "content/records/2026/KS-1Q5Z-Z36C-T.yaml"
+    page = "notices/KS-1Q5Z-Z36C-T/index.html"
+    assert page in session.last.inputs  # type: ignore[union-attr]
+    file.write_text(file.read_text("utf-8").replace("检测为镀银制品", "检测结果为镀银制品"), "utf-8")
+    report = session.build(changed={file.relative_to(root).as_posix()})
+    assert report.rendered >= 1 and page in session.last.inputs  # type: ignore[union-attr]
