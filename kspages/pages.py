@@ -28,7 +28,7 @@ from .layout import FEED, SHARDS, archive_url, guide_url, notice_url, open_data_
 from .model import GuidePage
 from .public import PublicNotice, PublicSite, Shop, StatusEntry, case_of, shard_groups
 from .search import Document, plain
-from .stats import Case, Panel, QuarterRow, bars, quarterly, quotable, trend
+from .stats import Case, Panel, QuarterRow, Stats, bars, quarterly, quotable, trend
 
 T = TypeVar("T")
 
@@ -280,17 +280,24 @@ def _feed_parts(feed: tuple[PublicNotice, ...], markup: Markup) -> dict[str, Any
 
 
 def stats_page(site: PublicSite, made: Made, as_of: dt.date | None) -> Planned:
-    """The statistics page: counts, review times and the quarter-by-quarter figures."""
+    """The statistics page: counts, review times and the quarter-by-quarter figures.
+
+    Made of the figures and the quarters alone (its charts and quotes are drawn from them only when it is
+    rendered): an edit that changes no figure takes it as it was, without keying it.
+    """
     figures = site.stats
     assert figures is not None
-    labels = site.settings.labels
+    quarters = made("quarters", site.cases, functools.partial(category_quarters, site, as_of))
+    return Planned("stats/index.html", "数据统计", "stats.html", {"stats": figures, "quarters": quarters},
+                   lazy=functools.partial(_stats_parts, figures, site.settings.labels), inputs=(figures, quarters))
+
+
+def _stats_parts(figures: Stats, labels: dict[str, dict[str, str]], markup: Markup) -> dict[str, Any]:
     charts = {kind: bars({code: float(n) for code, n in figures.count[kind].items()}, labels[kind])
               for kind in figures.count}
     days = bars({code: figures.median_days[code] for code in labels["category"] if code in figures.median_days},
                 {code: label for code, label in labels["category"].items() if code in figures.median_days})
-    return Planned("stats/index.html", "数据统计", "stats.html", {
-        "stats": figures, "quoted": quotable(figures), "charts": charts, "days": days,
-        "quarters": made("quarters", site.cases, functools.partial(category_quarters, site, as_of))})
+    return {"quoted": quotable(figures), "charts": charts, "days": days}
 
 
 def status_files(site: PublicSite, keep: Keep) -> Iterator[Planned | Files]:
