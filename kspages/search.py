@@ -210,11 +210,10 @@ class IndexBuilder:
 
     def __init__(self) -> None:
         self._reset()
-        # The last call's documents and their keys, in order (a session's unchanged pages are the very objects).
-        self.seen: tuple[Document, ...] = ()
-        self.seen_keys: list[str] = []
 
     def _reset(self) -> None:
+        # The last call's documents and their keys, in order (a session's unchanged pages are the very objects).
+        self.seen: tuple[Document, ...] = ()
         self.keys: list[str] = []
         self.counts: list[tuple[tuple[str, ...], array.array[int]]] = []
         self.length_text: list[str] = []  # the documents' lengths (sums of counts) as JSON prints them, in blocks
@@ -232,11 +231,10 @@ class IndexBuilder:
         """Every file of the index of `documents` (search/meta.json, search/terms/*, search/docs/*)."""
         # A document given again (the very object: a session's unchanged page) keeps its key without a digest.
         # Loops in C: a session's edit costs the documents it changed, not a look at each.
-        found, left = by_identity(documents, self.seen, self.seen_keys)
+        found, left = by_identity(documents, self.seen, self.keys)
         for i in left:
             found[i] = _document_key(documents[i])
         keys = cast(list[str], found)
-        self.seen, self.seen_keys = tuple(documents), keys
         common = min(len(keys), len(self.keys))
         changed = {*itertools.compress(range(common), map(operator.ne, keys, self.keys)),
                    *range(common, max(len(keys), len(self.keys)))}
@@ -269,7 +267,7 @@ class IndexBuilder:
             elif i < len(documents):
                 self.counts.append((terms, tf))
         del self.counts[len(documents):]
-        self.keys = keys
+        self.seen, self.keys = tuple(documents), keys
         dirty = reencode | replaced.keys()
         for term in dirty:
             old = self.entries.pop(term, None)
