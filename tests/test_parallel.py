@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import platform
 import shutil
 import subprocess
 import sys
@@ -37,6 +38,39 @@ def test_results_come_back_in_order_from_other_processes() -> None:
     found = json.loads(done.stdout)
     assert found["squares"] == [i * i for i in range(1000)]
     assert found["me"] not in found["pids"]  # every job ran in a worker
+
+# How many malloc arenas (glibc's "heaps") the process has after a pool's threads took in 2,000 results.
+ARENAS = """
+import ctypes, os, re, sys, tempfile
+from kspages import parallel
+if sys.argv[1] == "without":
+    parallel._one_arena = lambda: None
+parallel.run_all([lambda i=i: [str(i) * 200 for _ in range(20)] for i in range(2000)])
+libc = ctypes.CDLL(None)
+libc.fopen.restype = ctypes.c_void_p
+libc.fopen.argtypes = [ctypes.c_char_p, ctypes.c_char_p]
+libc.malloc_info.argtypes = [ctypes.c_int, ctypes.c_void_p]
+libc.fclose.argtypes = [ctypes.c_void_p]
+fd, path = tempfile.mkstemp()
+os.close(fd)
+fp = libc.fopen(path.encode(), b"w")
+libc.malloc_info(0, fp)
+libc.fclose(fp)
+print(len(re.findall(r'<heap nr="[0-9]+">', open(path).read())))
+os.unlink(path)
+"""
+
+
+@pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2 or platform.libc_ver()[0] != "glibc",
+                    reason="glibc with two cores only: run_all never forks on one, and the arenas are glibc's")
+def test_the_threads_that_take_in_results_allocate_in_the_main_arena() -> None:
+    def arenas(mode: str) -> int:
+        done = subprocess.run([sys.executable, "-c", ARENAS, mode], capture_output=True, text=True, cwd=REPO,
+                              check=True)
+        return int(done.stdout)
+
+    assert arenas("without") > 1  # the probe sees the arenas the pool's threads make when nothing stops them
+    assert arenas("with") == 1
 
 
 def test_a_content_error_in_a_job_reaches_the_caller() -> None:
