@@ -127,7 +127,7 @@ class _Engine:
         if "favicon.ico" in assets:  # browsers and feed readers ask for /favicon.ico whatever the pages link
             out["favicon.ico"] = assets["favicon.ico"]
         self.guide = list(site.guide)
-        self.shops = shops(site.notices, last.shops if last is not None else {}, moved)
+        self.shops = shops(site.notices, last.shops if last is not None else {}, moved, site.merchants)
         result.shops = {x.name: x for x in self.shops}
         self.planned = planned_pages(site, self.shops)
 

@@ -105,6 +105,9 @@ class PublicSite:
     cases: tuple[Case, ...] = ()  # each status entry as the quarterly figures count it, in the order of `statuses`
     # The status entries by lookup shard (`shard_groups`), when the load kept them grouped; else grouped on demand.
     shards: Mapping[str, tuple[StatusEntry, ...]] | None = None
+    # Each merchant's notices, oldest first, when the load kept them grouped (`shops` then reads a merchant's
+    # notices there instead of picking them out of every notice).
+    merchants: Mapping[str, list[PublicNotice]] | None = None
 
     def shard_groups(self) -> Mapping[str, tuple[StatusEntry, ...]]:
         """Every lookup shard's name and its status entries, by number (a shard may be empty)."""
@@ -197,22 +200,24 @@ class Shop:
 
 
 def shops(notices: tuple[PublicNotice, ...], known: Mapping[str, Shop] | None = None,
-          moved: Collection[PublicNotice] | None = None) -> tuple[Shop, ...]:
+          moved: Collection[PublicNotice] | None = None,
+          grouped: Mapping[str, list[PublicNotice]] | None = None) -> tuple[Shop, ...]:
     """One Shop per merchant with at least one published notice, sorted by name.
 
     By name, as a directory: an order by number of complaints would rank shops by complaints that were rejected
     or withdrawn too. Complaints that were never published do not count: a shop page must not reveal them.
     A shop of `known` whose notices are the very same objects is taken as it is (a Shop is made of its notices).
     With `moved`, the notices taken away or put in since `known` (by name, in order) was made, only their
-    merchants' shops are looked at.
+    merchants' shops are looked at; `grouped`, each merchant's notices oldest first, spares picking those out.
     """
     known = known or {}
     merchants = {n.status.merchant for n in moved} if moved is not None else None
     if merchants is not None and len(merchants) <= len(known) // 4:
         made = dict(known)
         for name in merchants:
-            # The merchant's notices picked out in loops in C: a save costs its shops, not a pass in Python.
-            items = list(itertools.compress(notices, map(name.__eq__, map(_MERCHANT, notices))))
+            # The merchant's notices, newest first as in `notices`: from its list, or picked out in loops in C.
+            items = (list(reversed(grouped.get(name, ()))) if grouped is not None else
+                     list(itertools.compress(notices, map(name.__eq__, map(_MERCHANT, notices)))))
             if items:
                 made[name] = _same_shop(known.get(name), items) or _shop(name, items)
             else:
@@ -371,56 +376,84 @@ class Assembly:
     """
 
     notices: list[PublicNotice] = field(default_factory=list)  # oldest first (by date, then number)
-    statuses: list[tuple[StatusEntry, Case]] = field(default_factory=list)  # by number
+    # Every status entry by number, and beside it, at the same place, how the quarterly figures count it: two lists,
+    # not one of pairs, so that the site's tuples are copies made in C (a save at 100k records made both anew from
+    # pairs, item by item) and a record costs no pair.
+    statuses: list[StatusEntry] = field(default_factory=list)
+    cases: list[Case] = field(default_factory=list)
     withdrawn: list[str] = field(default_factory=list)  # sorted
     # The status entries by lookup shard (see `shard_groups`); a shard's tuple is replaced when it changes, so an
     # unchanged shard is the very same tuple from one load to the next.
     shards: dict[str, tuple[StatusEntry, ...]] = field(default_factory=dict)
+    # Each merchant's notices, oldest first. A merchant's list is replaced, never changed, when one of its notices
+    # comes or goes: a copy of the assembly shares the others with the one it was made from.
+    merchants: dict[str, list[PublicNotice]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, parts: Iterable[RecordPublic]) -> Assembly:
         """The parts of every record, sorted once."""
         made = cls()
+        pairs: list[tuple[StatusEntry, Case]] = []
         for part in parts:
-            made.statuses.append((part.status, part.case))
+            pairs.append((part.status, part.case))
             if part.state == "withdrawn":
                 made.withdrawn.append(part.status.number)
             if part.notice is not None:
                 made.notices.append(part.notice)
         made.notices.sort(key=_notice_key)
-        made.statuses.sort(key=_status_key)
+        for notice in made.notices:
+            made.merchants.setdefault(notice.status.merchant, []).append(notice)
+        pairs.sort(key=_status_key)
+        made.statuses, made.cases = list(map(_FIRST, pairs)), list(map(_SECOND, pairs))
         made.withdrawn.sort()
-        made.shards = shard_groups(map(_FIRST, made.statuses))
+        made.shards = shard_groups(made.statuses)
         return made
 
     def copy(self) -> Assembly:
         """An independent copy (the lists are copied; their items, and the shards' tuples, are immutable)."""
-        return Assembly(list(self.notices), list(self.statuses), list(self.withdrawn), self.shards.copy())
+        return Assembly(self.notices.copy(), self.statuses.copy(), self.cases.copy(), self.withdrawn.copy(),
+                        self.shards.copy(), self.merchants.copy())
 
     def add(self, part: RecordPublic) -> None:
         """Put one record's parts in their places."""
-        bisect.insort(self.statuses, (part.status, part.case), key=_status_key)
+        at = bisect.bisect_right(self.statuses, part.status.number, key=_NUMBER)
+        self.statuses.insert(at, part.status)
+        self.cases.insert(at, part.case)
         self._reshard(part.status, add=True)
         if part.state == "withdrawn":
             bisect.insort(self.withdrawn, part.status.number)
         if part.notice is not None:
             bisect.insort(self.notices, part.notice, key=_notice_key)
+            merchant = part.notice.status.merchant
+            items = self.merchants.get(merchant, []).copy()
+            bisect.insort(items, part.notice, key=_notice_key)
+            self.merchants[merchant] = items
 
     def remove(self, part: RecordPublic) -> None:
         """Take one record's parts out again (they must be in)."""
-        del self.statuses[bisect.bisect_left(self.statuses, part.status.number, key=_status_key)]
+        at = bisect.bisect_left(self.statuses, part.status.number, key=_NUMBER)
+        del self.statuses[at]
+        del self.cases[at]
         self._reshard(part.status, add=False)
         if part.state == "withdrawn":
             del self.withdrawn[bisect.bisect_left(self.withdrawn, part.status.number)]
         if part.notice is not None:
-            del self.notices[bisect.bisect_left(self.notices, _notice_key(part.notice), key=_notice_key)]
+            key = _notice_key(part.notice)
+            del self.notices[bisect.bisect_left(self.notices, key, key=_notice_key)]
+            merchant = part.notice.status.merchant
+            items = self.merchants[merchant].copy()
+            del items[bisect.bisect_left(items, key, key=_notice_key)]
+            if items:
+                self.merchants[merchant] = items
+            else:
+                del self.merchants[merchant]
 
     def _reshard(self, entry: StatusEntry, add: bool) -> None:
         """Put an entry into its shard, or take it out (after `statuses` changed): a new tuple for that shard only,
         or every shard grouped anew when the number of entries calls for another number of shards."""
         bits = numbers.shard_bits(len(self.statuses))
         if len(self.shards) != 1 << bits:
-            self.shards = shard_groups(map(_FIRST, self.statuses))
+            self.shards = shard_groups(self.statuses)
             return
         name = numbers.shard_name(entry.number, bits)
         entries = list(self.shards[name])
@@ -434,8 +467,9 @@ class Assembly:
     def site(self, settings: Settings, guide: list[GuidePage], stats: Stats | None = None) -> PublicSite:
         """The public site model."""
         return PublicSite(settings=settings, guide=tuple(guide), notices=tuple(reversed(self.notices)),
-                          statuses=tuple(map(_FIRST, self.statuses)), withdrawn=tuple(self.withdrawn),
-                          stats=stats, cases=tuple(map(_SECOND, self.statuses)), shards=self.shards.copy())
+                          statuses=tuple(self.statuses), withdrawn=tuple(self.withdrawn),
+                          stats=stats, cases=tuple(self.cases), shards=self.shards.copy(),
+                          merchants=self.merchants.copy())
 
 
 _FIRST, _SECOND, _NUMBER = operator.itemgetter(0), operator.itemgetter(1), operator.attrgetter("number")

@@ -11,7 +11,7 @@ from pathlib import Path
 from benchmarks.sites import bundled_copy
 from kspages.build import load
 from kspages.errors import ContentError
-from kspages.public import Assembly, shops
+from kspages.public import Assembly, PublicNotice, shops
 from kspages.stats import Tally
 
 DAY = dt.date(2026, 11, 1)
@@ -77,6 +77,10 @@ def test_shops_made_again_from_the_notices_that_moved_equal_shops_made_afresh(tm
         now = tuple(notices)
         again = shops(now, known, moved)
         assert again == shops(now)
+        grouped: dict[str, list[PublicNotice]] = {}  # each merchant's notices, oldest (last in `now`) first
+        for n in reversed(now):
+            grouped.setdefault(n.status.merchant, []).append(n)
+        assert shops(now, known, moved, grouped) == again
         assert [x.name for x in again] == sorted(x.name for x in again)
         untouched = {x.name for x in again} - {n.status.merchant for n in moved}
         assert all(x is known[x.name] for x in again if x.name in untouched)  # taken as they were
