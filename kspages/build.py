@@ -167,7 +167,7 @@ def _hold(masks: bool, index: GateIndex | None, rows: caching.Rows | None, resul
         result = result.without_masks()
     if index is not None and rows is not None and result.summary is not None:
         index.add(result.gate)
-        result = result.with_gate_in(caching.StoredPart(rows, result.path, key, "gate"))
+        result = result.with_gate_in(caching.StoredPart.of(rows, result.path, key, "gate"))
     return result
 
 

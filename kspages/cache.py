@@ -129,12 +129,17 @@ class StoredPart:
 
     rows: Rows
     path: str
-    key: str  # the row's: the result of these very bytes
+    key: bytes  # the row's, as 32 bytes, not 64 hex digits (a build holds one a record): the result of these bytes
     part: str  # the result's attribute
+
+    @classmethod
+    def of(cls, rows: Rows, path: str, key: str, part: str) -> StoredPart:
+        """The part `part` of the result in the row of `key` for `path`."""
+        return cls(rows, path, bytes.fromhex(key), part)
 
     def get(self) -> Any:
         """The part, from the stored result (or the file mapped again)."""
-        return getattr(self.rows.result(self.path, self.key), self.part)
+        return getattr(self.rows.result(self.path, self.key.hex()), self.part)
 
 
 def _map_file(parse: Callable[[str, bytes], Any], unreadable: Callable[[str, list[ContentError]], Any], root: Path,

@@ -155,10 +155,10 @@ def test_a_part_whose_row_is_gone_and_whose_file_changed_fails_the_build_with_th
 
     key = caching.row_key(parse, "c", hashlib.sha256(b"file 0").hexdigest())
     rows = caching.Rows(Store(tmp_path / "results.sqlite"), tmp_path, parse, "c")
-    assert caching.StoredPart(rows, files[0], key, "gate").get() == "FILE 0"  # no row: the file, mapped again
+    assert caching.StoredPart.of(rows, files[0], key, "gate").get() == "FILE 0"  # no row: the file, mapped again
     (tmp_path / files[0]).write_text("file 0, edited")
     with pytest.raises(BuildError) as info:
-        caching.StoredPart(rows, files[0], key, "gate").get()
+        caching.StoredPart.of(rows, files[0], key, "gate").get()
     [error] = info.value.errors
     assert error.path == files[0] and error.hint == "build again"
 
