@@ -106,7 +106,7 @@ class PublicSite:
     # The status entries by lookup shard (`shard_groups`), when the load kept them grouped; else grouped on demand.
     shards: Mapping[str, tuple[StatusEntry, ...]] | None = None
     # Each merchant's notices, oldest first, when the load kept them grouped (`shops` then reads a merchant's
-    # notices there instead of picking them out of every notice).
+    # notices there instead of picking them out of every notice). The lists are the load's: never change them.
     merchants: Mapping[str, list[PublicNotice]] | None = None
 
     def shard_groups(self) -> Mapping[str, tuple[StatusEntry, ...]]:
@@ -370,7 +370,8 @@ def mask_order(mask: Mask) -> tuple[str, int, str]:
 
 @dataclass
 class Assembly:
-    """Every record's public parts in the site's orders: a record's can be added, or taken away again, in O(log n).
+    """Every record's public parts in the site's orders: a record's can be added, or taken away again, with a
+    binary search and a move of memory in each order (no pass in Python over the records).
 
     Numbers are unique (records with a used number are dropped before).
     """
@@ -385,9 +386,11 @@ class Assembly:
     # The status entries by lookup shard (see `shard_groups`); a shard's tuple is replaced when it changes, so an
     # unchanged shard is the very same tuple from one load to the next.
     shards: dict[str, tuple[StatusEntry, ...]] = field(default_factory=dict)
-    # Each merchant's notices, oldest first. A merchant's list is replaced, never changed, when one of its notices
-    # comes or goes: a copy of the assembly shares the others with the one it was made from.
+    # Each merchant's notices, oldest first. A copy of the assembly shares these lists with the one it was made
+    # from (a save would otherwise copy every merchant's): a list is copied the first time either changes it, and
+    # changed in place only by the assembly that made it or copied it since (`_own`).
     merchants: dict[str, list[PublicNotice]] = field(default_factory=dict)
+    _own: set[str] = field(default_factory=set, repr=False, compare=False)  # the merchants whose list is this one's
 
     @classmethod
     def of(cls, parts: Iterable[RecordPublic]) -> Assembly:
@@ -403,6 +406,7 @@ class Assembly:
         made.notices.sort(key=_notice_key)
         for notice in made.notices:
             made.merchants.setdefault(notice.status.merchant, []).append(notice)
+        made._own = set(made.merchants)
         pairs.sort(key=_status_key)
         made.statuses, made.cases = list(map(_FIRST, pairs)), list(map(_SECOND, pairs))
         made.withdrawn.sort()
@@ -410,9 +414,18 @@ class Assembly:
         return made
 
     def copy(self) -> Assembly:
-        """An independent copy (the lists are copied; their items, and the shards' tuples, are immutable)."""
+        """An independent copy: the lists are copied, or (each merchant's) shared until either changes one; their
+        items, and the shards' tuples, are immutable."""
+        self._own = set()  # shared from now on
         return Assembly(self.notices.copy(), self.statuses.copy(), self.cases.copy(), self.withdrawn.copy(),
                         self.shards.copy(), self.merchants.copy())
+
+    def _merchant(self, name: str) -> list[PublicNotice]:
+        """The merchant's list of notices, this assembly's own to change (copied if it was shared)."""
+        if name not in self._own:
+            self.merchants[name] = self.merchants.get(name, []).copy()
+            self._own.add(name)
+        return self.merchants[name]
 
     def add(self, part: RecordPublic) -> None:
         """Put one record's parts in their places."""
@@ -424,10 +437,7 @@ class Assembly:
             bisect.insort(self.withdrawn, part.status.number)
         if part.notice is not None:
             bisect.insort(self.notices, part.notice, key=_notice_key)
-            merchant = part.notice.status.merchant
-            items = self.merchants.get(merchant, []).copy()
-            bisect.insort(items, part.notice, key=_notice_key)
-            self.merchants[merchant] = items
+            bisect.insort(self._merchant(part.notice.status.merchant), part.notice, key=_notice_key)
 
     def remove(self, part: RecordPublic) -> None:
         """Take one record's parts out again (they must be in)."""
@@ -441,12 +451,11 @@ class Assembly:
             key = _notice_key(part.notice)
             del self.notices[bisect.bisect_left(self.notices, key, key=_notice_key)]
             merchant = part.notice.status.merchant
-            items = self.merchants[merchant].copy()
+            items = self._merchant(merchant)
             del items[bisect.bisect_left(items, key, key=_notice_key)]
-            if items:
-                self.merchants[merchant] = items
-            else:
+            if not items:
                 del self.merchants[merchant]
+                self._own.discard(merchant)
 
     def _reshard(self, entry: StatusEntry, add: bool) -> None:
         """Put an entry into its shard, or take it out (after `statuses` changed): a new tuple for that shard only,
@@ -466,6 +475,7 @@ class Assembly:
 
     def site(self, settings: Settings, guide: list[GuidePage], stats: Stats | None = None) -> PublicSite:
         """The public site model."""
+        self._own = set()  # the site holds the merchants' lists: shared from now on
         return PublicSite(settings=settings, guide=tuple(guide), notices=tuple(reversed(self.notices)),
                           statuses=tuple(self.statuses), withdrawn=tuple(self.withdrawn),
                           stats=stats, cases=tuple(self.cases), shards=self.shards.copy(),

@@ -64,13 +64,15 @@ os.unlink(path)
 @pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2 or platform.libc_ver()[0] != "glibc",
                     reason="glibc with two cores only: run_all never forks on one, and the arenas are glibc's")
 def test_the_threads_that_take_in_results_allocate_in_the_main_arena() -> None:
-    def arenas(mode: str) -> int:
+    def arenas(mode: str, **tuned: str) -> int:
+        env = {k: v for k, v in os.environ.items() if k not in ("MALLOC_ARENA_MAX", "GLIBC_TUNABLES")} | tuned
         done = subprocess.run([sys.executable, "-c", ARENAS, mode], capture_output=True, text=True, cwd=REPO,
-                              check=True)
+                              check=True, env=env)
         return int(done.stdout)
 
     assert arenas("without") > 1  # the probe sees the arenas the pool's threads make when nothing stops them
     assert arenas("with") == 1
+    assert arenas("with", MALLOC_ARENA_MAX="4") > 1  # malloc tuned by the user is left as the user tuned it
 
 
 def test_a_content_error_in_a_job_reaches_the_caller() -> None:

@@ -48,6 +48,44 @@ def test_taking_records_out_and_in_again_equals_a_fresh_reduce(tmp_path: Path) -
         assert assembly.site(site, [], None) == Assembly.of(r.public for r in kept if r.public).site(site, [], None)
 
 
+def test_a_copy_of_an_assembly_and_its_original_change_apart(tmp_path: Path) -> None:
+    errors: list[ContentError] = []
+    loaded = load(bundled_copy(tmp_path / "site"), errors, [], DAY)
+    parts = [r.public for r in loaded.results if r.public is not None and r.public.notice is not None]
+    assert not errors and len(parts) > 10
+    settings = loaded.public.settings
+    # Each notice once more under another merchant, as an edit that moves a notice to another shop makes it.
+    moved = [dataclasses.replace(p, notice=dataclasses.replace(p.notice, status=dataclasses.replace(
+        p.notice.status, merchant=parts[-1 - i].notice.status.merchant if p.notice else ""))) for i, p in
+        enumerate(parts)]
+    rng = random.Random(5)
+    for _ in range(20):
+        original = Assembly.of(parts)
+        before = original.site(settings, [], None)
+        lists = {name: list(items) for name, items in original.merchants.items()}  # the site shares them
+        copy = original.copy()
+        changed = rng.sample(range(len(parts)), rng.randrange(1, len(parts)))
+        for i in changed:  # the copy changes...
+            copy.remove(parts[i])
+            copy.add(moved[i])
+        assert original.site(settings, [], None) == before  # ...and the original, shared lists and all, does not
+        assert original.merchants == lists
+        after = copy.site(settings, [], None)
+        base = Assembly.of(parts)  # the original changes after a copy (its site never made): the copy does not
+        kept = base.copy()
+        for i in rng.sample(range(len(parts)), 3):
+            base.remove(parts[i])
+            copy.remove(moved[i] if i in set(changed) else parts[i])
+            copy.add(moved[i] if i in set(changed) else parts[i])
+        assert {name: list(items) for name, items in kept.merchants.items()} == Assembly.of(parts).merchants
+        assert copy.site(settings, [], None) == after and after.merchants == copy.merchants
+        assert {name: list(items) for name, items in copy.merchants.items()} == Assembly.of(
+            [moved[i] if i in set(changed) else p for i, p in enumerate(parts)]).merchants
+        expected = [moved[i] if i in set(changed) else p for i, p in enumerate(parts)]
+        assert after == Assembly.of(expected).site(settings, [], None)
+        assert after.merchants == Assembly.of(expected).merchants
+
+
 def test_shops_made_again_from_the_notices_that_moved_equal_shops_made_afresh(tmp_path: Path) -> None:
     errors: list[ContentError] = []
     loaded = load(bundled_copy(tmp_path / "site"), errors, [], DAY).public.notices
