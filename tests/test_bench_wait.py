@@ -27,8 +27,8 @@ def test_wait_for_sees_the_marker_written(tmp_path: Path, atomic: bool) -> None:
             page.write_text("<p>after M1</p>", "utf-8")
 
     thread = threading.Timer(0.05, write)
+    started = time.perf_counter()  # before the timer starts: it writes 50 ms after that at the earliest
     thread.start()
-    started = time.perf_counter()
     waited = wait_for(page, "M1", started, limit=30)
     thread.join()
     assert waited >= 0.05
