@@ -64,7 +64,8 @@ def test_a_copy_of_an_assembly_and_its_original_change_apart(tmp_path: Path) -> 
         before = original.site(settings, [], None)
         lists = {name: list(items) for name, items in original.merchants.items()}  # the site shares them
         copy = original.copy()
-        changed = rng.sample(range(len(parts)), rng.randrange(1, len(parts)))
+        changed = set(rng.sample(range(len(parts)), rng.randrange(1, len(parts))))
+        expected = [moved[i] if i in changed else p for i, p in enumerate(parts)]
         for i in changed:  # the copy changes...
             copy.remove(parts[i])
             copy.add(moved[i])
@@ -75,13 +76,11 @@ def test_a_copy_of_an_assembly_and_its_original_change_apart(tmp_path: Path) -> 
         kept = base.copy()
         for i in rng.sample(range(len(parts)), 3):
             base.remove(parts[i])
-            copy.remove(moved[i] if i in set(changed) else parts[i])
-            copy.add(moved[i] if i in set(changed) else parts[i])
+            copy.remove(expected[i])
+            copy.add(expected[i])
         assert {name: list(items) for name, items in kept.merchants.items()} == Assembly.of(parts).merchants
         assert copy.site(settings, [], None) == after and after.merchants == copy.merchants
-        assert {name: list(items) for name, items in copy.merchants.items()} == Assembly.of(
-            [moved[i] if i in set(changed) else p for i, p in enumerate(parts)]).merchants
-        expected = [moved[i] if i in set(changed) else p for i, p in enumerate(parts)]
+        assert {name: list(items) for name, items in copy.merchants.items()} == Assembly.of(expected).merchants
         assert after == Assembly.of(expected).site(settings, [], None)
         assert after.merchants == Assembly.of(expected).merchants
 
