@@ -87,7 +87,7 @@ def _one_arena() -> None:
     """
     global _arenas_set
     if _arenas_set or os.environ.keys() & {"MALLOC_ARENA_MAX", "GLIBC_TUNABLES"} \
-            or not hasattr(os, "confstr") or "glibc" not in (_confstr("CS_GNU_LIBC_VERSION") or ""):
+            or "glibc" not in (_confstr("CS_GNU_LIBC_VERSION") or ""):
         return
     _arenas_set = True
     try:
@@ -102,7 +102,7 @@ def _one_arena() -> None:
 def _confstr(name: str) -> str | None:
     try:
         return os.confstr(name)
-    except (ValueError, OSError):  # a name this system does not know
+    except (AttributeError, ValueError, OSError):  # no confstr (Windows), or a name this system does not know
         return None
 
 
