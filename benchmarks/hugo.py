@@ -96,14 +96,15 @@ def record_files(folder: Path) -> Iterator[Path]:
                 yield Path(entry.path)
 
 
-def timed(command: list[str], check: bool = True) -> tuple[float, float, int, str]:
+def timed(command: list[str], check: bool = True, env: dict[str, str] | None = None
+          ) -> tuple[float, float, int, str]:
     """Wall seconds, CPU seconds, peak memory (MB) and standard output of a command.
 
     With `check` (the default) a failing command stops the benchmark; without it, a failure is returned as
     standard output starting with "failed" (Hugo may run out of memory at 1M records; kspages' figures still count).
     """
     start = time.perf_counter()
-    done = subprocess.run(["/usr/bin/time", "-f", "%U %S %M", *command], capture_output=True, text=True)
+    done = subprocess.run(["/usr/bin/time", "-f", "%U %S %M", *command], capture_output=True, text=True, env=env)
     wall = time.perf_counter() - start
     if done.returncode != 0:
         message = f"{command[0]} failed:\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}"

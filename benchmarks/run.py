@@ -17,7 +17,9 @@ benchmarks.search).
 Each size ends with the targets of issue 14 (figure, kspages, Hugo, target, met?): the watch edit against 0.1x
 `hugo server`, the template edit with the pages that use it, the cold build's peak memory against 0.5 GB (100k and
 fewer) or 2 GB (1M), "nothing changed" against 0.1x Hugo's cold build, and the cold build against the figure
-docs/scaling.md showed when the issue was filed (8dc72c8). Prints figures; enforces nothing.
+docs/scaling.md showed when the issue was filed (8dc72c8); at 10k records and fewer the code of that commit then
+builds its own corpus beside the current code, in turn, in this run (benchmarks.today). Prints figures; enforces
+nothing.
 """
 
 from __future__ import annotations
@@ -61,15 +63,15 @@ class Run:
     search: float  # seconds of the search-index stage
 
 
-def build_once(site: Path, cli: bool = False) -> Run:
+def build_once(site: Path, cli: bool = False, env: dict[str, str] | None = None) -> Run:
     """A build of `site` in a new process (the cache on disk is what carries over between builds).
 
     With `cli`, the `kspages build` command itself (which answers "up to date" before importing the pipeline);
-    otherwise the library's build(), which reports its stages.
+    otherwise the library's build(), which reports its stages. `env`: the process's environment (default: this one's).
     """
     command = ([sys.executable, "-m", "kspages", "build", "--site", str(site), "--as-of", DAY] if cli else
                [sys.executable, "-c", BUILD, str(site), DAY])
-    wall, cpu, peak, out = timed(command)
+    wall, cpu, peak, out = timed(command, env=env)
     last = out.strip().splitlines()[-1]
     if cli:
         built = last.startswith("built")
@@ -290,6 +292,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="with --keep: build the corpus an earlier run left there if it has N records, as that run "
                              "left it (a --cold-only run edits nothing); a corpus of 1,000,000 takes half an hour "
                              "to write")
+    parser.add_argument("--no-today", action="store_true",
+                        help="skip the cold builds beside the code issue 14 was filed on (benchmarks.today)")
     parser.add_argument("--cold-only", action="store_true",
                         help="cold builds only (kspages and Hugo): for 1,000,000 records, where the full table takes "
                              "too long")
@@ -298,6 +302,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"kspages benchmark, {os.cpu_count()} cores, Python {sys.version.split()[0]}, as of {DAY}")
     for count in args.records:
         measure(count, args.edits, hugo, args.keep, args.cold_only, args.reuse_corpus)
+    from . import today  # imports this module
+
+    for count in [] if args.no_today else [n for n in args.records if n <= 10_000]:
+        today.main(["--records", str(count)])  # TODAY_COLD's day's code, in this run, on that day's corpus
     print(f"\nlookup at {args.lookup:,} simulated records:")
     shards.main(["--records", str(args.lookup)])
     return 0
