@@ -159,16 +159,18 @@ def load(root: Path, errors: list[ContentError], warnings: list[ContentError], a
                   moved=moved, shared=shared, gate_index=gate_index)
 
 
-def _hold(masks: bool, index: GateIndex | None, rows: caching.Rows | None, result: RecordResult, key: str
-          ) -> RecordResult:
-    """A result as the load holds it: without its masks unless `masks`; with an `index`, its gate forms added
-    to it and left in its row of `key` (`rows`)."""
+def _hold(masks: bool, index: GateIndex | None, rows: caching.Rows | None, result: RecordResult, path: str,
+          key: str) -> RecordResult:
+    """A result as the load holds it: its path the very string of the list of files (unpickled, it is a copy: at
+    a million records 90 MB); without its masks unless `masks`; with an `index`, its gate forms added to it and
+    left in its row of `key` (`rows`)."""
     if not masks:
         result = result.without_masks()
+    kept = None
     if index is not None and rows is not None and result.summary is not None:
         index.add(result.gate)
-        result = result.with_gate_in(caching.StoredPart.of(rows, result.path, key, "gate"))
-    return result
+        kept = caching.StoredPart.of(rows, path, key, "gate")
+    return result.held(path, kept) if path == result.path else result
 
 
 _YAML = (".yaml", ".yml")

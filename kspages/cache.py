@@ -225,7 +225,7 @@ class Cache:
     def sources_of(self, root: Path, files: list[str], parse: Callable[[str, bytes], T],
                    unreadable: Callable[[str, list[ContentError]], T], context: str = "",
                    holds: Callable[[T], bool] = lambda result: True,
-                   changed: Collection[str] | None = None, slim: Callable[[T, str], T] | None = None,
+                   changed: Collection[str] | None = None, slim: Callable[[T, str, str], T] | None = None,
                    hold: bool = True) -> list[T]:
         """What `parse` makes of each file's bytes (a file that cannot be read gives `unreadable(path, errors)`),
         reused while the bytes and `context` (a digest of whatever else `parse` depends on) are the same and
@@ -233,7 +233,8 @@ class Cache:
 
         With `changed` (the paths a watcher saw change since the last call) a file seen before and not in it is
         not even looked at. Only `parse`'s result is kept: for records that is the map's result, not the YAML tree;
-        with `slim`, what `slim(result, key)` leaves of it (the store keeps it whole, in the row of that key).
+        with `slim`, what `slim(result, path, key)` leaves of it (the store keeps it whole, in the row of that key;
+        `path` is the string of `files`).
         Without `hold` (a build no later one in this process starts from; there must be a store) the results and
         the files' stats are not kept for the next call: the next one reads every file and takes its row.
         """
@@ -276,7 +277,7 @@ class Cache:
             self.stored.add(rel)
             if (cached is None or cached[0] != key) and self.store is not None:
                 result = self.store.result(rel, key)
-                cached = None if result is None or not holds(result) else (key, slim(result, key) if slim else result)
+                cached = None if result is None or not holds(result) else (key, slim(result, rel, key) if slim else result)
                 if cached is not None and hold:
                     self.sources[rel] = cached
             if cached is not None and cached[0] == key:
@@ -308,7 +309,7 @@ class Cache:
                     self.store.write(rows)
                     rows = {}
             if slim is not None:
-                made = slim(made, key)
+                made = slim(made, rel, key)
             if hold:  # else only the store has it: at 100k records about 50 MB of keys, tuples and stats not held
                 self.sources[rel] = (key, made)
             if rel in trusted:

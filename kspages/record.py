@@ -13,7 +13,7 @@ import datetime as dt
 import functools
 import hashlib
 from dataclasses import dataclass
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from . import __version__, read
 from .errors import ContentError
@@ -77,7 +77,7 @@ class RecordResult:
     warnings: tuple[ContentError, ...] = ()
     # Every strong form of every private value (privacy.gate_forms), kept pickled: read to build the gate's
     # automata and to name a leak's owner. A session holds them for every record (a third of a result's memory);
-    # a build in a new process only the row they can be read back from (`with_gate_in`).
+    # a build in a new process only the row they can be read back from (`held`).
     packed_gate: Kept[tuple[tuple[PrivateValue, Form], ...]] | None = None
     since: dt.date = dt.date.min  # the result is the same for every day from `since` to the day before `until`
     until: dt.date = dt.date.max
@@ -108,9 +108,13 @@ class RecordResult:
                 value = shared_day(value)  # type: ignore[arg-type]
             object.__setattr__(self, name, value)  # frozen: the dataclass's own __setattr__ refuses
 
-    def with_gate_in(self, kept: Kept[tuple[tuple[PrivateValue, Form], ...]]) -> RecordResult:
-        """The result with its gate forms held in `kept` instead (read back from there when asked)."""
-        return dataclasses.replace(self, packed_gate=kept)
+    def held(self, path: str, kept: Kept[tuple[tuple[PrivateValue, Form], ...]] | None = None) -> RecordResult:
+        """The result with its path the very string `path` (equal to its own: an unpickled result holds a copy of
+        its own) and, with `kept`, its gate forms held there instead (read back from there when asked)."""
+        changes: dict[str, Any] = {} if path is self.path else {"path": path}
+        if kept is not None:
+            changes["packed_gate"] = kept
+        return dataclasses.replace(self, **changes) if changes else self
 
     def holds_on(self, day: dt.date) -> bool:
         """Whether mapping the same bytes in the same context on `day` would give this very result."""

@@ -100,6 +100,20 @@ def test_a_new_process_build_holds_no_gate_forms_and_looks_for_every_one(make_si
         assert mine.gate == theirs.gate != ()  # read back from the row
 
 
+def test_a_held_result_names_its_file_with_the_string_the_cache_holds(make_site: MakeSite) -> None:
+    # A result comes unpickled (from a worker or the store), its path a copy of its own: held, it is the string
+    # the cache's list of files holds, not a second one a record. Mapped anew, then taken from the store.
+    from kspages.build import prepare
+
+    root = make_site({f"content/records/2026/{N1}.yaml": record(), f"content/records/2026/{N2}.yaml": record(N2)})
+    for _ in range(2):
+        cache = caching.load(root)
+        _, held = prepare(root, DAY, cache, forms=False)
+        assert held.loaded is not None and len(held.loaded.results) == 2
+        held_strings = {id(path) for path in cache.used_sources}
+        assert all(id(result.path) in held_strings for result in held.loaded.results)
+
+
 def test_a_leak_is_found_and_owned_when_a_cache_held_in_memory_is_built_with_again(
         make_site: MakeSite, monkeypatch: pytest.MonkeyPatch) -> None:
     # The second build takes N2's result from memory, as a caller's load held it (not added to this build's
