@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, TypeVar
 
 import ahocorasick
+import ahocorasick_rs
 
 from .. import numbers, parallel
 from ..model import Complaint, PrivateValue
@@ -635,11 +636,39 @@ class _Words:
         self.automaton.add_word(word, len(word) << 2 | what | self.automaton.get(word, 0))
 
     def layer(self, digits: Digits) -> Layer:
-        """The index of the forms added and of these digit forms."""
-        if len(self.automaton):
-            self.automaton.make_automaton()
+        """The index of the forms added and of these digit forms; nothing can be added after."""
         self.longer.seal()
-        return self.automaton, digits, self.longer
+        scanner = Scanner(self.automaton)
+        self.automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)  # let the words' trie go now
+        return scanner, digits, self.longer
+
+
+class Scanner:
+    """The words of an index in ahocorasick_rs's automaton, which reads a text 10 to 16 times as fast as one of
+    pyahocorasick (on the 10k benchmark's pages 0.13-0.22 s against 2.05 s: pyahocorasick looks each letter up
+    among a node's children one by one, and the root has thousands of hanzi). The words are gathered in
+    pyahocorasick's trie: made a word at a time, it merges what a word is (`_WHOLE`, `_STARTS`) and holds no
+    list of every word."""
+
+    __slots__ = ("_automaton", "_values")
+
+    def __init__(self, words: Any) -> None:
+        self._values: array.array[int] = array.array("Q")  # what each word is, by its index in the automaton
+
+        def each() -> Iterator[str]:  # read once, by the automaton, as it is made
+            for word, value in words.items():
+                self._values.append(value)
+                yield word
+        self._automaton = ahocorasick_rs.AhoCorasick(each(), store_patterns=False)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def iter(self, text: str) -> Iterator[tuple[int, int]]:
+        """Every word in `text`, overlapping ones too, as (where its last character is, what it is)."""
+        values = self._values
+        for index, _, end in self._automaton.find_matches_as_indexes(text, overlapping=True):
+            yield end - 1, values[index]
 
 
 class Longer:
